@@ -1,0 +1,357 @@
+"""The command line: a thin click layer over :mod:`sbomgen.pipeline`.
+
+Only this module imports click. Errors are caught in one place (:func:`main`), printed
+as one line, and mapped to the exit codes documented in :mod:`sbomgen.errors`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sbomgen import __version__
+from sbomgen.config import (
+    ENV_ORG_TOKEN,
+    ENV_URL,
+    ENV_USER_KEY,
+    FileConfig,
+    environ,
+    file_credential,
+    file_list,
+    file_str,
+    from_env,
+    load_file_config,
+)
+from sbomgen.emit.cyclonedx import CycloneDxJson
+from sbomgen.errors import ConfigError, SbomgenError
+from sbomgen.model import Inventory
+from sbomgen.pipeline import MendSource, SnapshotSource, Source, record, run
+from sbomgen.sources.client import Credentials, MendClient, safe_url
+from sbomgen.sources.fetcher import FetchScope
+
+log = logging.getLogger("sbomgen")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# -- logging that cannot leak secrets ---------------------------------------------------
+
+
+class _RedactingFilter(logging.Filter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+_redactor = _RedactingFilter()
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose >= 2 else "%(levelname)s: %(message)s"))
+    handler.addFilter(_redactor)
+    root = logging.getLogger("sbomgen")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    for noisy in ("urllib3", "requests"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# -- shared state and options -----------------------------------------------------------
+
+
+@dataclass
+class State:
+    verbose: int = 0
+    quiet: bool = False
+    config_path: Path | None = None
+    allow_config_credentials: bool = False
+
+    def config(self) -> FileConfig:
+        return load_file_config(self.config_path)
+
+
+def _source_options(f: F) -> F:
+    options = [
+        click.option("--url", help="Mend server URL, as copied (…/api/v1.x or …/agent is fine). Env: MEND_URL."),
+        click.option(
+            "--snapshot",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Read a recorded snapshot directory instead of a server.",
+        ),
+        click.option("--product", "products", multiple=True, metavar="TOKEN", help="Product token (repeatable)."),
+        click.option("--project", "projects", multiple=True, metavar="TOKEN", help="Project token (repeatable)."),
+        click.option("--org", is_flag=True, default=None, help="Every product of the organization."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@dataclass
+class Resolved:
+    source: Source
+    client: MendClient | None
+    scope: FetchScope | None
+    file_cfg: FileConfig
+
+
+def _resolve(
+    state: State,
+    *,
+    url: str | None,
+    snapshot: Path | None,
+    products: tuple[str, ...],
+    projects: tuple[str, ...],
+    org: bool | None,
+    need_live: bool = False,
+) -> Resolved:
+    cfg = state.config()
+    env = environ()
+    products = products or file_list(cfg, "product")
+    projects = projects or file_list(cfg, "project")
+    if org is None:
+        org_value = cfg.get("org")
+        if org_value is not None and not isinstance(org_value, bool):
+            raise ConfigError(f"{cfg.path}: setting 'org' should be true or false")
+        org = bool(org_value)
+    if snapshot is not None:
+        if url:
+            raise ConfigError("give either --url or --snapshot, not both")
+        if need_live:
+            raise ConfigError("this command talks to a Mend server; --snapshot does not apply")
+        if org:
+            raise ConfigError("--org applies to a server; a snapshot replays the scope it recorded")
+        return Resolved(SnapshotSource(snapshot, products, projects), None, None, cfg)
+
+    url_value = url
+    if not url_value:
+        url_value, _ = from_env(ENV_URL, env)
+    if not url_value:
+        url_value = file_str(cfg, "url")
+    if not url_value:
+        raise ConfigError(
+            "no Mend server: pass --url or set MEND_URL (or WS_URL), or pass --snapshot DIR"
+        )
+    user_key, user_var = from_env(ENV_USER_KEY, env)
+    if not user_key:
+        user_key = file_credential(cfg, "user-key", state.allow_config_credentials)
+        user_var = f"{cfg.path}:user-key" if user_key else None
+    if not user_key:
+        raise ConfigError("missing credentials: set MEND_USER_KEY (or WS_USERKEY / WS_USER_KEY)")
+    org_token, org_var = from_env(ENV_ORG_TOKEN, env)
+    if not org_token:
+        org_token = file_credential(cfg, "org-token", state.allow_config_credentials)
+        org_var = f"{cfg.path}:org-token" if org_token else None
+    if org and not org_token:
+        raise ConfigError("--org needs the organization token: set MEND_ORG_TOKEN (or WS_ORG_TOKEN / WS_APIKEY)")
+    credentials = Credentials(
+        user_key=user_key,
+        org_token=org_token,
+        user_key_source=user_var or "MEND_USER_KEY",
+        org_token_source=org_var or "MEND_ORG_TOKEN",
+    )
+    _redactor.secrets = list(credentials.secrets())
+    scope = FetchScope(products=products, projects=projects, org=org)
+    client = MendClient(url_value, credentials)
+    return Resolved(MendSource(client, scope), client, scope, cfg)
+
+
+class _ProgressObserver:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.requests = 0
+
+    def request(self, request_type: str, scope: str) -> None:
+        self.requests += 1
+        log.info("%s (%s)", request_type, scope)
+
+    def note(self, message: str) -> None:
+        log.info("%s", message)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="sbomgen")
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-v info, -vv debug); tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no summary.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file (default: ./sbomgen.toml or [tool.sbomgen] in ./pyproject.toml).")
+@click.option("--allow-config-credentials", is_flag=True, help="Read user-key/org-token from the config file (only for files that are never committed).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None, allow_config_credentials: bool) -> None:
+    """Turn what Mend knows into validated SBOMs and attribution bundles."""
+    _setup_logging(verbose, quiet)
+    ctx.obj = State(verbose=verbose, quiet=quiet, config_path=config_path, allow_config_credentials=allow_config_credentials)
+
+
+@cli.command()
+@_source_options
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), help="Output directory (created if needed).")
+@click.option("--name", help="Name of what the document describes (default: the product's name).")
+@click.option("--version", "doc_version", help="Version of what the document describes.")
+@click.pass_obj
+def generate(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, out: Path | None, name: str | None, doc_version: str | None) -> None:
+    """Write a validated CycloneDX 1.6 JSON SBOM of the scope into --out."""
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org)
+    out_dir = out or _cfg_path(r.file_cfg, "out")
+    if out_dir is None:
+        raise ConfigError("no output directory: pass --out DIR")
+    observer = _ProgressObserver(state.quiet)
+    try:
+        result = run(
+            r.source,
+            emitters=[CycloneDxJson()],
+            out=out_dir,
+            observer=observer,
+            name=name or file_str(r.file_cfg, "name"),
+            version=doc_version or file_str(r.file_cfg, "version"),
+            supplier=file_str(r.file_cfg, "supplier"),
+            authors=file_list(r.file_cfg, "authors"),
+        )
+    finally:
+        if r.client is not None:
+            r.client.close()
+    if not state.quiet:
+        inv = result.inventory
+        click.echo(
+            f"{len(inv.libraries)} libraries in {len(inv.projects)} projects of {len(inv.products)} products "
+            f"from {r.source.describe()}",
+            err=True,
+        )
+        for path in result.written:
+            click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@_source_options
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Snapshot directory to write (replaced only on success).")
+@click.pass_obj
+def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, out: Path) -> None:
+    """Record a snapshot: the raw Mend responses plus manifest.json."""
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, need_live=True)
+    assert r.client is not None and r.scope is not None
+    observer = _ProgressObserver(state.quiet)
+    try:
+        inventory = record(r.client, r.scope, out, observer)
+    finally:
+        r.client.close()
+    if not state.quiet:
+        click.echo(
+            f"recorded {observer.requests} responses ({len(inventory.libraries)} libraries, "
+            f"{len(inventory.projects)} projects) from {safe_url(r.client.display_url)} into {out}",
+            err=True,
+        )
+
+
+@cli.command()
+@_source_options
+@click.pass_obj
+def inventory(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None) -> None:
+    """Print counts of products, projects, libraries, licenses and vulnerabilities."""
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org)
+    try:
+        inv = r.source.load(_ProgressObserver(state.quiet))
+    finally:
+        if r.client is not None:
+            r.client.close()
+    click.echo(render_counts(inv))
+
+
+def render_counts(inv: Inventory) -> str:
+    libs = list(inv.libraries.values())
+    direct = sum(1 for lib in libs if lib.direct_anywhere)
+    licenses = {lic.name for lib in libs for lic in lib.licenses}
+    vulns = {(v.id, lib.key_uuid) for lib in libs for v in lib.vulnerabilities}
+    rows = [
+        ("products", len(inv.products)),
+        ("projects", len(inv.projects)),
+        ("libraries", len(libs)),
+        ("  direct (in at least one project)", direct),
+        ("  transitive only", len(libs) - direct),
+        ("  in-house", sum(1 for lib in libs if lib.in_house)),
+        ("licenses (as Mend names them)", len(licenses)),
+        ("vulnerabilities (distinct ids)", len({v for v, _ in vulns})),
+        ("vulnerable libraries", len({k for _, k in vulns})),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{'what':<{width}}  count", f"{'-' * width}  -----"]
+    lines += [f"{label:<{width}}  {value:>5}" for label, value in rows]
+    return "\n".join(lines)
+
+
+def _cfg_path(cfg: FileConfig, key: str) -> Path | None:
+    value = file_str(cfg, key)
+    return Path(value) if value else None
+
+
+# -- entry point ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    verbose = _count_verbose(sys.argv[1:] if argv is None else argv)
+    try:
+        cli.main(args=argv, prog_name="sbomgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("sbomgen: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SbomgenError as exc:
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"sbomgen: error: {_redact(exc.diagnostics())}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("sbomgen: interrupted", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a message
+        if verbose:
+            traceback.print_exc()
+        click.echo(
+            f"sbomgen: internal error: {type(exc).__name__}: {_redact(str(exc))} (rerun with -v for the traceback)",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+def _redact(text: str) -> str:
+    for secret in _redactor.secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _count_verbose(args: list[str]) -> int:
+    n = 0
+    for a in args:
+        if a == "--verbose":
+            n += 1
+        elif a.startswith("-") and not a.startswith("--") and set(a[1:]) == {"v"}:
+            n += len(a) - 1
+        elif not a.startswith("-"):
+            break
+    return n
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

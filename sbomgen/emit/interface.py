@@ -1,0 +1,34 @@
+"""What every emitter offers the pipeline: render a validated document, or refuse."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sbomgen.model import Inventory
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentMeta:
+    """What describes one output document, besides the inventory itself."""
+
+    name: str  # what the document describes: a product, a project, an organization
+    version: str | None = None
+    timestamp: datetime
+    reproducible: bool = False  # SOURCE_DATE_EPOCH was set
+    file_stem: str = "sbom"
+    authors: tuple[str, ...] = ()
+    supplier: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+class Emitter(ABC):
+    """Turns an inventory into files. Validates before returning; never writes itself."""
+
+    name: str
+
+    @abstractmethod
+    def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
+        """Return ``{relative file name: content}``; raise ValidationFailedError if invalid."""

@@ -1,0 +1,81 @@
+"""``sbomgen-emulator`` (or ``python -m sbomgen.emulator``): serve a dataset as the Mend API.
+
+Example::
+
+    sbomgen-emulator --dataset samples/acme-dataset --port 8080 \\
+        --user-key demo-org-admin --product-admin-key demo-product-admin=<productToken>
+
+then ``MEND_URL=http://127.0.0.1:8080 MEND_USER_KEY=demo-org-admin
+MEND_ORG_TOKEN=<orgToken from dataset.json> sbomgen generate --org --out out/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from sbomgen.emulator.dataset import Dataset, DatasetError
+from sbomgen.emulator.server import ORG_ADMIN, PRODUCT_ADMIN, Emulator, Fault, User
+
+
+def _fault(spec: str) -> Fault:
+    """KIND[:REQUEST_TYPE[:TIMES]], e.g. ``429:getProjectHierarchy:2`` or ``503``."""
+    kind, _, rest = spec.partition(":")
+    request_type, _, times = rest.partition(":")
+    return Fault(
+        kind=kind,
+        request_type=request_type or None,
+        times=int(times) if times else 1,
+        retry_after=1 if kind == "429" else None,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="sbomgen-emulator", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dataset", type=Path, required=True, help="dataset directory (holds dataset.json)")
+    ap.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
+    ap.add_argument("--user-key", action="append", default=[], help="an organization-admin user key")
+    ap.add_argument(
+        "--product-admin-key",
+        action="append",
+        default=[],
+        metavar="KEY=PRODUCT_TOKEN[,PRODUCT_TOKEN]",
+        help="a product-admin user key and the products it administers",
+    )
+    ap.add_argument("--latency", type=float, default=0.0, help="seconds to wait before every answer")
+    ap.add_argument("--fault", action="append", default=[], help="KIND[:REQUEST_TYPE[:TIMES]] to inject")
+    ap.add_argument("--alerts-key", default="alerts", choices=["alerts", "apiAlertInfo"])
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        dataset = Dataset.load(args.dataset)
+    except DatasetError as exc:
+        print(f"sbomgen-emulator: {exc}", file=sys.stderr)
+        return 6
+    users = [User(k, ORG_ADMIN) for k in args.user_key or ["emulator-org-admin"]]
+    for spec in args.product_admin_key:
+        key, _, products = spec.partition("=")
+        users.append(User(key, PRODUCT_ADMIN, frozenset(p for p in products.split(",") if p)))
+    emulator = Emulator(dataset, users, latency=args.latency, alerts_key=args.alerts_key)
+    for spec in args.fault:
+        emulator.inject(_fault(spec))
+    url = emulator.start(args.host, args.port)
+    print(f"Mend API emulator serving {dataset.org_name} at {url}/api/v1.4", flush=True)
+    print(f"organization token: {dataset.org_token}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,518 @@
+"""A Mend API emulator: a real HTTP server on loopback that serves a dataset.
+
+It behaves the way the reference in ``shared/mend-api`` describes: POST JSON to
+``/api/v1.x``; authentication by ``userKey`` and the scope's token; errors inside HTTP
+200 bodies as ``errorCode``/``errorMessage``; zip and text responses; the async report
+state machine. It also counts requests and injects latency and faults (429 with
+Retry-After, 503, cut-short bodies, malformed JSON, errorCode 3000 and any other code).
+
+Error codes the emulator uses (Mend's own are not all documented):
+
+=====  ==========================================================================
+5001   User is not allowed to perform this action (unknown user key, or a role that
+       lacks the scope: a product admin asking an organization-level request)
+3000   Invalid parameters (unknown request type, malformed body, missing field)
+2001   Invalid organization token
+2002   Invalid product token
+2003   Invalid project token
+=====  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from sbomgen.emulator.dataset import Dataset, JsonObject, ProjectData
+
+log = logging.getLogger(__name__)
+
+ORG_ADMIN = "org-admin"
+PRODUCT_ADMIN = "product-admin"
+
+
+@dataclass(frozen=True)
+class User:
+    user_key: str
+    role: str = ORG_ADMIN
+    products: frozenset[str] = frozenset()  # for product admins
+
+
+@dataclass
+class Fault:
+    """Misbehaviour to inject. ``request_type`` None matches every request.
+
+    kinds: ``429`` (with ``retry_after``), ``503``, ``500``, ``truncate`` (a body cut in
+    half after a full Content-Length), ``malformed`` (a consistent but invalid JSON body),
+    ``error`` (HTTP 200 with ``code``/``message``), ``drop`` (close without answering).
+    """
+
+    kind: str
+    request_type: str | None = None
+    times: int = 1
+    retry_after: int | None = None
+    code: int = 3000
+    message: str = "Invalid parameters"
+    fired: int = 0
+
+
+@dataclass
+class AsyncJob:
+    uuid: str
+    report_type: str
+    scope: str
+    token: str
+    params: JsonObject
+    created: float
+    polls: int = 0
+    status: str = "PENDING"
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(data: Any, status: int = 200) -> Reply:
+    return Reply(status=status, body=json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _error(code: int, message: str) -> Reply:
+    return _json({"errorCode": code, "errorMessage": message})
+
+
+class MendError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# request type -> (scope, handler name). Scope: "org", "product" or "project".
+ORG_REQUESTS = {
+    "getOrganizationDetails",
+    "getOrganizationProductVitals",
+    "getOrganizationProjectVitals",
+    "getAllProducts",
+    "getOrganizationLicenses",
+    "getOrganizationAlerts",
+    "getOrganizationAlertsByType",
+    "getOrganizationInHouseLibraries",
+    "getOrganizationProductTags",
+    "getOrganizationProjectTags",
+    "getOrganizationLicenseHistogram",
+    "generateOrganizationReportAsync",
+    "getAsyncProcessStatus",
+    "downloadAsyncReport",
+}
+PRODUCT_REQUESTS = {
+    "getProductTags",
+    "getProductProjectVitals",
+    "getAllProjects",
+    "getProductProjectTags",
+    "getProductLicenses",
+    "getProductAlerts",
+    "getProductAlertsByType",
+    "getProductInHouseLibraries",
+    "getProductLibraryLocations",
+    "getLicensesTextZip",
+    "getCopyrightsTextFile",
+    "getNoticesTextFile",
+    "getProductLicenseHistogram",
+    "generateProductReportAsync",
+}
+PROJECT_REQUESTS = {
+    "getProjectVitals",
+    "getProjectTags",
+    "getProjectLicenses",
+    "getProjectAlerts",
+    "getProjectAlertsByType",
+    "getProjectInHouseLibraries",
+    "getProjectLibraryLocations",
+    "getProjectLicensesTextZip",
+    "getProjectCopyrightsTextFile",
+    "getProjectHierarchy",
+    "getProjectInventory",
+    "getProjectLicenseHistogram",
+    "generateProjectReportAsync",
+}
+
+
+class Emulator:
+    """The emulator's state: dataset, users, faults, counters and async jobs."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        users: Iterable[User],
+        *,
+        latency: float = 0.0,
+        alerts_key: str = "alerts",
+        async_polls: int = 2,
+    ) -> None:
+        self.dataset = dataset
+        self.users = {u.user_key: u for u in users}
+        self.latency = latency
+        self.alerts_key = alerts_key
+        self.async_polls = async_polls
+        self.faults: list[Fault] = []
+        self.counts: Counter[str] = Counter()
+        self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
+        self.jobs: dict[str, AsyncJob] = {}
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        emulator = self
+
+        class Handler(_Handler):
+            state = emulator
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mend-emulator", daemon=True)
+        self._thread.start()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("emulator not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts.clear()
+            self.log.clear()
+            self.faults.clear()
+            self.jobs.clear()
+
+    def inject(self, fault: Fault) -> Fault:
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def _take_fault(self, request_type: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.fired < fault.times and fault.request_type in (None, request_type):
+                    fault.fired += 1
+                    return fault
+        return None
+
+    def stats(self) -> JsonObject:
+        with self._lock:
+            return {"counts": dict(sorted(self.counts.items())), "total": sum(self.counts.values())}
+
+    # -- dispatch ---------------------------------------------------------------------
+
+    def handle(self, body: bytes) -> tuple[str, Reply, Fault | None]:
+        try:
+            data = json.loads(body.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except (UnicodeDecodeError, ValueError):
+            return "<invalid>", _error(3000, "Invalid request: the body is not a JSON object"), None
+        request_type = str(data.get("requestType") or "")
+        with self._lock:
+            self.counts[request_type or "<none>"] += 1
+        fault = self._take_fault(request_type)
+        if fault is not None and fault.kind == "error":
+            return request_type, _error(fault.code, fault.message), None
+        try:
+            reply = self._dispatch(request_type, data)
+        except MendError as exc:
+            reply = _error(exc.code, exc.message)
+        return request_type, reply, fault
+
+    def _user(self, data: JsonObject) -> User:
+        user = self.users.get(str(data.get("userKey") or ""))
+        if user is None:
+            raise MendError(5001, "User is not allowed to perform this action")
+        return user
+
+    def _dispatch(self, rt: str, data: JsonObject) -> Reply:
+        ds = self.dataset
+        if rt in ORG_REQUESTS:
+            user = self._user(data)
+            if rt in ("getAsyncProcessStatus", "downloadAsyncReport"):
+                if data.get("orgToken") != ds.org_token:
+                    raise MendError(2001, "Invalid organization token")
+                return self._async(rt, data, user)
+            if user.role != ORG_ADMIN:
+                raise MendError(5001, "User is not allowed to perform this action")
+            if data.get("orgToken") != ds.org_token:
+                raise MendError(2001, "Invalid organization token")
+            return self._org(rt, data)
+        if rt in PRODUCT_REQUESTS:
+            user = self._user(data)
+            token = str(data.get("productToken") or "")
+            if token not in ds.product_by_token:
+                raise MendError(2002, "Invalid product token")
+            if user.role != ORG_ADMIN and token not in user.products:
+                raise MendError(5001, "User is not allowed to perform this action")
+            return self._scoped(rt, "product", token, data)
+        if rt in PROJECT_REQUESTS:
+            user = self._user(data)
+            token = str(data.get("projectToken") or "")
+            project = ds.project_by_token.get(token)
+            if project is None:
+                raise MendError(2003, "Invalid project token")
+            if user.role != ORG_ADMIN and project.product.token not in user.products:
+                raise MendError(5001, "User is not allowed to perform this action")
+            return self._scoped(rt, "project", token, data)
+        raise MendError(3000, f"Invalid request type: {rt or '(none)'}")
+
+    def _org(self, rt: str, data: JsonObject) -> Reply:
+        ds = self.dataset
+        projects = ds.projects_of("org", None)
+        if rt == "getOrganizationDetails":
+            return _json(
+                {
+                    "orgName": ds.org_name,
+                    "orgToken": ds.org_token,
+                    "creationDate": ds.org_created,
+                    "numberOfProducts": str(len(ds.products)),
+                    "numberOfProjects": str(len(projects)),
+                }
+            )
+        if rt == "getOrganizationProductVitals":
+            return _json({"productVitals": [ds.product_vitals(p) for p in ds.products]})
+        if rt == "getAllProducts":
+            return _json(
+                {
+                    "products": [{"productName": p.name, "productToken": p.token} for p in ds.products],
+                    "message": "Success",
+                }
+            )
+        if rt == "getOrganizationProductTags":
+            return _json({"productTags": [_tags(p.raw) for p in ds.products]})
+        if rt == "generateOrganizationReportAsync":
+            return self._new_job(data, "org", ds.org_token)
+        return self._scoped(rt, "org", None, data)
+
+    def _scoped(self, rt: str, scope: str, token: str | None, data: JsonObject) -> Reply:
+        ds = self.dataset
+        projects: list[ProjectData] = ds.projects_of(scope, token)
+        label = {"org": ds.org_name}.get(scope) or (
+            ds.product_by_token[token].name if scope == "product" and token else (projects[0].name if projects else "")
+        )
+        if rt.endswith("ProjectVitals") or rt == "getProjectVitals":
+            return _json({"projectVitals": [ds.project_vitals(p) for p in projects]})
+        if rt == "getAllProjects":
+            return _json(
+                {
+                    "projects": [{"projectName": p.name, "projectToken": p.token} for p in projects],
+                    "message": "Success",
+                }
+            )
+        if rt == "getProductTags":
+            return _json({"productTags": [_tags(ds.product_by_token[str(token)].raw)]})
+        if rt.endswith("ProjectTags") or rt == "getProjectTags":
+            return _json({"projectTags": [_tags(p.raw) for p in projects]})
+        if rt.endswith("Licenses") and not rt.endswith("InHouseLibraries"):
+            keys = ds.keys_in(projects)
+            return _json({"libraries": [ds.licenses_entry(k, projects) for k in keys]})
+        if rt.endswith("LicenseHistogram"):
+            return _json({"licenseHistogram": ds.histogram(projects)})
+        if rt.endswith("AlertsByType") or rt.endswith("Alerts"):
+            alert_type = data.get("alertType")
+            if rt.endswith("AlertsByType") and not alert_type:
+                raise MendError(3000, "Invalid parameters: alertType is required")
+            alerts = ds.alerts(projects)
+            if alert_type not in (None, "SECURITY_VULNERABILITY"):
+                alerts = []
+            return _json({self.alerts_key: alerts})
+        if rt.endswith("InHouseLibraries"):
+            return _json({"libraries": ds.in_house(projects)})
+        if rt.endswith("LibraryLocations"):
+            return _json({"libraryLocations": ds.locations(projects, project_level=scope == "project")})
+        if rt in ("getLicensesTextZip", "getProjectLicensesTextZip"):
+            return Reply(
+                body=ds.license_zip(projects),
+                content_type="application/zip",
+                headers={"Content-Disposition": f"attachment; filename={label}-licenses.zip"},
+            )
+        if rt in ("getCopyrightsTextFile", "getProjectCopyrightsTextFile"):
+            return Reply(
+                body=ds.text_blocks(projects, "copyrights").encode("utf-8"),
+                content_type="text/plain; charset=utf-8",
+                headers={"Content-Disposition": f"attachment; filename={label}-copyrights.zip"},
+            )
+        if rt == "getNoticesTextFile":
+            return Reply(
+                body=ds.text_blocks(projects, "notices").encode("utf-8"),
+                content_type="text/plain; charset=utf-8",
+                headers={"Content-Disposition": f"attachment; filename={label}-notices.zip"},
+            )
+        if rt == "getProjectHierarchy":
+            pr = projects[0]
+            libs = [ds.hierarchy_node(n) for n in pr.tree]
+            if data.get("includeInHouseData") in (False, "false"):
+                libs = [n for n in libs if not ds.libraries[n["keyUuid"]].get("inHouse")]
+            return _json({"libraries": libs})
+        if rt == "getProjectInventory":
+            return _json(ds.inventory(projects[0]))
+        if rt.startswith("generate") and rt.endswith("ReportAsync"):
+            return self._new_job(data, scope, str(token))
+        raise MendError(3000, f"Invalid request type: {rt}")
+
+    # -- async reports ----------------------------------------------------------------
+
+    def _new_job(self, data: JsonObject, scope: str, token: str) -> Reply:
+        report_type = str(data.get("reportType") or "")
+        if not report_type or not data.get("format"):
+            raise MendError(3000, "Invalid parameters: reportType and format are required")
+        job = AsyncJob(
+            uuid=str(uuid.uuid4()),
+            report_type=report_type,
+            scope=scope,
+            token=token,
+            params={k: v for k, v in data.items() if k not in ("userKey", "orgToken")},
+            created=time.time(),
+        )
+        with self._lock:
+            self.jobs[job.uuid] = job
+        return _json({"asyncProcessStatus": self._status(job)})
+
+    def _status(self, job: AsyncJob) -> JsonObject:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(job.created))
+        return {
+            "uuid": job.uuid,
+            "contextType": {"org": "DOMAIN", "product": "PRODUCT", "project": "PROJECT"}[job.scope],
+            "processType": job.report_type,
+            "status": job.status,
+            "created": stamp,
+            "modified": stamp,
+        }
+
+    def _async(self, rt: str, data: JsonObject, user: User) -> Reply:
+        if rt == "getAsyncProcessStatus":
+            job = self.jobs.get(str(data.get("uuid") or ""))
+            if job is None:
+                raise MendError(3000, "Invalid parameters: unknown uuid")
+            with self._lock:
+                job.polls += 1
+                if job.status not in ("SUCCESS", "FAILED"):
+                    job.status = "IN_PROGRESS" if job.polls < self.async_polls else (
+                        "FAILED" if job.params.get("reportType") == "FailingReport" else "SUCCESS"
+                    )
+            return _json({"asyncProcessStatus": self._status(job)})
+        job = self.jobs.get(str(data.get("reportStatusUUID") or ""))
+        if job is None:
+            raise MendError(3000, "Invalid parameters: unknown reportStatusUUID")
+        if job.status != "SUCCESS":
+            raise MendError(3000, f"Report is not ready (status {job.status})")
+        return Reply(
+            body=self.report_zip(job),
+            content_type="application/zip",
+            headers={"Content-Disposition": f"attachment; filename={job.report_type}.zip"},
+        )
+
+    report_builder: Callable[[Emulator, AsyncJob], dict[str, bytes]] | None = None
+
+    def report_zip(self, job: AsyncJob) -> bytes:
+        import io
+        import zipfile
+
+        files = (
+            self.report_builder(self, job)
+            if self.report_builder
+            else {f"{job.report_type}.json": json.dumps({"reportType": job.report_type}).encode()}
+        )
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, content in files.items():
+                zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
+        return buf.getvalue()
+
+
+def _tags(raw: JsonObject) -> JsonObject:
+    return {"name": raw.get("name"), "token": raw.get("token"), "tags": raw.get("tags") or {}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: Emulator
+    protocol_version = "HTTP/1.1"
+    server_version = "MendEmulator/1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, delayed ACKs add ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("emulator: " + format, *args)
+
+    def _send(self, reply: Reply, fault: Fault | None = None) -> None:
+        body = reply.body
+        if fault is not None and fault.kind == "malformed":
+            body = body[: max(1, len(body) // 2)]
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in reply.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if fault is not None and fault.kind == "truncate":
+            self.wfile.write(body[: max(1, len(body) // 2)])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self.path == "/_emulator/stats":
+            self._send(_json(self.state.stats()))
+        else:
+            self._send(Reply(status=404, body=b"not found", content_type="text/plain"))
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if not (path.startswith("/api/v1.") and path[len("/api/v1.") :].isdigit()):
+            self._send(Reply(status=404, body=b"not found", content_type="text/plain"))
+            return
+        if self.state.latency:
+            time.sleep(self.state.latency)
+        request_type, reply, fault = self.state.handle(body)
+        if fault is not None:
+            if fault.kind == "429":
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                reply = Reply(status=429, body=b'{"message":"Too Many Requests"}', headers=headers)
+                fault = None
+            elif fault.kind in ("503", "500"):
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                reply = Reply(
+                    status=int(fault.kind), body=b"<html>Service Unavailable</html>", content_type="text/html", headers=headers
+                )
+                fault = None
+            elif fault.kind == "drop":
+                self.close_connection = True
+                self.state.log.append((request_type, 0))
+                return
+        self.state.log.append((request_type, reply.status))
+        self._send(reply, fault)

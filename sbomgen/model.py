@@ -1,0 +1,379 @@
+"""The merged, typed model of what Mend knows.
+
+Everything here is a frozen, keyword-only dataclass. Mend JSON is turned into these
+records at the edge of :mod:`sbomgen.sources`; no raw dict travels further in.
+
+Merging is a method of the model: :meth:`Library.merge` combines two sightings of the
+same library (same Mend ``keyUuid``) and keeps every occurrence, every license
+reference and every provenance record; :meth:`Inventory.merge` does the same for two
+whole inventories (two products, two fetches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import NewType, TypeVar
+
+KeyUuid = NewType("KeyUuid", str)
+ProductToken = NewType("ProductToken", str)
+ProjectToken = NewType("ProjectToken", str)
+
+T = TypeVar("T")
+
+
+def _union(a: tuple[T, ...], b: tuple[T, ...]) -> tuple[T, ...]:
+    """Order-preserving union of two tuples (a's order first, then b's new items)."""
+    seen = set(a)
+    return a + tuple(x for x in b if not (x in seen or seen.add(x)))  # type: ignore[func-returns-value]
+
+
+def _first(a: T | None, b: T | None) -> T | None:
+    return a if a not in (None, "") else b
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Provenance:
+    """Which request said something, and for which scope token's name."""
+
+    request_type: str
+    scope: str = ""  # e.g. "product:Acme Storefront" or "project:storefront-api"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LicenseReference:
+    reference_type: str
+    reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MendLicense:
+    """A license exactly as Mend named it. Normalization happens in :mod:`sbomgen.enrich`."""
+
+    name: str
+    spdx_name: str | None = None
+    url: str | None = None
+    references: tuple[LicenseReference, ...] = ()
+
+    def merge(self, other: MendLicense) -> MendLicense:
+        return replace(
+            self,
+            spdx_name=_first(self.spdx_name, other.spdx_name),
+            url=_first(self.url, other.url),
+            references=_union(self.references, other.references),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Copyright:
+    text: str
+    author: str | None = None
+    start_year: str | None = None
+    end_year: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class References:
+    """A library's web references as Mend gives them."""
+
+    homepage: str | None = None
+    issue_tracker: str | None = None
+    scm: str | None = None
+    pom: str | None = None
+    download: str | None = None
+
+    def merge(self, other: References) -> References:
+        return References(
+            homepage=_first(self.homepage, other.homepage),
+            issue_tracker=_first(self.issue_tracker, other.issue_tracker),
+            scm=_first(self.scm, other.scm),
+            pom=_first(self.pom, other.pom),
+            download=_first(self.download, other.download),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class VulnerabilityFix:
+    type: str | None = None
+    origin: str | None = None
+    url: str | None = None
+    fix_resolution: str | None = None
+    date: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vulnerability:
+    """One vulnerability of one library, from a SECURITY_VULNERABILITY alert."""
+
+    id: str
+    source: str | None = None  # "CVE" or "WS"
+    severity: str | None = None  # CVSS 2 severity
+    score: float | None = None  # CVSS 2 base score
+    cvss3_severity: str | None = None
+    cvss3_score: float | None = None
+    cvss3_vector: str | None = None
+    description: str | None = None
+    published: str | None = None
+    url: str | None = None
+    fix_resolution: str | None = None
+    top_fix: VulnerabilityFix | None = None
+    all_fixes: tuple[VulnerabilityFix, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Location:
+    path: str
+    match_type: str | None = None
+    dependency_file: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Occurrence:
+    """Where a library is used: in which project of which product, and how."""
+
+    product: ProductToken | None
+    project: ProjectToken
+    direct: bool | None = None  # None: Mend did not say
+    match_type: str | None = None
+    outdated: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Library:
+    """A library, keyed by Mend ``keyUuid``, with every fact Mend gave about it."""
+
+    key_uuid: KeyUuid
+    key_id: int | None = None
+    name: str | None = None
+    group_id: str | None = None
+    artifact_id: str | None = None
+    version: str | None = None
+    type: str | None = None  # hierarchy/inventory vocabulary: MAVEN_ARTIFACT, ...
+    language_type: str | None = None  # licenses vocabulary: Java, javascript/Node.js, ...
+    sha1: str | None = None
+    filename: str | None = None
+    coordinates: str | None = None
+    description: str | None = None
+    references: References = field(default_factory=References)
+    licenses: tuple[MendLicense, ...] = ()
+    copyrights: tuple[Copyright, ...] = ()
+    notices: tuple[str, ...] = ()
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    in_house: bool = False
+    locations: tuple[Location, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+    provenance: tuple[Provenance, ...] = ()
+
+    def merge(self, other: Library) -> Library:
+        """Combine two sightings of the same library, keeping every occurrence."""
+        if other.key_uuid != self.key_uuid:
+            raise ValueError(f"cannot merge library {other.key_uuid} into {self.key_uuid}")
+        licenses: dict[str, MendLicense] = {lic.name: lic for lic in self.licenses}
+        for lic in other.licenses:
+            licenses[lic.name] = licenses[lic.name].merge(lic) if lic.name in licenses else lic
+        vulns = {v.id: v for v in self.vulnerabilities}
+        for v in other.vulnerabilities:
+            vulns.setdefault(v.id, v)
+        return Library(
+            key_uuid=self.key_uuid,
+            key_id=_first(self.key_id, other.key_id),
+            name=_first(self.name, other.name),
+            group_id=_first(self.group_id, other.group_id),
+            artifact_id=_first(self.artifact_id, other.artifact_id),
+            version=_first(self.version, other.version),
+            type=_first(self.type, other.type),
+            language_type=_first(self.language_type, other.language_type),
+            sha1=_first(self.sha1, other.sha1),
+            filename=_first(self.filename, other.filename),
+            coordinates=_first(self.coordinates, other.coordinates),
+            description=_first(self.description, other.description),
+            references=self.references.merge(other.references),
+            licenses=tuple(licenses.values()),
+            copyrights=_union(self.copyrights, other.copyrights),
+            notices=_union(self.notices, other.notices),
+            vulnerabilities=tuple(vulns.values()),
+            in_house=self.in_house or other.in_house,
+            locations=_union(self.locations, other.locations),
+            occurrences=_merge_occurrences(self.occurrences, other.occurrences),
+            provenance=_union(self.provenance, other.provenance),
+        )
+
+    @property
+    def projects(self) -> frozenset[ProjectToken]:
+        return frozenset(o.project for o in self.occurrences)
+
+    def is_direct_in(self, project: ProjectToken) -> bool | None:
+        for occ in self.occurrences:
+            if occ.project == project:
+                return occ.direct
+        return None
+
+    @property
+    def direct_anywhere(self) -> bool:
+        return any(o.direct for o in self.occurrences)
+
+
+def _merge_occurrences(a: tuple[Occurrence, ...], b: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+    """One occurrence per project; facts from either side fill the other's gaps."""
+    by_project: dict[ProjectToken, Occurrence] = {}
+    for occ in (*a, *b):
+        prev = by_project.get(occ.project)
+        if prev is None:
+            by_project[occ.project] = occ
+            continue
+        by_project[occ.project] = Occurrence(
+            product=_first(prev.product, occ.product),
+            project=occ.project,
+            direct=prev.direct if prev.direct is not None else occ.direct,
+            match_type=_first(prev.match_type, occ.match_type),
+            outdated=prev.outdated if prev.outdated is not None else occ.outdated,
+        )
+    return tuple(by_project.values())
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Edge:
+    """A dependency edge within one project. ``parent`` None means the project itself."""
+
+    parent: KeyUuid | None
+    child: KeyUuid
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project:
+    token: ProjectToken
+    name: str
+    product: ProductToken | None = None
+    product_name: str | None = None
+    creation_date: str | None = None
+    last_updated: str | None = None
+    plugin: str | None = None
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    edges: tuple[Edge, ...] = ()
+
+    @property
+    def direct(self) -> frozenset[KeyUuid]:
+        return frozenset(e.child for e in self.edges if e.parent is None)
+
+    def merge(self, other: Project) -> Project:
+        tags = {k: _union(self.tags.get(k, ()), other.tags.get(k, ())) for k in {*self.tags, *other.tags}}
+        return replace(
+            self,
+            product=_first(self.product, other.product),
+            product_name=_first(self.product_name, other.product_name),
+            creation_date=_first(self.creation_date, other.creation_date),
+            last_updated=_first(self.last_updated, other.last_updated),
+            plugin=_first(self.plugin, other.plugin),
+            tags=dict(sorted(tags.items())),
+            edges=_union(self.edges, other.edges),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product:
+    token: ProductToken
+    name: str
+    creation_date: str | None = None
+    last_updated: str | None = None
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    projects: tuple[ProjectToken, ...] = ()
+
+    def merge(self, other: Product) -> Product:
+        tags = {k: _union(self.tags.get(k, ()), other.tags.get(k, ())) for k in {*self.tags, *other.tags}}
+        return replace(
+            self,
+            creation_date=_first(self.creation_date, other.creation_date),
+            last_updated=_first(self.last_updated, other.last_updated),
+            tags=dict(sorted(tags.items())),
+            projects=_union(self.projects, other.projects),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LicenseText:
+    """The text of one license as Mend named it, and where the text came from."""
+
+    name: str
+    text: str
+    source: str  # e.g. "mend:getLicensesTextZip"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
+    """Everything fetched for one run: the merged model the emitters work from."""
+
+    org_name: str | None = None
+    products: Mapping[ProductToken, Product] = field(default_factory=dict)
+    projects: Mapping[ProjectToken, Project] = field(default_factory=dict)
+    libraries: Mapping[KeyUuid, Library] = field(default_factory=dict)
+    license_texts: Mapping[str, LicenseText] = field(default_factory=dict)
+
+    def merge(self, other: Inventory) -> Inventory:
+        return Inventory(
+            org_name=_first(self.org_name, other.org_name),
+            products=_merge_maps(self.products, other.products),
+            projects=_merge_maps(self.projects, other.projects),
+            libraries=_merge_maps(self.libraries, other.libraries),
+            license_texts={**other.license_texts, **self.license_texts},
+        )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        org_name: str | None = None,
+        products: Iterable[Product] = (),
+        projects: Iterable[Project] = (),
+        libraries: Iterable[Library] = (),
+        license_texts: Iterable[LicenseText] = (),
+    ) -> Inventory:
+        """Build an inventory from sightings, merging duplicates by key."""
+        return Inventory(
+            org_name=org_name,
+            products={p.token: p for p in _merged(products, lambda p: p.token)},
+            projects={p.token: p for p in _merged(projects, lambda p: p.token)},
+            libraries={lib.key_uuid: lib for lib in _merged(libraries, lambda x: x.key_uuid)},
+            license_texts={t.name: t for t in license_texts},
+        )
+
+    def restricted_to(self, projects: Iterable[ProjectToken]) -> Inventory:
+        """The part of this inventory that concerns only the given projects."""
+        keep = set(projects)
+        libs: dict[KeyUuid, Library] = {}
+        for key, lib in self.libraries.items():
+            occ = tuple(o for o in lib.occurrences if o.project in keep)
+            if occ:
+                libs[key] = replace(lib, occurrences=occ)
+        prods = {
+            tok: replace(p, projects=tuple(t for t in p.projects if t in keep))
+            for tok, p in self.products.items()
+            if any(t in keep for t in p.projects)
+        }
+        return replace(
+            self,
+            products=prods,
+            projects={t: p for t, p in self.projects.items() if t in keep},
+            libraries=libs,
+        )
+
+
+K = TypeVar("K")
+M = TypeVar("M", Library, Project, Product)
+
+
+def _merged(items: Iterable[M], key: Callable[[M], str]) -> list[M]:
+    out: dict[str, M] = {}
+    for item in items:
+        k = key(item)
+        prev = out.get(k)
+        out[k] = item if prev is None else prev.merge(item)  # type: ignore[arg-type]
+    return list(out.values())
+
+
+def _merge_maps(a: Mapping[K, M], b: Mapping[K, M]) -> dict[K, M]:
+    out = dict(a)
+    for k, v in b.items():
+        prev = out.get(k)
+        out[k] = v if prev is None else prev.merge(v)  # type: ignore[arg-type]
+    return out

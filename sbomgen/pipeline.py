@@ -1,0 +1,157 @@
+"""The pipeline as one function: sources → enrichers → emitters → files.
+
+>>> from sbomgen.pipeline import SnapshotSource, run
+>>> from sbomgen.emit.cyclonedx import CycloneDxJson
+>>> result = run(SnapshotSource(Path("samples/acme")), emitters=[CycloneDxJson()], out=Path("out"))
+
+Nothing is written unless every emitter produced a valid document; then all files are
+written atomically together.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from sbomgen._io import staged_directory, write_all
+from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.errors import ConfigError
+from sbomgen.model import Inventory
+from sbomgen.sources.client import MendClient
+from sbomgen.sources.fetcher import Fetcher, FetchScope, NullObserver, Observer
+from sbomgen.sources.snapshot import Scope, SnapshotRecorder, SnapshotReplay, now_utc
+
+
+class Source(Protocol):
+    """Where an inventory comes from."""
+
+    def load(self, observer: Observer) -> Inventory: ...
+
+    def describe(self) -> str: ...
+
+
+class Enricher(Protocol):
+    def enrich(self, inventory: Inventory) -> Inventory: ...
+
+
+@dataclass
+class MendSource:
+    """Live: fetch from a Mend server."""
+
+    client: MendClient
+    scope: FetchScope
+
+    def load(self, observer: Observer) -> Inventory:
+        return Fetcher(self.client, observer).fetch(self.scope)
+
+    def describe(self) -> str:
+        return self.client.display_url
+
+
+@dataclass
+class SnapshotSource:
+    """Replay a recorded snapshot, optionally narrowed to some of its products/projects."""
+
+    directory: Path
+    products: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+    def load(self, observer: Observer) -> Inventory:
+        replay = SnapshotReplay(self.directory)
+        recorded = replay.scope
+        for p in self.products:
+            if p not in recorded.products and not recorded.org:
+                raise ConfigError(f"product {p} is not in snapshot {self.directory} (scope {recorded.to_json()})")
+        scope = FetchScope(
+            products=self.products or recorded.products,
+            projects=self.projects or recorded.projects,
+            org=recorded.org and not self.products,
+        )
+        inventory = Fetcher(replay, observer).fetch(scope)
+        if replay.org_name and not inventory.org_name:
+            inventory = Inventory(
+                org_name=replay.org_name,
+                products=inventory.products,
+                projects=inventory.projects,
+                libraries=inventory.libraries,
+                license_texts=inventory.license_texts,
+            )
+        return inventory
+
+    def describe(self) -> str:
+        return str(self.directory)
+
+
+@dataclass
+class RunResult:
+    inventory: Inventory
+    written: list[Path] = field(default_factory=list)
+
+
+def timestamp() -> tuple[datetime, bool]:
+    """The document time: SOURCE_DATE_EPOCH when set (reproducible), else now."""
+    reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH"))
+    return now_utc().astimezone(timezone.utc), reproducible
+
+
+def default_name(inventory: Inventory) -> str:
+    if len(inventory.products) == 1:
+        return next(iter(inventory.products.values())).name
+    if not inventory.products and len(inventory.projects) == 1:
+        return next(iter(inventory.projects.values())).name
+    return inventory.org_name or "mend-inventory"
+
+
+def file_stem(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    return stem or "sbom"
+
+
+def run(
+    source: Source,
+    *,
+    emitters: Sequence[Emitter],
+    out: Path,
+    enrichers: Sequence[Enricher] = (),
+    observer: Observer | None = None,
+    name: str | None = None,
+    version: str | None = None,
+    authors: tuple[str, ...] = (),
+    supplier: str | None = None,
+) -> RunResult:
+    observer = observer or NullObserver()
+    inventory = source.load(observer)
+    for enricher in enrichers:
+        inventory = enricher.enrich(inventory)
+    when, reproducible = timestamp()
+    doc_name = name or default_name(inventory)
+    meta = DocumentMeta(
+        name=doc_name,
+        version=version,
+        timestamp=when,
+        reproducible=reproducible,
+        file_stem=file_stem(doc_name),
+        authors=authors,
+        supplier=supplier,
+    )
+    files: dict[str, bytes] = {}
+    for emitter in emitters:
+        files.update(emitter.render(inventory, meta))  # each validates, or raises
+    written = write_all(out, files)
+    return RunResult(inventory=inventory, written=written)
+
+
+def record(client: MendClient, scope: FetchScope, out: Path, observer: Observer | None = None) -> Inventory:
+    """Fetch live and record a snapshot into ``out`` (replaced only on success)."""
+    with staged_directory(out) as staging:
+        recorder = SnapshotRecorder(client, staging)
+        inventory = Fetcher(recorder, observer or NullObserver()).fetch(scope)
+        recorder.write_manifest(
+            Scope(products=scope.products, projects=scope.projects, org=scope.org), inventory.org_name
+        )
+    return inventory

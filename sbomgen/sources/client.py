@@ -1,0 +1,367 @@
+"""The one careful HTTP client for the Mend API.
+
+- One :class:`requests.Session`, a ``sbomgen/<version>`` User-Agent, explicit connect
+  and read timeouts.
+- Retries with exponential backoff on 429 (honouring ``Retry-After``), on 5xx, on
+  connection errors and on bodies cut short by a dropped connection. Mend reads are
+  POSTs, so POSTs are retried.
+- Every 2xx JSON body is checked for ``errorCode``: Mend reports errors inside HTTP 200.
+  5001 raises :class:`MendNotAllowedError`; 3000 (sometimes sporadic) is retried once.
+- The user key and organization token go into request bodies only. They never appear in
+  logs, errors, recorded parameters or any output; project and product tokens are
+  shortened in logs.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from sbomgen import __version__
+from sbomgen.errors import (
+    ConfigError,
+    InputDataError,
+    MendApiError,
+    MendConnectionError,
+    MendInvalidParametersError,
+    MendNotAllowedError,
+)
+
+log = logging.getLogger(__name__)
+
+API_PATH = "/api/v1.4"
+JsonObject = dict[str, Any]
+
+# Parameters that are credentials: never logged, recorded or echoed.
+SECRET_PARAMS = frozenset({"userKey", "orgToken", "globalOrgToken"})
+# Parameters that identify scope: recorded in snapshots, shortened in logs.
+TOKEN_PARAMS = frozenset({"productToken", "projectToken", "productToken2", "projectToken2"})
+
+
+def normalize_url(url: str) -> tuple[str, str]:
+    """Turn a Mend server URL as users copy it into (API endpoint, display form).
+
+    Accepts ``https://saas.mend.io``, ``…/api/v1.3``, ``…/agent`` and trailing slashes,
+    and always talks to ``/api/v1.4``. The display form has no user info, query or
+    fragment, so it is safe to log and to record.
+    """
+    raw = url.strip()
+    if not raw:
+        raise ConfigError("the Mend URL is empty (set --url or MEND_URL)")
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"not an http(s) URL: {safe_url(url)!r} (from --url or MEND_URL)")
+    path = re.sub(r"/+$", "", parts.path)
+    path = re.sub(r"/(api(/v\d+(\.\d+)?)?|agent)$", "", path, flags=re.IGNORECASE)
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    base = urlunsplit((parts.scheme, netloc, path, "", ""))
+    return base + API_PATH, base
+
+
+def safe_url(url: str) -> str:
+    """A URL with user info, query and fragment removed, for messages."""
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+        host = parts.hostname or ""
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:
+        return "<unparseable URL>"
+
+
+def shorten_token(value: str) -> str:
+    return "…" + value[-6:] if len(value) > 8 else value
+
+
+def loggable_params(params: Mapping[str, Any]) -> str:
+    shown = []
+    for k, v in params.items():
+        if k in SECRET_PARAMS:
+            continue
+        if k in TOKEN_PARAMS and isinstance(v, str):
+            v = shorten_token(v)
+        shown.append(f"{k}={v}")
+    return " ".join(shown)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The user key and (optional) organization token. Their repr never shows them."""
+
+    user_key: str = field(repr=False)
+    org_token: str | None = field(default=None, repr=False)
+    user_key_source: str = "MEND_USER_KEY"
+    org_token_source: str = "MEND_ORG_TOKEN"
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.user_key, self.org_token) if s)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5  # total tries for a request, the first included
+    backoff: float = 0.5  # seconds before the first retry; doubles every retry
+    max_backoff: float = 30.0
+    max_retry_after: float = 120.0  # never wait longer than this for Retry-After
+    connect_timeout: float = 10.0
+    read_timeout: float = 300.0
+
+
+@dataclass(frozen=True)
+class MendResponse:
+    """A successful answer: its request type, content type and raw body."""
+
+    request_type: str
+    content_type: str
+    body: bytes
+    origin: str = ""  # where the body came from, for messages ("snapshot file …")
+
+    @property
+    def is_json(self) -> bool:
+        return "json" in self.content_type
+
+    def json(self) -> JsonObject:
+        try:
+            return decode_json(self.request_type, self.body)
+        except InputDataError as exc:
+            if self.origin:
+                raise InputDataError(f"{self.origin}: {exc}") from None
+            raise
+
+
+def decode_json(request_type: str, body: bytes) -> JsonObject:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputDataError(f"response to {request_type} is not UTF-8 text: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        hint = " (the body looks cut short)" if exc.pos >= len(body.strip()) - 1 else ""
+        raise InputDataError(
+            f"response to {request_type} is not valid JSON{hint}: {exc.msg} at byte {exc.pos} "
+            f"of {len(body)}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputDataError(
+            f"response to {request_type} is a JSON {type(data).__name__}, expected an object"
+        )
+    return data
+
+
+def raise_for_mend_error(request_type: str, data: Mapping[str, Any]) -> None:
+    """Raise the typed error for a Mend ``errorCode`` body, if it is one."""
+    if "errorCode" not in data:
+        return
+    raw = data.get("errorCode")
+    try:
+        code: int | None = int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        code = None
+    message = str(data.get("errorMessage") or "no message")
+    if code == 5001:
+        raise MendNotAllowedError(request_type, code, message)
+    if code == 3000:
+        raise MendInvalidParametersError(request_type, code, message)
+    raise MendApiError(request_type, code, message)
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.wait = wait
+
+
+class MendClient:
+    """Posts requests to ``/api/v1.4`` of one Mend server."""
+
+    def __init__(
+        self,
+        url: str,
+        credentials: Credentials,
+        *,
+        policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.endpoint, self.display_url = normalize_url(url)
+        self._credentials = credentials
+        self.policy = policy or RetryPolicy()
+        self._session = session or requests.Session()
+        self._session.headers.update(
+            {
+                "User-Agent": f"sbomgen/{__version__}",
+                "Content-Type": "application/json",
+                "Accept": "application/json, application/zip, text/plain, */*",
+                "Accept-Charset": "utf-8",
+            }
+        )
+        self._sleep = sleep
+        self.requests_made = 0
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> MendClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def has_org_token(self) -> bool:
+        return bool(self._credentials.org_token)
+
+    def call(
+        self, request_type: str, params: Mapping[str, Any], *, org_level: bool = False
+    ) -> MendResponse:
+        """Post one request; return the successful response or raise a typed error.
+
+        ``params`` must not hold credentials: the client adds ``userKey`` (and
+        ``orgToken`` for ``org_level`` requests) itself.
+        """
+        leaked = SECRET_PARAMS.intersection(params)
+        if leaked:
+            raise ValueError(f"credentials passed as parameters: {sorted(leaked)}")
+        body: dict[str, Any] = {"requestType": request_type, **params}
+        body["userKey"] = self._credentials.user_key
+        if org_level:
+            if not self._credentials.org_token:
+                raise ConfigError(
+                    f"{request_type} is an organization-level request and needs an organization "
+                    f"token: set {self._credentials.org_token_source} (or WS_ORG_TOKEN / WS_APIKEY)"
+                )
+            body["orgToken"] = self._credentials.org_token
+        payload = json.dumps(body).encode("utf-8")
+        described = f"{request_type} {loggable_params(params)}".strip()
+
+        retried_3000 = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._post_once(request_type, payload, described, attempt)
+                if response.is_json:
+                    raise_for_mend_error(request_type, response.json())
+                return response
+            except MendInvalidParametersError:
+                if retried_3000:
+                    raise
+                retried_3000 = True
+                log.warning("%s: errorCode 3000 (invalid parameters); retrying once", request_type)
+                self._sleep(self.policy.backoff)
+            except _Retryable as exc:
+                if attempt >= self.policy.attempts:
+                    raise MendConnectionError(
+                        f"{request_type} to {self.display_url} failed after {attempt} attempts: "
+                        f"{exc.reason}"
+                    ) from None
+                delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
+                if exc.wait is not None:
+                    delay = min(max(exc.wait, 0.0), self.policy.max_retry_after)
+                log.warning(
+                    "%s: %s; retry %d of %d in %.1fs",
+                    request_type,
+                    exc.reason,
+                    attempt,
+                    self.policy.attempts - 1,
+                    delay,
+                )
+                self._sleep(delay)
+
+    def _post_once(self, request_type: str, payload: bytes, described: str, attempt: int) -> MendResponse:
+        started = time.monotonic()
+        self.requests_made += 1
+        try:
+            resp = self._session.post(
+                self.endpoint,
+                data=payload,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+            body = resp.content  # reads the whole body; a cut-short body raises here
+        except requests.exceptions.Timeout as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise _Retryable(f"connection failed ({_reason(exc)})") from None
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise _Retryable(f"the response body was cut short ({_reason(exc)})") from None
+        except requests.exceptions.RequestException as exc:
+            raise MendConnectionError(
+                f"{request_type} to {self.display_url} failed: {type(exc).__name__}"
+            ) from None
+        elapsed = time.monotonic() - started
+        log.debug(
+            "POST %s [%s] attempt %d -> HTTP %d, %d bytes, %.3fs",
+            self.display_url + API_PATH,
+            described,
+            attempt,
+            resp.status_code,
+            len(body),
+            elapsed,
+        )
+        status = resp.status_code
+        if status == 429:
+            raise _Retryable("HTTP 429 Too Many Requests", _retry_after(resp.headers.get("Retry-After")))
+        if status >= 500:
+            wait = _retry_after(resp.headers.get("Retry-After")) if status == 503 else None
+            raise _Retryable(f"HTTP {status} {resp.reason or ''}".strip(), wait)
+        if status >= 400:
+            detail = ""
+            if "json" in resp.headers.get("Content-Type", ""):
+                try:
+                    raise_for_mend_error(request_type, decode_json(request_type, body))
+                except InputDataError:
+                    pass
+            else:
+                detail = f": {resp.reason}" if resp.reason else ""
+            raise MendApiError(request_type, None, f"HTTP {status}{detail} from {self.display_url}")
+        declared = resp.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and int(declared) != len(body):
+            raise _Retryable(f"the response body was cut short ({len(body)} of {declared} bytes)")
+        return MendResponse(
+            request_type=request_type,
+            content_type=resp.headers.get("Content-Type", "application/octet-stream"),
+            body=body,
+        )
+
+
+def _reason(exc: Exception) -> str:
+    """A short cause for a connection error, without URLs that could carry secrets."""
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    for pattern, label in (
+        (r"Connection refused", "connection refused"),
+        (r"Name or service not known|nodename nor servname|getaddrinfo failed", "unknown host"),
+        (r"IncompleteRead|Connection broken", "connection broken mid-response"),
+        (r"Read timed out", "read timed out"),
+        (r"RemoteDisconnected|Remote end closed", "server closed the connection"),
+        (r"SSL|certificate", "TLS error"),
+    ):
+        if re.search(pattern, text):
+            return label
+    return type(exc).__name__
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,560 @@
+"""Parse Mend responses into model records: the boundary where raw JSON stops.
+
+Each ``parse_*`` function takes one response and the context of the request (which
+request type, for which product/project), and returns frozen model records. A malformed
+entry raises :class:`InputDataError` naming the request type and the field; an entry
+that can be skipped safely (say, an alert without a library) is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sbomgen.errors import InputDataError
+from sbomgen.model import (
+    Copyright,
+    Edge,
+    KeyUuid,
+    Library,
+    LicenseReference,
+    LicenseText,
+    Location,
+    MendLicense,
+    Occurrence,
+    ProductToken,
+    ProjectToken,
+    Provenance,
+    References,
+    Vulnerability,
+    VulnerabilityFix,
+)
+
+log = logging.getLogger(__name__)
+
+# Limits for zip archives from the server: refuse anything larger.
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_ZIP_MEMBER_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where a response came from, for provenance and for error messages."""
+
+    request_type: str
+    product: ProductToken | None = None
+    project: ProjectToken | None = None
+    scope_name: str = ""
+    origin: str = ""  # "snapshot file …" when replaying
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(request_type=self.request_type, scope=self.scope_name)
+
+    def fail(self, field: str, problem: str) -> InputDataError:
+        where = f" ({self.scope_name})" if self.scope_name else ""
+        origin = f"{self.origin}: " if self.origin else ""
+        return InputDataError(f"{origin}{self.request_type}{where}: field {field!r} {problem}")
+
+
+# --- small typed accessors -------------------------------------------------------------
+
+
+def _list(ctx: Ctx, data: Mapping[str, Any], key: str, *, required: bool = True) -> list[Any]:
+    if key not in data or data[key] is None:
+        if required:
+            raise ctx.fail(key, "is missing")
+        return []
+    value = data[key]
+    if not isinstance(value, list):
+        raise ctx.fail(key, f"should be a list, got {type(value).__name__}")
+    return value
+
+
+def _obj(ctx: Ctx, value: Any, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ctx.fail(field, f"should be an object, got {type(value).__name__}")
+    return value
+
+
+def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ctx.fail(field or key, f"should be a string, got {type(value).__name__}")
+    return value
+
+
+def _req_str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str) -> str:
+    value = _str(ctx, data, key, field)
+    if value is None:
+        raise ctx.fail(field, "is missing or empty")
+    return value
+
+
+def _int(ctx: Ctx, data: Mapping[str, Any], key: str, field: str) -> int | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ctx.fail(field, f"should be an integer, got {value!r}") from None
+
+
+def _float(ctx: Ctx, data: Mapping[str, Any], key: str, field: str) -> float | None:
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ctx.fail(field, f"should be a number, got {value!r}") from None
+
+
+def _bool(data: Mapping[str, Any], key: str) -> bool | None:
+    value = data.get(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+# --- vitals, tags ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vitals:
+    token: str
+    name: str
+    creation_date: str | None = None
+    last_updated: str | None = None
+    plugin: str | None = None
+    product_name: str | None = None
+
+
+def parse_vitals(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Vitals]:
+    """``projectVitals`` / ``productVitals``: a list (or, in getProjectInventory, one)."""
+    raw = data.get(key)
+    items = [raw] if isinstance(raw, dict) else _list(ctx, data, key)
+    out = []
+    for i, item in enumerate(items):
+        field = f"{key}[{i}]"
+        item = _obj(ctx, item, field)
+        out.append(
+            Vitals(
+                token=_req_str(ctx, item, "token", f"{field}.token"),
+                name=_req_str(ctx, item, "name", f"{field}.name"),
+                creation_date=_str(ctx, item, "creationDate", f"{field}.creationDate"),
+                last_updated=_str(ctx, item, "lastUpdatedDate", f"{field}.lastUpdatedDate"),
+                plugin=_str(ctx, item, "pluginName", f"{field}.pluginName"),
+                product_name=_str(ctx, item, "productName", f"{field}.productName"),
+            )
+        )
+    return out
+
+
+def parse_named_list(ctx: Ctx, data: Mapping[str, Any], key: str, name_key: str, token_key: str) -> list[tuple[str, str]]:
+    """``getAllProducts``-style lists: (name, token) pairs."""
+    out = []
+    for i, item in enumerate(_list(ctx, data, key)):
+        item = _obj(ctx, item, f"{key}[{i}]")
+        out.append(
+            (
+                _req_str(ctx, item, name_key, f"{key}[{i}].{name_key}"),
+                _req_str(ctx, item, token_key, f"{key}[{i}].{token_key}"),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tagged:
+    token: str
+    name: str
+    tags: Mapping[str, tuple[str, ...]]
+
+
+def parse_tags(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Tagged]:
+    """``productTags`` / ``projectTags``. Tag values come as lists or single strings."""
+    out = []
+    for i, item in enumerate(_list(ctx, data, key)):
+        field = f"{key}[{i}]"
+        item = _obj(ctx, item, field)
+        raw_tags = _obj(ctx, item.get("tags") or {}, f"{field}.tags")
+        tags: dict[str, tuple[str, ...]] = {}
+        for tag_key, value in sorted(raw_tags.items()):
+            values = value if isinstance(value, list) else [value]
+            tags[str(tag_key)] = tuple(str(v) for v in values)
+        out.append(
+            Tagged(
+                token=_req_str(ctx, item, "token", f"{field}.token").strip(),
+                name=(_str(ctx, item, "name", f"{field}.name") or "").strip(),
+                tags=tags,
+            )
+        )
+    return out
+
+
+# --- libraries -------------------------------------------------------------------------
+
+
+def _references(ctx: Ctx, item: Mapping[str, Any], field: str) -> References:
+    raw = item.get("references")
+    if not raw:
+        return References()
+    refs = _obj(ctx, raw, f"{field}.references")
+    return References(
+        homepage=_str(ctx, refs, "url", f"{field}.references.url"),
+        issue_tracker=_str(ctx, refs, "issueUrl", f"{field}.references.issueUrl"),
+        scm=_str(ctx, refs, "scmUrl", f"{field}.references.scmUrl"),
+        pom=_str(ctx, refs, "pomUrl", f"{field}.references.pomUrl"),
+        download=_str(ctx, refs, "downloadLink", f"{field}.references.downloadLink"),
+    )
+
+
+def _licenses(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[MendLicense, ...]:
+    out = []
+    for j, lic in enumerate(_list(ctx, item, "licenses", required=False)):
+        lf = f"{field}.licenses[{j}]"
+        if isinstance(lic, str):  # the v1.2 reference shows plain names too
+            out.append(MendLicense(name=lic))
+            continue
+        lic = _obj(ctx, lic, lf)
+        refs = []
+        for k, ref in enumerate(_list(ctx, lic, "references", required=False)):
+            ref = _obj(ctx, ref, f"{lf}.references[{k}]")
+            target = _str(ctx, ref, "reference", f"{lf}.references[{k}].reference")
+            if target:
+                refs.append(
+                    LicenseReference(
+                        reference_type=_str(ctx, ref, "referenceType", f"{lf}.references[{k}]") or "",
+                        reference=target,
+                    )
+                )
+        out.append(
+            MendLicense(
+                name=_req_str(ctx, lic, "name", f"{lf}.name"),
+                spdx_name=_str(ctx, lic, "spdxName", f"{lf}.spdxName"),
+                url=_str(ctx, lic, "url", f"{lf}.url"),
+                references=tuple(refs),
+            )
+        )
+    return tuple(out)
+
+
+def _copyrights(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[Copyright, ...]:
+    out = []
+    for j, ref in enumerate(_list(ctx, item, "copyrightReferences", required=False)):
+        cf = f"{field}.copyrightReferences[{j}]"
+        ref = _obj(ctx, ref, cf)
+        text = _str(ctx, ref, "copyright", f"{cf}.copyright")
+        if not text:
+            continue
+        out.append(
+            Copyright(
+                text=text.strip(),
+                author=_str(ctx, ref, "author", f"{cf}.author"),
+                start_year=_str(ctx, ref, "startYear", f"{cf}.startYear"),
+                end_year=_str(ctx, ref, "endYear", f"{cf}.endYear"),
+            )
+        )
+    return tuple(out)
+
+
+def _library_core(ctx: Ctx, item: Mapping[str, Any], field: str) -> dict[str, Any]:
+    return {
+        "key_uuid": KeyUuid(_req_str(ctx, item, "keyUuid", f"{field}.keyUuid")),
+        "key_id": _int(ctx, item, "keyId", f"{field}.keyId"),
+        "name": _str(ctx, item, "name", f"{field}.name"),
+        "group_id": _str(ctx, item, "groupId", f"{field}.groupId"),
+        "artifact_id": _str(ctx, item, "artifactId", f"{field}.artifactId"),
+        "version": _str(ctx, item, "version", f"{field}.version"),
+        "sha1": _str(ctx, item, "sha1", f"{field}.sha1"),
+        "filename": _str(ctx, item, "filename", f"{field}.filename"),
+        "description": _str(ctx, item, "description", f"{field}.description"),
+        "references": _references(ctx, item, field),
+        "provenance": (ctx.provenance,),
+    }
+
+
+def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], list[Edge]]:
+    """``getProjectHierarchy``: every level of the tree becomes libraries and edges."""
+    if ctx.project is None:
+        raise ValueError("parse_hierarchy needs a project context")
+    libraries: list[Library] = []
+    edges: list[Edge] = []
+
+    def walk(items: list[Any], parent: KeyUuid | None, path: str, depth: int) -> None:
+        if depth > 200:
+            raise ctx.fail(path, "nests deeper than 200 levels")
+        for i, raw in enumerate(items):
+            field = f"{path}[{i}]"
+            item = _obj(ctx, raw, field)
+            core = _library_core(ctx, item, field)
+            key = core["key_uuid"]
+            libraries.append(
+                Library(
+                    **core,
+                    type=_str(ctx, item, "type", f"{field}.type"),
+                    coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
+                    licenses=_licenses(ctx, item, field),
+                    occurrences=(
+                        Occurrence(product=ctx.product, project=ctx.project, direct=parent is None),  # type: ignore[arg-type]
+                    ),
+                )
+            )
+            edges.append(Edge(parent=parent, child=key))
+            walk(_list(ctx, item, "dependencies", required=False), key, f"{field}.dependencies", depth + 1)
+
+    walk(_list(ctx, data, "libraries"), None, "libraries", 0)
+    return libraries, edges
+
+
+def parse_inventory(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Vitals | None, list[Library]]:
+    """``getProjectInventory``: the project's vitals and every library with its match."""
+    if ctx.project is None:
+        raise ValueError("parse_inventory needs a project context")
+    vitals = parse_vitals(ctx, data, "projectVitals")[0] if data.get("projectVitals") else None
+    out = []
+    for i, raw in enumerate(_list(ctx, data, "libraries")):
+        field = f"libraries[{i}]"
+        item = _obj(ctx, raw, field)
+        out.append(
+            Library(
+                **_library_core(ctx, item, field),
+                type=_str(ctx, item, "type", f"{field}.type"),
+                coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
+                licenses=_licenses(ctx, item, field),
+                occurrences=(
+                    Occurrence(
+                        product=ctx.product,
+                        project=ctx.project,
+                        match_type=_str(ctx, item, "matchType", f"{field}.matchType"),
+                        outdated=_bool(item, "outdated"),
+                    ),
+                ),
+            )
+        )
+    return vitals, out
+
+
+def parse_licenses(
+    ctx: Ctx, data: Mapping[str, Any], product_of: Mapping[str, ProductToken | None]
+) -> list[Library]:
+    """``get{Organization,Product,Project}Licenses``: licenses, copyrights, occurrences.
+
+    ``product_of`` maps the project tokens in scope to their product; occurrences in
+    projects outside the scope are dropped. ``directDependency`` is per library, not per
+    project, so it is only trusted in a project-level response.
+    """
+    out = []
+    for i, raw in enumerate(_list(ctx, data, "libraries")):
+        field = f"libraries[{i}]"
+        item = _obj(ctx, raw, field)
+        occurrences = []
+        direct = _bool(item, "directDependency") if ctx.project is not None else None
+        for j, proj in enumerate(_list(ctx, item, "projects", required=False)):
+            proj = _obj(ctx, proj, f"{field}.projects[{j}]")
+            token = _req_str(ctx, proj, "projectToken", f"{field}.projects[{j}].projectToken")
+            if token in product_of:
+                occurrences.append(
+                    Occurrence(product=product_of[token], project=ProjectToken(token), direct=direct)
+                )
+        if not occurrences and ctx.project is not None:
+            occurrences.append(Occurrence(product=ctx.product, project=ctx.project, direct=direct))
+        out.append(
+            Library(
+                **_library_core(ctx, item, field),
+                language_type=_str(ctx, item, "type", f"{field}.type")
+                or _str(ctx, item, "languages", f"{field}.languages"),
+                licenses=_licenses(ctx, item, field),
+                copyrights=_copyrights(ctx, item, field),
+                occurrences=tuple(occurrences),
+            )
+        )
+    return out
+
+
+def _fix(ctx: Ctx, raw: Any, field: str) -> VulnerabilityFix:
+    fix = _obj(ctx, raw, field)
+    return VulnerabilityFix(
+        type=_str(ctx, fix, "type", f"{field}.type"),
+        origin=_str(ctx, fix, "origin", f"{field}.origin")
+        or _str(ctx, fix, "vulnerabilityFixOrigin", f"{field}.vulnerabilityFixOrigin"),
+        url=_str(ctx, fix, "url", f"{field}.url"),
+        fix_resolution=_str(ctx, fix, "fixResolution", f"{field}.fixResolution"),
+        date=_str(ctx, fix, "date", f"{field}.date"),
+        message=_str(ctx, fix, "message", f"{field}.message"),
+    )
+
+
+def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
+    v = _obj(ctx, raw, field)
+    top_raw = v.get("topFix") or v.get("vulnerabilityFix")
+    top = _fix(ctx, top_raw, f"{field}.topFix") if top_raw else None
+    fixes = tuple(
+        _fix(ctx, f, f"{field}.allFixes[{k}]") for k, f in enumerate(_list(ctx, v, "allFixes", required=False))
+    )
+    resolution = _str(ctx, v, "fixResolutionText", f"{field}.fixResolutionText")
+    if resolution is None and top is not None:
+        resolution = top.fix_resolution
+    return Vulnerability(
+        id=_req_str(ctx, v, "name", f"{field}.name"),
+        source=_str(ctx, v, "type", f"{field}.type"),
+        severity=_str(ctx, v, "severity", f"{field}.severity"),
+        score=_float(ctx, v, "score", f"{field}.score"),
+        cvss3_severity=_str(ctx, v, "cvss3_severity", f"{field}.cvss3_severity"),
+        cvss3_score=_float(ctx, v, "cvss3_score", f"{field}.cvss3_score"),
+        cvss3_vector=_str(ctx, v, "scoreMetadataVector", f"{field}.scoreMetadataVector"),
+        description=_str(ctx, v, "description", f"{field}.description"),
+        published=_str(ctx, v, "publishDate", f"{field}.publishDate"),
+        url=_str(ctx, v, "url", f"{field}.url"),
+        fix_resolution=resolution,
+        top_fix=top,
+        all_fixes=fixes,
+    )
+
+
+def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
+    """Security alerts: the reference names the list ``apiAlertInfo``, Mend's SDK ``alerts``."""
+    key = "alerts" if "alerts" in data else "apiAlertInfo"
+    out = []
+    for i, raw in enumerate(_list(ctx, data, key)):
+        field = f"{key}[{i}]"
+        alert = _obj(ctx, raw, field)
+        if alert.get("type") not in (None, "SECURITY_VULNERABILITY"):
+            continue
+        lib_raw = alert.get("library")
+        vuln_raw = alert.get("vulnerability")
+        if not lib_raw or not vuln_raw:
+            log.warning("%s: %s has no library or vulnerability; skipped", ctx.request_type, field)
+            continue
+        lib = _obj(ctx, lib_raw, f"{field}.library")
+        out.append(
+            Library(
+                **_library_core(ctx, lib, f"{field}.library"),
+                vulnerabilities=(parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability"),),
+            )
+        )
+    return out
+
+
+def parse_in_house(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
+    out = []
+    for i, raw in enumerate(_list(ctx, data, "libraries")):
+        item = _obj(ctx, raw, f"libraries[{i}]")
+        core = _library_core(ctx, item, f"libraries[{i}]")
+        out.append(Library(**core, in_house=True))
+    return out
+
+
+def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
+    out = []
+    for i, raw in enumerate(_list(ctx, data, "libraryLocations")):
+        field = f"libraryLocations[{i}]"
+        item = _obj(ctx, raw, field)
+        locs = []
+        for j, loc in enumerate(_list(ctx, item, "locations", required=False)):
+            loc = _obj(ctx, loc, f"{field}.locations[{j}]")
+            path = _str(ctx, loc, "path", f"{field}.locations[{j}].path")
+            if path:
+                locs.append(
+                    Location(
+                        path=path,
+                        match_type=_str(ctx, loc, "matchType", f"{field}.locations[{j}].matchType"),
+                        dependency_file=_str(
+                            ctx, loc, "dependencyFile", f"{field}.locations[{j}].dependencyFile"
+                        ),
+                    )
+                )
+        out.append(
+            Library(
+                key_uuid=KeyUuid(_req_str(ctx, item, "keyUuid", f"{field}.keyUuid")),
+                locations=tuple(locs),
+                provenance=(ctx.provenance,),
+            )
+        )
+    return out
+
+
+# --- text files and zips ---------------------------------------------------------------
+
+_BLOCK_HEADER = re.compile(r"^Library:\s*(?P<name>.+?)\s*$", re.MULTILINE)
+
+
+def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
+    """The copyrights and notices text files: blocks headed ``Library: <filename>``.
+
+    Returns filename -> block text. Text before the first header is ignored.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ctx.fail("body", f"is not UTF-8 text ({exc})") from None
+    text = text.replace("\r\n", "\n")
+    matches = list(_BLOCK_HEADER.finditer(text))
+    out: dict[str, str] = {}
+    for n, m in enumerate(matches):
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        block = text[m.end() : end]
+        lines = [ln for ln in block.split("\n") if not re.fullmatch(r"\s*[=\-]{5,}\s*", ln)]
+        content = "\n".join(lines).strip("\n")
+        if content.strip():
+            out[m.group("name")] = content.strip()
+    return out
+
+
+def _zip_members(ctx: Ctx, body: bytes) -> Iterator[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(body))
+    except zipfile.BadZipFile as exc:
+        raise ctx.fail("body", f"is not a zip archive ({exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise ctx.fail("body", f"holds {len(infos)} files, more than {MAX_ZIP_MEMBERS}")
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename
+            if name.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", name) or ":" in name:
+                raise ctx.fail("body", f"holds an unsafe path {name!r}; refusing the archive")
+            if info.file_size > MAX_ZIP_MEMBER_BYTES:
+                raise ctx.fail("body", f"member {name!r} is {info.file_size} bytes, over the limit")
+            total += info.file_size
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise ctx.fail("body", "unpacks to more than the size limit; refusing the archive")
+            with archive.open(info) as fh:
+                data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
+            if len(data) > MAX_ZIP_MEMBER_BYTES:
+                raise ctx.fail("body", f"member {name!r} unpacks past the size limit")
+            yield name, data
+
+
+def parse_license_zip(ctx: Ctx, body: bytes) -> list[LicenseText]:
+    """``getLicensesTextZip``: one text file per license, named after the license."""
+    out = []
+    for name, data in _zip_members(ctx, body):
+        stem = re.split(r"[\\/]", name)[-1]
+        stem = re.sub(r"\.(txt|text|md|html?)$", "", stem, flags=re.IGNORECASE)
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").strip("\n")
+        if stem and text.strip():
+            out.append(LicenseText(name=stem, text=text + "\n", source=f"mend:{ctx.request_type}"))
+    return out
+
+
+def safe_extract_zip(ctx: Ctx, body: bytes) -> dict[str, bytes]:
+    """All members of a zip, refusing path traversal and oversized content."""
+    return dict(_zip_members(ctx, body))
