@@ -33,7 +33,7 @@ from sbomgen.emit.cyclonedx import CycloneDxJson
 from sbomgen.errors import ConfigError, SbomgenError
 from sbomgen.model import Inventory
 from sbomgen.pipeline import MendSource, SnapshotSource, Source, record, run
-from sbomgen.sources.client import Credentials, MendClient, safe_url
+from sbomgen.sources.client import Credentials, MendClient, RetryPolicy, safe_url
 from sbomgen.sources.fetcher import FetchScope
 
 log = logging.getLogger("sbomgen")
@@ -98,6 +98,8 @@ def _source_options(f: F) -> F:
         click.option("--product", "products", multiple=True, metavar="TOKEN", help="Product token (repeatable)."),
         click.option("--project", "projects", multiple=True, metavar="TOKEN", help="Project token (repeatable)."),
         click.option("--org", is_flag=True, default=None, help="Every product of the organization."),
+        click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True, help="Retries of a failed request (429, 5xx, connection errors)."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Read timeout per request, in seconds."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -120,6 +122,8 @@ def _resolve(
     products: tuple[str, ...],
     projects: tuple[str, ...],
     org: bool | None,
+    retries: int = 4,
+    timeout: float = 300.0,
     need_live: bool = False,
 ) -> Resolved:
     cfg = state.config()
@@ -169,7 +173,7 @@ def _resolve(
     )
     _redactor.secrets = list(credentials.secrets())
     scope = FetchScope(products=products, projects=projects, org=org)
-    client = MendClient(url_value, credentials)
+    client = MendClient(url_value, credentials, policy=RetryPolicy(attempts=retries + 1, read_timeout=timeout))
     return Resolved(MendSource(client, scope), client, scope, cfg)
 
 
@@ -208,9 +212,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None,
 @click.option("--name", help="Name of what the document describes (default: the product's name).")
 @click.option("--version", "doc_version", help="Version of what the document describes.")
 @click.pass_obj
-def generate(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, out: Path | None, name: str | None, doc_version: str | None) -> None:
+def generate(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float, out: Path | None, name: str | None, doc_version: str | None) -> None:
     """Write a validated CycloneDX 1.6 JSON SBOM of the scope into --out."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org)
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout)
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
@@ -244,9 +248,9 @@ def generate(state: State, url: str | None, snapshot: Path | None, products: tup
 @_source_options
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Snapshot directory to write (replaced only on success).")
 @click.pass_obj
-def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, out: Path) -> None:
+def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float, out: Path) -> None:
     """Record a snapshot: the raw Mend responses plus manifest.json."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, need_live=True)
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout, need_live=True)
     assert r.client is not None and r.scope is not None
     observer = _ProgressObserver(state.quiet)
     try:
@@ -264,9 +268,9 @@ def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[
 @cli.command()
 @_source_options
 @click.pass_obj
-def inventory(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None) -> None:
+def inventory(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float) -> None:
     """Print counts of products, projects, libraries, licenses and vulnerabilities."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org)
+    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout)
     try:
         inv = r.source.load(_ProgressObserver(state.quiet))
     finally:

@@ -170,6 +170,7 @@ class Emulator:
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
+        self.user_agents: list[str] = []
         self.jobs: dict[str, AsyncJob] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -185,7 +186,9 @@ class Emulator:
 
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mend-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="mend-emulator", daemon=True
+        )
         self._thread.start()
         return self.url
 
@@ -208,6 +211,7 @@ class Emulator:
             self.log.clear()
             self.faults.clear()
             self.jobs.clear()
+            self.user_agents.clear()
 
     def inject(self, fault: Fault) -> Fault:
         with self._lock:
@@ -492,6 +496,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        self.state.user_agents.append(self.headers.get("User-Agent", ""))
         path = self.path.split("?", 1)[0].rstrip("/")
         if not (path.startswith("/api/v1.") and path[len("/api/v1.") :].isdigit()):
             self._send(Reply(status=404, body=b"not found", content_type="text/plain"))

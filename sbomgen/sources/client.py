@@ -225,6 +225,12 @@ class MendClient:
     def has_org_token(self) -> bool:
         return bool(self._credentials.org_token)
 
+    def redact(self, body: bytes) -> bytes:
+        """``body`` with every credential replaced: Mend echoes orgToken in some answers."""
+        for secret in self._credentials.secrets():
+            body = body.replace(secret.encode("utf-8"), b"***")
+        return body
+
     def call(
         self, request_type: str, params: Mapping[str, Any], *, org_level: bool = False
     ) -> MendResponse:

@@ -21,6 +21,10 @@ class Transport(Protocol):
     @property
     def has_org_token(self) -> bool: ...
 
+    def redact(self, body: bytes) -> bytes:
+        """Remove credentials the server echoed back (Mend echoes orgToken)."""
+        ...
+
     def call(
         self, request_type: str, params: Mapping[str, Any], *, org_level: bool = False
     ) -> MendResponse: ...

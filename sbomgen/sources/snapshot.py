@@ -92,12 +92,20 @@ class SnapshotRecorder:
     def has_org_token(self) -> bool:
         return self._inner.has_org_token
 
+    def redact(self, body: bytes) -> bytes:
+        return self._inner.redact(body)
+
     def call(
         self, request_type: str, params: Mapping[str, Any], *, org_level: bool = False
     ) -> MendResponse:
         if SECRET_PARAMS.intersection(params):
             raise ValueError("refusing to record credentials as parameters")
         response = self._inner.call(request_type, params, org_level=org_level)
+        response = MendResponse(
+            request_type=response.request_type,
+            content_type=response.content_type,
+            body=self._inner.redact(response.body),
+        )
         key = request_key(request_type, params)
         if key in self._seen:
             return response
@@ -206,6 +214,9 @@ class SnapshotReplay:
             self._entries[request_key(entry.request_type, entry.params)] = entry
         self.org_name: str | None = data.get("organization")
         self.created_at: str | None = data.get("createdAt")
+
+    def redact(self, body: bytes) -> bytes:
+        return body
 
     @property
     def has_org_token(self) -> bool:

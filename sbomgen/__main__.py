@@ -1,0 +1,5 @@
+import sys
+
+from sbomgen._cli import main
+
+sys.exit(main())

@@ -1,0 +1,149 @@
+"""Shared fixtures: the Mend API emulator on loopback, datasets, and a CLI runner.
+
+Every HTTP test talks to a real :class:`~sbomgen.emulator.Emulator` over a socket;
+nothing patches ``requests``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sbomgen.emulator import PRODUCT_ADMIN, Dataset, Emulator, User
+from sbomgen.sources.client import Credentials, MendClient, RetryPolicy
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATASET = ROOT / "samples" / "acme-dataset"
+SAMPLE_SNAPSHOT = ROOT / "samples" / "acme"
+MINI_DATASET = ROOT / "tests" / "data" / "mini"
+
+# Distinctive credentials, so that a leak anywhere is found by a plain substring search.
+ORG_ADMIN_KEY = "uk-orgadmin-7c1f0e5d9b2a4c68"
+PRODUCT_ADMIN_KEY = "uk-prodadmin-3e8b6a1d0f4c2e97"
+
+
+@dataclass
+class Mend:
+    """A running emulator and what a test needs to talk to it."""
+
+    emulator: Emulator
+    dataset: Dataset
+    url: str
+
+    @property
+    def org_token(self) -> str:
+        return self.dataset.org_token
+
+    @property
+    def product_tokens(self) -> list[str]:
+        return [p.token for p in self.dataset.products]
+
+    @property
+    def project_tokens(self) -> list[str]:
+        return [pr.token for p in self.dataset.products for pr in p.projects]
+
+    def client(self, *, key: str = ORG_ADMIN_KEY, org: bool = True, attempts: int = 3) -> MendClient:
+        slept: list[float] = []
+        client = MendClient(
+            self.url,
+            Credentials(user_key=key, org_token=self.org_token if org else None),
+            policy=RetryPolicy(attempts=attempts, backoff=0.01),
+            sleep=slept.append,
+        )
+        client.slept = slept  # type: ignore[attr-defined]
+        return client
+
+    def env(self, *, key: str = ORG_ADMIN_KEY, org: bool = True) -> dict[str, str]:
+        env = clean_env()
+        env["MEND_URL"] = self.url
+        env["MEND_USER_KEY"] = key
+        if org:
+            env["MEND_ORG_TOKEN"] = self.org_token
+        return env
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without any Mend setting of the developer's own."""
+    prefixes = ("MEND_", "WS_", "SOURCE_DATE_EPOCH", "SBOMGEN_")
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+
+
+def _start(dataset_dir: Path, **kwargs: object) -> Iterator[Mend]:
+    dataset = Dataset.load(dataset_dir)
+    users = [
+        User(ORG_ADMIN_KEY),
+        User(PRODUCT_ADMIN_KEY, PRODUCT_ADMIN, frozenset({dataset.products[0].token})),
+    ]
+    emulator = Emulator(dataset, users, **kwargs)  # type: ignore[arg-type]
+    url = emulator.start()
+    try:
+        yield Mend(emulator=emulator, dataset=dataset, url=url)
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture
+def acme() -> Iterator[Mend]:
+    """The bundled sample organization, served over HTTP."""
+    yield from _start(SAMPLE_DATASET)
+
+
+@pytest.fixture
+def mini() -> Iterator[Mend]:
+    """A five-library organization for targeted cases."""
+    yield from _start(MINI_DATASET)
+
+
+@pytest.fixture
+def start_emulator() -> Iterator[Callable[..., Mend]]:
+    """Start an emulator with custom options (latency, alerts key, dataset)."""
+    running: list[Iterator[Mend]] = []  # keep the generators alive until teardown
+
+    def start(dataset_dir: Path = SAMPLE_DATASET, **kwargs: object) -> Mend:
+        gen = _start(dataset_dir, **kwargs)
+        running.append(gen)
+        return next(gen)
+
+    yield start
+    for gen in running:
+        next(gen, None)
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
+    """Run ``python -m sbomgen`` as a user would, in a subprocess."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sbomgen", *map(str, args)],
+        env=env if env is not None else clean_env(),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    return run_cli
+
+
+def read_json(path: Path) -> dict[str, object]:
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def all_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file())
