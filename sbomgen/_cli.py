@@ -61,9 +61,17 @@ _redactor = _RedactingFilter()
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    level = (
+        logging.ERROR
+        if quiet
+        else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose >= 2 else "%(levelname)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(levelname)s %(name)s: %(message)s" if verbose >= 2 else "%(levelname)s: %(message)s"
+        )
+    )
     handler.addFilter(_redactor)
     root = logging.getLogger("sbomgen")
     root.handlers[:] = [handler]
@@ -89,17 +97,46 @@ class State:
 
 def _source_options(f: F) -> F:
     options = [
-        click.option("--url", help="Mend server URL, as copied (…/api/v1.x or …/agent is fine). Env: MEND_URL."),
+        click.option(
+            "--url",
+            help="Mend server URL, as copied (…/api/v1.x or …/agent is fine). Env: MEND_URL.",
+        ),
         click.option(
             "--snapshot",
             type=click.Path(path_type=Path, file_okay=False),
             help="Read a recorded snapshot directory instead of a server.",
         ),
-        click.option("--product", "products", multiple=True, metavar="TOKEN", help="Product token (repeatable)."),
-        click.option("--project", "projects", multiple=True, metavar="TOKEN", help="Project token (repeatable)."),
-        click.option("--org", is_flag=True, default=None, help="Every product of the organization."),
-        click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True, help="Retries of a failed request (429, 5xx, connection errors)."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Read timeout per request, in seconds."),
+        click.option(
+            "--product",
+            "products",
+            multiple=True,
+            metavar="TOKEN",
+            help="Product token (repeatable).",
+        ),
+        click.option(
+            "--project",
+            "projects",
+            multiple=True,
+            metavar="TOKEN",
+            help="Project token (repeatable).",
+        ),
+        click.option(
+            "--org", is_flag=True, default=None, help="Every product of the organization."
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 20),
+            default=4,
+            show_default=True,
+            help="Retries of a failed request (429, 5xx, connection errors).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=1),
+            default=300.0,
+            show_default=True,
+            help="Read timeout per request, in seconds.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -164,7 +201,9 @@ def _resolve(
         org_token = file_credential(cfg, "org-token", state.allow_config_credentials)
         org_var = f"{cfg.path}:org-token" if org_token else None
     if org and not org_token:
-        raise ConfigError("--org needs the organization token: set MEND_ORG_TOKEN (or WS_ORG_TOKEN / WS_APIKEY)")
+        raise ConfigError(
+            "--org needs the organization token: set MEND_ORG_TOKEN (or WS_ORG_TOKEN / WS_APIKEY)"
+        )
     credentials = Credentials(
         user_key=user_key,
         org_token=org_token,
@@ -173,7 +212,9 @@ def _resolve(
     )
     _redactor.secrets = list(credentials.secrets())
     scope = FetchScope(products=products, projects=projects, org=org)
-    client = MendClient(url_value, credentials, policy=RetryPolicy(attempts=retries + 1, read_timeout=timeout))
+    client = MendClient(
+        url_value, credentials, policy=RetryPolicy(attempts=retries + 1, read_timeout=timeout)
+    )
     return Resolved(MendSource(client, scope), client, scope, cfg)
 
 
@@ -195,26 +236,77 @@ class _ProgressObserver:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sbomgen")
-@click.option("-v", "--verbose", count=True, help="More logging on stderr (-v info, -vv debug); tracebacks on errors.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More logging on stderr (-v info, -vv debug); tracebacks on errors.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no summary.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file (default: ./sbomgen.toml or [tool.sbomgen] in ./pyproject.toml).")
-@click.option("--allow-config-credentials", is_flag=True, help="Read user-key/org-token from the config file (only for files that are never committed).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: ./sbomgen.toml or [tool.sbomgen] in ./pyproject.toml).",
+)
+@click.option(
+    "--allow-config-credentials",
+    is_flag=True,
+    help="Read user-key/org-token from the config file (only for files that are never committed).",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None, allow_config_credentials: bool) -> None:
+def cli(
+    ctx: click.Context,
+    verbose: int,
+    quiet: bool,
+    config_path: Path | None,
+    allow_config_credentials: bool,
+) -> None:
     """Turn what Mend knows into validated SBOMs and attribution bundles."""
     _setup_logging(verbose, quiet)
-    ctx.obj = State(verbose=verbose, quiet=quiet, config_path=config_path, allow_config_credentials=allow_config_credentials)
+    ctx.obj = State(
+        verbose=verbose,
+        quiet=quiet,
+        config_path=config_path,
+        allow_config_credentials=allow_config_credentials,
+    )
 
 
 @cli.command()
 @_source_options
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), help="Output directory (created if needed).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory (created if needed).",
+)
 @click.option("--name", help="Name of what the document describes (default: the product's name).")
 @click.option("--version", "doc_version", help="Version of what the document describes.")
 @click.pass_obj
-def generate(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float, out: Path | None, name: str | None, doc_version: str | None) -> None:
+def generate(
+    state: State,
+    url: str | None,
+    snapshot: Path | None,
+    products: tuple[str, ...],
+    projects: tuple[str, ...],
+    org: bool | None,
+    retries: int,
+    timeout: float,
+    out: Path | None,
+    name: str | None,
+    doc_version: str | None,
+) -> None:
     """Write a validated CycloneDX 1.6 JSON SBOM of the scope into --out."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout)
+    r = _resolve(
+        state,
+        url=url,
+        snapshot=snapshot,
+        products=products,
+        projects=projects,
+        org=org,
+        retries=retries,
+        timeout=timeout,
+    )
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
@@ -246,11 +338,37 @@ def generate(state: State, url: str | None, snapshot: Path | None, products: tup
 
 @cli.command()
 @_source_options
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Snapshot directory to write (replaced only on success).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Snapshot directory to write (replaced only on success).",
+)
 @click.pass_obj
-def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float, out: Path) -> None:
+def fetch(
+    state: State,
+    url: str | None,
+    snapshot: Path | None,
+    products: tuple[str, ...],
+    projects: tuple[str, ...],
+    org: bool | None,
+    retries: int,
+    timeout: float,
+    out: Path,
+) -> None:
     """Record a snapshot: the raw Mend responses plus manifest.json."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout, need_live=True)
+    r = _resolve(
+        state,
+        url=url,
+        snapshot=snapshot,
+        products=products,
+        projects=projects,
+        org=org,
+        retries=retries,
+        timeout=timeout,
+        need_live=True,
+    )
     assert r.client is not None and r.scope is not None
     observer = _ProgressObserver(state.quiet)
     try:
@@ -268,9 +386,27 @@ def fetch(state: State, url: str | None, snapshot: Path | None, products: tuple[
 @cli.command()
 @_source_options
 @click.pass_obj
-def inventory(state: State, url: str | None, snapshot: Path | None, products: tuple[str, ...], projects: tuple[str, ...], org: bool | None, retries: int, timeout: float) -> None:
+def inventory(
+    state: State,
+    url: str | None,
+    snapshot: Path | None,
+    products: tuple[str, ...],
+    projects: tuple[str, ...],
+    org: bool | None,
+    retries: int,
+    timeout: float,
+) -> None:
     """Print counts of products, projects, libraries, licenses and vulnerabilities."""
-    r = _resolve(state, url=url, snapshot=snapshot, products=products, projects=projects, org=org, retries=retries, timeout=timeout)
+    r = _resolve(
+        state,
+        url=url,
+        snapshot=snapshot,
+        products=products,
+        projects=projects,
+        org=org,
+        retries=retries,
+        timeout=timeout,
+    )
     try:
         inv = r.source.load(_ProgressObserver(state.quiet))
     finally:
@@ -327,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("sbomgen: interrupted", err=True)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a message
+    except Exception as exc:
         if verbose:
             traceback.print_exc()
         click.echo(
@@ -358,4 +494,3 @@ def _count_verbose(args: list[str]) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

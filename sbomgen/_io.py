@@ -44,21 +44,23 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
                 if not parent.exists():
                     parent.mkdir()
                     created_dirs.append(parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-            staged.append((rel, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{final.name}.", suffix=".tmp", dir=final.parent
+            )
+            staged.append((rel, Path(tmp_name)))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
         written = []
-        for rel, tmp in staged:
-            os.replace(tmp, out_dir / rel)
+        for rel, staged_path in staged:
+            os.replace(staged_path, out_dir / rel)
             written.append(out_dir / rel)
         return written
     except OSError as exc:
-        for _, tmp in staged:
+        for _, staged_path in staged:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                staged_path.unlink()
         for d in reversed(created_dirs):
             with contextlib.suppress(OSError):
                 d.rmdir()
@@ -71,7 +73,9 @@ def staged_directory(target: Path) -> Iterator[Path]:
     target = target.resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        )
     except OSError as exc:
         raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from exc
     try:

@@ -86,7 +86,9 @@ def load_file_config(explicit: Path | None, cwd: Path | None = None) -> FileConf
             raise ConfigError(f"{where}: expected a table of settings")
         unknown = sorted(set(table) - KNOWN_KEYS)
         if unknown:
-            raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
+            raise ConfigError(
+                f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
+            )
         return FileConfig(path=path, values=table)
     return FileConfig(path=None, values={})
 

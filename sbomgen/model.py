@@ -214,7 +214,9 @@ class Library:
         return any(o.direct for o in self.occurrences)
 
 
-def _merge_occurrences(a: tuple[Occurrence, ...], b: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+def _merge_occurrences(
+    a: tuple[Occurrence, ...], b: tuple[Occurrence, ...]
+) -> tuple[Occurrence, ...]:
     """One occurrence per project; facts from either side fill the other's gaps."""
     by_project: dict[ProjectToken, Occurrence] = {}
     for occ in (*a, *b):
@@ -257,7 +259,10 @@ class Project:
         return frozenset(e.child for e in self.edges if e.parent is None)
 
     def merge(self, other: Project) -> Project:
-        tags = {k: _union(self.tags.get(k, ()), other.tags.get(k, ())) for k in {*self.tags, *other.tags}}
+        tags = {
+            k: _union(self.tags.get(k, ()), other.tags.get(k, ()))
+            for k in {*self.tags, *other.tags}
+        }
         return replace(
             self,
             product=_first(self.product, other.product),
@@ -280,7 +285,10 @@ class Product:
     projects: tuple[ProjectToken, ...] = ()
 
     def merge(self, other: Product) -> Product:
-        tags = {k: _union(self.tags.get(k, ()), other.tags.get(k, ())) for k in {*self.tags, *other.tags}}
+        tags = {
+            k: _union(self.tags.get(k, ()), other.tags.get(k, ()))
+            for k in {*self.tags, *other.tags}
+        }
         return replace(
             self,
             creation_date=_first(self.creation_date, other.creation_date),
@@ -367,7 +375,7 @@ def _merged(items: Iterable[M], key: Callable[[M], str]) -> list[M]:
     for item in items:
         k = key(item)
         prev = out.get(k)
-        out[k] = item if prev is None else prev.merge(item)  # type: ignore[arg-type]
+        out[k] = item if prev is None else prev.merge(item)
     return list(out.values())
 
 
@@ -375,5 +383,5 @@ def _merge_maps(a: Mapping[K, M], b: Mapping[K, M]) -> dict[K, M]:
     out = dict(a)
     for k, v in b.items():
         prev = out.get(k)
-        out[k] = v if prev is None else prev.merge(v)  # type: ignore[arg-type]
+        out[k] = v if prev is None else prev.merge(v)
     return out

@@ -66,7 +66,9 @@ class SnapshotSource:
         recorded = replay.scope
         for p in self.products:
             if p not in recorded.products and not recorded.org:
-                raise ConfigError(f"product {p} is not in snapshot {self.directory} (scope {recorded.to_json()})")
+                raise ConfigError(
+                    f"product {p} is not in snapshot {self.directory} (scope {recorded.to_json()})"
+                )
         scope = FetchScope(
             products=self.products or recorded.products,
             projects=self.projects or recorded.projects,
@@ -146,12 +148,15 @@ def run(
     return RunResult(inventory=inventory, written=written)
 
 
-def record(client: MendClient, scope: FetchScope, out: Path, observer: Observer | None = None) -> Inventory:
+def record(
+    client: MendClient, scope: FetchScope, out: Path, observer: Observer | None = None
+) -> Inventory:
     """Fetch live and record a snapshot into ``out`` (replaced only on success)."""
     with staged_directory(out) as staging:
         recorder = SnapshotRecorder(client, staging)
         inventory = Fetcher(recorder, observer or NullObserver()).fetch(scope)
         recorder.write_manifest(
-            Scope(products=scope.products, projects=scope.projects, org=scope.org), inventory.org_name
+            Scope(products=scope.products, projects=scope.projects, org=scope.org),
+            inventory.org_name,
         )
     return inventory

@@ -49,7 +49,9 @@ class Mend:
     def project_tokens(self) -> list[str]:
         return [pr.token for p in self.dataset.products for pr in p.projects]
 
-    def client(self, *, key: str = ORG_ADMIN_KEY, org: bool = True, attempts: int = 3) -> MendClient:
+    def client(
+        self, *, key: str = ORG_ADMIN_KEY, org: bool = True, attempts: int = 3
+    ) -> MendClient:
         slept: list[float] = []
         client = MendClient(
             self.url,
@@ -123,7 +125,9 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> CliResult:
     """Run ``python -m sbomgen`` as a user would, in a subprocess."""
     proc = subprocess.run(
         [sys.executable, "-m", "sbomgen", *map(str, args)],

@@ -7,7 +7,14 @@ import json
 import uuid
 from collections.abc import Iterable
 
-from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, Property, XsUri
+from cyclonedx.model import (
+    ExternalReference,
+    ExternalReferenceType,
+    HashAlgorithm,
+    HashType,
+    Property,
+    XsUri,
+)
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
@@ -40,7 +47,7 @@ def _uri(value: str | None) -> XsUri | None:
         return None
     try:
         return XsUri(value.strip())
-    except Exception:  # noqa: BLE001 - the library raises a bare InvalidUriException
+    except Exception:
         return None
 
 
@@ -67,12 +74,20 @@ def library_component(lib: Library) -> Component:
         props.append(Property(name="mend:languageType", value=lib.language_type))
     if lib.in_house:
         props.append(Property(name="mend:inHouse", value="true"))
-    props.append(Property(name="mend:directDependency", value="true" if lib.direct_anywhere else "false"))
-    hashes = [HashType(alg=HashAlgorithm.SHA_1, content=lib.sha1.lower())] if lib.sha1 and len(lib.sha1) == 40 else []
+    props.append(
+        Property(name="mend:directDependency", value="true" if lib.direct_anywhere else "false")
+    )
+    hashes = (
+        [HashType(alg=HashAlgorithm.SHA_1, content=lib.sha1.lower())]
+        if lib.sha1 and len(lib.sha1) == 40
+        else []
+    )
     return Component(
         type=ComponentType.LIBRARY,
         bom_ref=library_ref(lib.key_uuid),
-        name=lib.artifact_id if lib.group_id and lib.artifact_id and lib.type == "MAVEN_ARTIFACT" else (lib.name or lib.artifact_id or lib.filename or lib.key_uuid),
+        name=lib.artifact_id
+        if lib.group_id and lib.artifact_id and lib.type == "MAVEN_ARTIFACT"
+        else (lib.name or lib.artifact_id or lib.filename or lib.key_uuid),
         group=lib.group_id if lib.type == "MAVEN_ARTIFACT" else None,
         version=lib.version,
         description=lib.description,
@@ -97,7 +112,11 @@ def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
     )
     authors = [OrganizationalContact(name=a) for a in meta.authors]
     metadata = BomMetaData(
-        tools=ToolRepository(components=[Component(type=ComponentType.APPLICATION, name="sbomgen", version=__version__)]),
+        tools=ToolRepository(
+            components=[
+                Component(type=ComponentType.APPLICATION, name="sbomgen", version=__version__)
+            ]
+        ),
         component=root,
         timestamp=meta.timestamp,
         authors=authors or None,
@@ -105,14 +124,18 @@ def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
     )
     bom = Bom(metadata=metadata)
     libs = {k: library_component(inventory.libraries[k]) for k in _sorted_keys(inventory.libraries)}
-    projects = sorted(inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token))
+    projects = sorted(
+        inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token)
+    )
     project_components = {}
     for proj in projects:
         project_components[proj.token] = Component(
             type=ComponentType.APPLICATION,
             bom_ref=project_ref(proj.token),
             name=proj.name,
-            properties=[Property(name="mend:product", value=proj.product_name)] if proj.product_name else None,
+            properties=[Property(name="mend:product", value=proj.product_name)]
+            if proj.product_name
+            else None,
         )
     for comp in project_components.values():
         bom.components.add(comp)
@@ -132,7 +155,12 @@ def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
     for key in libs:
         children.setdefault(library_ref(key), set())
     for ref in sorted(children):
-        bom.dependencies.add(Dependency(ref=_ref(bom, ref), dependencies=[Dependency(ref=_ref(bom, c)) for c in sorted(children[ref])]))
+        bom.dependencies.add(
+            Dependency(
+                ref=_ref(bom, ref),
+                dependencies=[Dependency(ref=_ref(bom, c)) for c in sorted(children[ref])],
+            )
+        )
     bom.serial_number = _serial(inventory, meta, bom)
     return bom
 

@@ -12,6 +12,7 @@ MEND_ORG_TOKEN=<orgToken from dataset.json> sbomgen generate --org --out out/``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import sys
@@ -36,10 +37,16 @@ def _fault(spec: str) -> Fault:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sbomgen-emulator", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--dataset", type=Path, required=True, help="dataset directory (holds dataset.json)")
+    ap.add_argument(
+        "--dataset", type=Path, required=True, help="dataset directory (holds dataset.json)"
+    )
     ap.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    ap.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
-    ap.add_argument("--user-key", action="append", default=[], help="an organization-admin user key")
+    ap.add_argument(
+        "--port", type=int, default=8080, help="port (0 picks a free one; default 8080)"
+    )
+    ap.add_argument(
+        "--user-key", action="append", default=[], help="an organization-admin user key"
+    )
     ap.add_argument(
         "--product-admin-key",
         action="append",
@@ -47,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=PRODUCT_TOKEN[,PRODUCT_TOKEN]",
         help="a product-admin user key and the products it administers",
     )
-    ap.add_argument("--latency", type=float, default=0.0, help="seconds to wait before every answer")
-    ap.add_argument("--fault", action="append", default=[], help="KIND[:REQUEST_TYPE[:TIMES]] to inject")
+    ap.add_argument(
+        "--latency", type=float, default=0.0, help="seconds to wait before every answer"
+    )
+    ap.add_argument(
+        "--fault", action="append", default=[], help="KIND[:REQUEST_TYPE[:TIMES]] to inject"
+    )
     ap.add_argument("--alerts-key", default="alerts", choices=["alerts", "apiAlertInfo"])
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -69,10 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"organization token: {dataset.org_token}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     emulator.stop()
     return 0
 

@@ -114,7 +114,9 @@ class Dataset:
             try:
                 texts[name] = (directory / rel).read_text(encoding="utf-8")
             except OSError as exc:
-                raise DatasetError(f"{path}: licenseTexts[{name!r}] -> {rel}: {exc.strerror}") from None
+                raise DatasetError(
+                    f"{path}: licenseTexts[{name!r}] -> {rel}: {exc.strerror}"
+                ) from None
         return cls(data, texts)
 
     # -- scope helpers ----------------------------------------------------------------
@@ -195,7 +197,9 @@ class Dataset:
             for key in pr.all_keys:
                 lib = self.libraries[key]
                 for vuln in lib.get("vulnerabilities") or []:
-                    alert_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{pr.token}/{key}/{vuln.get('name')}")
+                    alert_id = uuid.uuid5(
+                        uuid.NAMESPACE_URL, f"{pr.token}/{key}/{vuln.get('name')}"
+                    )
                     out.append(
                         {
                             "type": "SECURITY_VULNERABILITY",
@@ -259,7 +263,11 @@ class Dataset:
             inv = pr.inventory_entry(key)
             entry["licenses"] = self.license_objects(key, with_refs=False)
             entry["vulnerabilities"] = [
-                {k: v for k, v in vuln.items() if k in ("name", "type", "severity", "score", "cvss3_severity", "cvss3_score")}
+                {
+                    k: v
+                    for k, v in vuln.items()
+                    if k in ("name", "type", "severity", "score", "cvss3_severity", "cvss3_score")
+                }
                 for vuln in self.libraries[key].get("vulnerabilities") or []
             ]
             entry["outdated"] = bool(inv.get("outdated", False))
@@ -313,11 +321,17 @@ class Dataset:
     def text_blocks(self, projects: list[ProjectData], what: str) -> str:
         """The copyrights or notices text file: one block per library."""
         blocks = []
-        keys = sorted(self.keys_in(projects), key=lambda k: str(self.libraries[k].get("filename") or k))
+        keys = sorted(
+            self.keys_in(projects), key=lambda k: str(self.libraries[k].get("filename") or k)
+        )
         for key in keys:
             lib = self.libraries[key]
             if what == "copyrights":
-                lines = [str(c.get("copyright")) for c in lib.get("copyrightReferences") or [] if c.get("copyright")]
+                lines = [
+                    str(c.get("copyright"))
+                    for c in lib.get("copyrightReferences") or []
+                    if c.get("copyright")
+                ]
                 body = "\n".join(lines)
             else:
                 body = str(lib.get("notice") or "").strip()

@@ -187,7 +187,10 @@ class Emulator:
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="mend-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="mend-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self.url
@@ -197,6 +200,7 @@ class Emulator:
         if self._server is None:
             raise RuntimeError("emulator not started")
         host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)
         return f"http://{host}:{port}"
 
     def stop(self) -> None:
@@ -307,7 +311,9 @@ class Emulator:
         if rt == "getAllProducts":
             return _json(
                 {
-                    "products": [{"productName": p.name, "productToken": p.token} for p in ds.products],
+                    "products": [
+                        {"productName": p.name, "productToken": p.token} for p in ds.products
+                    ],
                     "message": "Success",
                 }
             )
@@ -321,14 +327,18 @@ class Emulator:
         ds = self.dataset
         projects: list[ProjectData] = ds.projects_of(scope, token)
         label = {"org": ds.org_name}.get(scope) or (
-            ds.product_by_token[token].name if scope == "product" and token else (projects[0].name if projects else "")
+            ds.product_by_token[token].name
+            if scope == "product" and token
+            else (projects[0].name if projects else "")
         )
         if rt.endswith("ProjectVitals") or rt == "getProjectVitals":
             return _json({"projectVitals": [ds.project_vitals(p) for p in projects]})
         if rt == "getAllProjects":
             return _json(
                 {
-                    "projects": [{"projectName": p.name, "projectToken": p.token} for p in projects],
+                    "projects": [
+                        {"projectName": p.name, "projectToken": p.token} for p in projects
+                    ],
                     "message": "Success",
                 }
             )
@@ -352,7 +362,9 @@ class Emulator:
         if rt.endswith("InHouseLibraries"):
             return _json({"libraries": ds.in_house(projects)})
         if rt.endswith("LibraryLocations"):
-            return _json({"libraryLocations": ds.locations(projects, project_level=scope == "project")})
+            return _json(
+                {"libraryLocations": ds.locations(projects, project_level=scope == "project")}
+            )
         if rt in ("getLicensesTextZip", "getProjectLicensesTextZip"):
             return Reply(
                 body=ds.license_zip(projects),
@@ -420,8 +432,14 @@ class Emulator:
             with self._lock:
                 job.polls += 1
                 if job.status not in ("SUCCESS", "FAILED"):
-                    job.status = "IN_PROGRESS" if job.polls < self.async_polls else (
-                        "FAILED" if job.params.get("reportType") == "FailingReport" else "SUCCESS"
+                    job.status = (
+                        "IN_PROGRESS"
+                        if job.polls < self.async_polls
+                        else (
+                            "FAILED"
+                            if job.params.get("reportType") == "FailingReport"
+                            else "SUCCESS"
+                        )
                     )
             return _json({"asyncProcessStatus": self._status(job)})
         job = self.jobs.get(str(data.get("reportStatusUUID") or ""))
@@ -467,7 +485,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes; without this, delayed ACKs add ~40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("emulator: " + format, *args)
 
     def _send(self, reply: Reply, fault: Fault | None = None) -> None:
@@ -487,13 +505,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         if self.path == "/_emulator/stats":
             self._send(_json(self.state.stats()))
         else:
             self._send(Reply(status=404, body=b"not found", content_type="text/plain"))
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         self.state.user_agents.append(self.headers.get("User-Agent", ""))
@@ -506,13 +524,20 @@ class _Handler(BaseHTTPRequestHandler):
         request_type, reply, fault = self.state.handle(body)
         if fault is not None:
             if fault.kind == "429":
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                headers = (
+                    {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                )
                 reply = Reply(status=429, body=b'{"message":"Too Many Requests"}', headers=headers)
                 fault = None
             elif fault.kind in ("503", "500"):
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                headers = (
+                    {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+                )
                 reply = Reply(
-                    status=int(fault.kind), body=b"<html>Service Unavailable</html>", content_type="text/html", headers=headers
+                    status=int(fault.kind),
+                    body=b"<html>Service Unavailable</html>",
+                    content_type="text/html",
+                    headers=headers,
                 )
                 fault = None
             elif fault.kind == "drop":

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -105,7 +106,7 @@ class Credentials:
     user_key: str = field(repr=False)
     org_token: str | None = field(default=None, repr=False)
     user_key_source: str = "MEND_USER_KEY"
-    org_token_source: str = "MEND_ORG_TOKEN"
+    org_token_source: str = "MEND_ORG_TOKEN"  # noqa: S105 - a variable name, not a secret
 
     def secrets(self) -> tuple[str, ...]:
         return tuple(s for s in (self.user_key, self.org_token) if s)
@@ -288,7 +289,9 @@ class MendClient:
                 )
                 self._sleep(delay)
 
-    def _post_once(self, request_type: str, payload: bytes, described: str, attempt: int) -> MendResponse:
+    def _post_once(
+        self, request_type: str, payload: bytes, described: str, attempt: int
+    ) -> MendResponse:
         started = time.monotonic()
         self.requests_made += 1
         try:
@@ -320,17 +323,17 @@ class MendClient:
         )
         status = resp.status_code
         if status == 429:
-            raise _Retryable("HTTP 429 Too Many Requests", _retry_after(resp.headers.get("Retry-After")))
+            raise _Retryable(
+                "HTTP 429 Too Many Requests", _retry_after(resp.headers.get("Retry-After"))
+            )
         if status >= 500:
             wait = _retry_after(resp.headers.get("Retry-After")) if status == 503 else None
             raise _Retryable(f"HTTP {status} {resp.reason or ''}".strip(), wait)
         if status >= 400:
             detail = ""
             if "json" in resp.headers.get("Content-Type", ""):
-                try:
+                with contextlib.suppress(InputDataError):
                     raise_for_mend_error(request_type, decode_json(request_type, body))
-                except InputDataError:
-                    pass
             else:
                 detail = f": {resp.reason}" if resp.reason else ""
             raise MendApiError(request_type, None, f"HTTP {status}{detail} from {self.display_url}")

@@ -37,16 +37,15 @@ from typing import Any, Protocol
 from sbomgen.errors import ConfigError, InputDataError
 from sbomgen.model import (
     Copyright,
-    Edge,
     Inventory,
     KeyUuid,
     Library,
     LicenseText,
+    Product,
     ProductToken,
     Project,
     ProjectToken,
     Provenance,
-    Product,
 )
 from sbomgen.sources import parse
 from sbomgen.sources.client import MendResponse
@@ -101,7 +100,9 @@ class Fetcher:
             ctx = replace(ctx, origin=response.origin)
         return response, ctx
 
-    def _json(self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False) -> tuple[dict[str, Any], Ctx]:
+    def _json(
+        self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False
+    ) -> tuple[dict[str, Any], Ctx]:
         response, ctx = self._call(ctx, params, org_level=org_level)
         if not response.is_json:
             raise ctx.fail("body", f"should be JSON, got content type {response.content_type!r}")
@@ -113,7 +114,9 @@ class Fetcher:
         org_name: str | None = None
         product_tokens = list(dict.fromkeys(scope.products))
         if scope.org:
-            data, ctx = self._json(Ctx("getOrganizationDetails", scope_name="organization"), {}, org_level=True)
+            data, ctx = self._json(
+                Ctx("getOrganizationDetails", scope_name="organization"), {}, org_level=True
+            )
             org_name = parse._str(ctx, data, "orgName")
             data, ctx = self._json(
                 Ctx("getOrganizationProductVitals", scope_name="organization"), {}, org_level=True
@@ -205,7 +208,9 @@ class Fetcher:
             return Ctx(request_type, project=project, scope_name=scope_name)
 
         data, ctx = self._json(c("getProjectTags"), base)
-        tags = {t.token: t.tags for t in parse.parse_tags(ctx, data, "projectTags")}.get(project, {})
+        tags = {t.token: t.tags for t in parse.parse_tags(ctx, data, "projectTags")}.get(
+            project, {}
+        )
         libraries: list[Library] = []
         data, ctx = self._json(c("getProjectLicenses"), base)
         libraries += parse.parse_licenses(ctx, data, {project: None})
@@ -242,11 +247,13 @@ class Fetcher:
         scope_name = f"project {vitals.name}"
         params = {"projectToken": project, "includeInHouseData": True}
         data, ctx = self._json(
-            Ctx("getProjectHierarchy", product=product, project=project, scope_name=scope_name), params
+            Ctx("getProjectHierarchy", product=product, project=project, scope_name=scope_name),
+            params,
         )
         libs, edges = parse.parse_hierarchy(ctx, data)
         data, ctx = self._json(
-            Ctx("getProjectInventory", product=product, project=project, scope_name=scope_name), params
+            Ctx("getProjectInventory", product=product, project=project, scope_name=scope_name),
+            params,
         )
         inv_vitals, inv_libs = parse.parse_inventory(ctx, data)
         project_rec = Project(
@@ -268,7 +275,9 @@ class Fetcher:
             return []
         return parse.parse_license_zip(ctx, response.body)
 
-    def _text_blocks(self, ctx: Ctx, params: Mapping[str, Any]) -> tuple[dict[str, str], Provenance]:
+    def _text_blocks(
+        self, ctx: Ctx, params: Mapping[str, Any]
+    ) -> tuple[dict[str, str], Provenance]:
         response, ctx = self._call(ctx, params)
         if response.is_json:
             return {}, ctx.provenance
@@ -288,14 +297,21 @@ def _attach_text_blocks(
             by_file.setdefault(lib.filename, lib.key_uuid)
     extra: list[Library] = []
 
-    def add(blocks: tuple[dict[str, str], Provenance] | dict[str, str], make: Callable[[str, Provenance], Library | None]) -> None:
+    def add(
+        blocks: tuple[dict[str, str], Provenance] | dict[str, str],
+        make: Callable[[str, Provenance], Library | None],
+    ) -> None:
         if isinstance(blocks, dict):
             return
         mapping, prov = blocks
         for filename, text in mapping.items():
             key = by_file.get(filename)
             if key is None:
-                log.warning("%s names library file %r, which is not in scope; ignored", prov.request_type, filename)
+                log.warning(
+                    "%s names library file %r, which is not in scope; ignored",
+                    prov.request_type,
+                    filename,
+                )
                 continue
             lib = make(text, prov)
             if lib is not None:
@@ -305,11 +321,16 @@ def _attach_text_blocks(
         copyrights,
         lambda text, prov: Library(
             key_uuid=KeyUuid(""),
-            copyrights=tuple(Copyright(text=line.strip()) for line in text.split("\n") if line.strip()),
+            copyrights=tuple(
+                Copyright(text=line.strip()) for line in text.split("\n") if line.strip()
+            ),
             provenance=(prov,),
         ),
     )
-    add(notices, lambda text, prov: Library(key_uuid=KeyUuid(""), notices=(text,), provenance=(prov,)))
+    add(
+        notices,
+        lambda text, prov: Library(key_uuid=KeyUuid(""), notices=(text,), provenance=(prov,)),
+    )
     return libs + extra
 
 

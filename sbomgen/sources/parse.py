@@ -164,7 +164,9 @@ def parse_vitals(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Vitals]:
     return out
 
 
-def parse_named_list(ctx: Ctx, data: Mapping[str, Any], key: str, name_key: str, token_key: str) -> list[tuple[str, str]]:
+def parse_named_list(
+    ctx: Ctx, data: Mapping[str, Any], key: str, name_key: str, token_key: str
+) -> list[tuple[str, str]]:
     """``getAllProducts``-style lists: (name, token) pairs."""
     out = []
     for i, item in enumerate(_list(ctx, data, key)):
@@ -238,7 +240,8 @@ def _licenses(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[MendLicens
             if target:
                 refs.append(
                     LicenseReference(
-                        reference_type=_str(ctx, ref, "referenceType", f"{lf}.references[{k}]") or "",
+                        reference_type=_str(ctx, ref, "referenceType", f"{lf}.references[{k}]")
+                        or "",
                         reference=target,
                     )
                 )
@@ -315,7 +318,12 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
                 )
             )
             edges.append(Edge(parent=parent, child=key))
-            walk(_list(ctx, item, "dependencies", required=False), key, f"{field}.dependencies", depth + 1)
+            walk(
+                _list(ctx, item, "dependencies", required=False),
+                key,
+                f"{field}.dependencies",
+                depth + 1,
+            )
 
     walk(_list(ctx, data, "libraries"), None, "libraries", 0)
     return libraries, edges
@@ -369,7 +377,9 @@ def parse_licenses(
             token = _req_str(ctx, proj, "projectToken", f"{field}.projects[{j}].projectToken")
             if token in product_of:
                 occurrences.append(
-                    Occurrence(product=product_of[token], project=ProjectToken(token), direct=direct)
+                    Occurrence(
+                        product=product_of[token], project=ProjectToken(token), direct=direct
+                    )
                 )
         if not occurrences and ctx.project is not None:
             occurrences.append(Occurrence(product=ctx.product, project=ctx.project, direct=direct))
@@ -404,7 +414,8 @@ def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
     top_raw = v.get("topFix") or v.get("vulnerabilityFix")
     top = _fix(ctx, top_raw, f"{field}.topFix") if top_raw else None
     fixes = tuple(
-        _fix(ctx, f, f"{field}.allFixes[{k}]") for k, f in enumerate(_list(ctx, v, "allFixes", required=False))
+        _fix(ctx, f, f"{field}.allFixes[{k}]")
+        for k, f in enumerate(_list(ctx, v, "allFixes", required=False))
     )
     resolution = _str(ctx, v, "fixResolutionText", f"{field}.fixResolutionText")
     if resolution is None and top is not None:

@@ -27,7 +27,10 @@ from sbomgen.sources.client import Credentials, MendClient, RetryPolicy, normali
         ("https://saas.mend.io/", "https://saas.mend.io/api/v1.4"),
         ("https://saas.mend.io/api/v1.3", "https://saas.mend.io/api/v1.4"),
         ("https://saas.mend.io/api/v1.4/", "https://saas.mend.io/api/v1.4"),
-        ("https://saas.whitesourcesoftware.com/agent", "https://saas.whitesourcesoftware.com/api/v1.4"),
+        (
+            "https://saas.whitesourcesoftware.com/agent",
+            "https://saas.whitesourcesoftware.com/api/v1.4",
+        ),
         ("https://mend.example.com/wss/api", "https://mend.example.com/wss/api/v1.4"),
         ("saas-eu.mend.io", "https://saas-eu.mend.io/api/v1.4"),
         ("http://127.0.0.1:8080/api/v1.2", "http://127.0.0.1:8080/api/v1.4"),
@@ -92,8 +95,10 @@ def test_error_3000_twice_fails(mini: Mend) -> None:
 
 
 def test_other_error_codes_are_not_retried(mini: Mend) -> None:
-    mini.emulator.inject(Fault(kind="error", code=4000, message="Boom", request_type="getProductTags"))
-    with mini.client() as client, pytest.raises(MendApiError, match="errorCode 4000.*Boom"):
+    mini.emulator.inject(
+        Fault(kind="error", code=4000, message="Boom", request_type="getProductTags")
+    )
+    with mini.client() as client, pytest.raises(MendApiError, match=r"errorCode 4000.*Boom"):
         client.call("getProductTags", {"productToken": mini.product_tokens[0]})
     assert mini.emulator.counts["getProductTags"] == 1
 
@@ -111,7 +116,9 @@ def test_retry_after_is_capped(mini: Mend) -> None:
     mini.emulator.inject(Fault(kind="429", retry_after=100000))
     slept: list[float] = []
     policy = RetryPolicy(attempts=2, max_retry_after=5)
-    with MendClient(mini.url, Credentials(ORG_ADMIN_KEY), policy=policy, sleep=slept.append) as client:
+    with MendClient(
+        mini.url, Credentials(ORG_ADMIN_KEY), policy=policy, sleep=slept.append
+    ) as client:
         client.call("getProductTags", {"productToken": mini.product_tokens[0]})
     assert slept == [5.0]
 
@@ -150,7 +157,10 @@ def test_dropped_connection_is_retried(mini: Mend) -> None:
 
 def test_malformed_json_is_a_clear_error(mini: Mend) -> None:
     mini.emulator.inject(Fault(kind="malformed", request_type="getProductLicenses"))
-    with mini.client() as client, pytest.raises(InputDataError, match="getProductLicenses is not valid JSON"):
+    with (
+        mini.client() as client,
+        pytest.raises(InputDataError, match="getProductLicenses is not valid JSON"),
+    ):
         client.call("getProductLicenses", {"productToken": mini.product_tokens[0]})
 
 

@@ -60,7 +60,10 @@ def test_product_admin_cannot_use_org_scope(mini: Mend) -> None:
 
 
 def test_product_admin_cannot_read_other_product(mini: Mend) -> None:
-    with mini.client(key=PRODUCT_ADMIN_KEY, org=False) as client, pytest.raises(MendNotAllowedError):
+    with (
+        mini.client(key=PRODUCT_ADMIN_KEY, org=False) as client,
+        pytest.raises(MendNotAllowedError),
+    ):
         Fetcher(client).fetch(FetchScope(products=(mini.product_tokens[1],)))
 
 
@@ -75,7 +78,9 @@ def test_org_scope_fetches_every_product(mini: Mend) -> None:
     assert {p.name for p in inventory.products.values()} == {"Mini Product", "Second Product"}
 
 
-def test_project_scope_uses_project_level_requests(mini: Mend, caplog: pytest.LogCaptureFixture) -> None:
+def test_project_scope_uses_project_level_requests(
+    mini: Mend, caplog: pytest.LogCaptureFixture
+) -> None:
     project = mini.project_tokens[0]
     with mini.client(key=PRODUCT_ADMIN_KEY, org=False) as client:
         inventory = Fetcher(client).fetch(FetchScope(projects=(project,)))
@@ -94,7 +99,9 @@ def test_project_narrows_a_product(mini: Mend) -> None:
 
 def test_project_outside_given_product_is_refused(mini: Mend) -> None:
     with mini.client() as client, pytest.raises(ConfigError, match="not in the given product"):
-        Fetcher(client).fetch(FetchScope(products=(mini.product_tokens[0],), projects=(mini.project_tokens[1],)))
+        Fetcher(client).fetch(
+            FetchScope(products=(mini.product_tokens[0],), projects=(mini.project_tokens[1],))
+        )
 
 
 def test_hierarchy_keeps_both_parents_of_a_diamond(mini: Mend) -> None:
@@ -162,7 +169,9 @@ def test_texts_notices_and_copyrights(mini: Mend) -> None:
     express = inventory.libraries[KeyUuid("k-express")]
     assert express.notices == ("express notice",)
     # the copyright arrives twice (references and text file) and is kept once
-    assert [c.text for c in express.copyrights] == ["Copyright (c) 2009-2014 TJ Holowaychuk <tj@vision-media.ca>"]
+    assert [c.text for c in express.copyrights] == [
+        "Copyright (c) 2009-2014 TJ Holowaychuk <tj@vision-media.ca>"
+    ]
     assert express.references.homepage == "http://expressjs.com/"
     assert express.language_type == "javascript/Node.js" and express.type == "NODE_PACKAGED_MODULE"
 
@@ -174,7 +183,9 @@ def _record(mend: Mend, directory: Path, scope: FetchScope) -> None:
     with mend.client() as client:
         recorder = SnapshotRecorder(client, directory)
         inventory = Fetcher(recorder).fetch(scope)
-        recorder.write_manifest(Scope(scope.products, scope.projects, scope.org), inventory.org_name)
+        recorder.write_manifest(
+            Scope(scope.products, scope.projects, scope.org), inventory.org_name
+        )
 
 
 def test_snapshot_replays_to_the_same_model(mini: Mend, tmp_path: Path) -> None:
@@ -190,7 +201,12 @@ def test_snapshot_replays_to_the_same_model(mini: Mend, tmp_path: Path) -> None:
     assert manifest["scope"] == {"products": [], "projects": [], "org": True}
     assert {e["requestType"] for e in manifest["requests"]} >= PRODUCT_LEVEL | PER_PROJECT
     for entry in manifest["requests"]:
-        assert set(entry["params"]) <= {"productToken", "projectToken", "alertType", "includeInHouseData"}
+        assert set(entry["params"]) <= {
+            "productToken",
+            "projectToken",
+            "alertType",
+            "includeInHouseData",
+        }
 
 
 def test_snapshot_holds_no_secret(mini: Mend, tmp_path: Path) -> None:
@@ -218,11 +234,17 @@ def _entry(directory: Path, request_type: str) -> tuple[dict, Path]:  # type: ig
 
 
 def _replay(directory: Path) -> None:
-    Fetcher(SnapshotReplay(directory)).fetch(FetchScope(products=(json.loads((directory / "manifest.json").read_text())["scope"]["products"][0],)))
+    Fetcher(SnapshotReplay(directory)).fetch(
+        FetchScope(
+            products=(
+                json.loads((directory / "manifest.json").read_text())["scope"]["products"][0],
+            )
+        )
+    )
 
 
 def test_missing_manifest_is_named(tmp_path: Path) -> None:
-    with pytest.raises(InputDataError, match="manifest.json is missing"):
+    with pytest.raises(InputDataError, match=r"manifest\.json is missing"):
         SnapshotReplay(tmp_path)
 
 
@@ -267,7 +289,11 @@ def test_malformed_response_names_file_and_field(recorded: Path) -> None:
     with pytest.raises(InputDataError) as info:
         _replay(recorded)
     message = str(info.value)
-    assert path.name in message and "getProjectHierarchy" in message and "libraries[0].keyUuid" in message
+    assert (
+        path.name in message
+        and "getProjectHierarchy" in message
+        and "libraries[0].keyUuid" in message
+    )
 
 
 def test_credentials_in_manifest_are_refused(recorded: Path) -> None:
