@@ -190,7 +190,7 @@ class Library:
             description=_first(self.description, other.description),
             references=self.references.merge(other.references),
             licenses=tuple(licenses.values()),
-            copyrights=_union(self.copyrights, other.copyrights),
+            copyrights=_merge_copyrights(self.copyrights, other.copyrights),
             notices=_union(self.notices, other.notices),
             vulnerabilities=tuple(vulns.values()),
             in_house=self.in_house or other.in_house,
@@ -212,6 +212,14 @@ class Library:
     @property
     def direct_anywhere(self) -> bool:
         return any(o.direct for o in self.occurrences)
+
+
+def _merge_copyrights(a: tuple[Copyright, ...], b: tuple[Copyright, ...]) -> tuple[Copyright, ...]:
+    """One entry per copyright text; the first sighting (usually the richer) wins."""
+    by_text: dict[str, Copyright] = {}
+    for c in (*a, *b):
+        by_text.setdefault(c.text, c)
+    return tuple(by_text.values())
 
 
 def _merge_occurrences(
