@@ -12,11 +12,23 @@ from pathlib import Path
 from sbomgen.errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _file_mode() -> int:
+    """0o666 less the umask: what open() would have given (mkstemp gives 0o600)."""
+    return 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -48,6 +60,7 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
                 prefix=f".{final.name}.", suffix=".tmp", dir=final.parent
             )
             staged.append((rel, Path(tmp_name)))
+            os.fchmod(fd, _file_mode())
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

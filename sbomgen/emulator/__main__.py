@@ -20,7 +20,10 @@ import threading
 from pathlib import Path
 
 from sbomgen.emulator.dataset import Dataset, DatasetError
+from sbomgen.emulator.generate import generate_dataset
 from sbomgen.emulator.server import ORG_ADMIN, PRODUCT_ADMIN, Emulator, Fault, User
+from sbomgen.errors import InputDataError
+from sbomgen.sources.snapshot import SnapshotReplay
 
 
 def _fault(spec: str) -> Fault:
@@ -37,9 +40,15 @@ def _fault(spec: str) -> Fault:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="sbomgen-emulator", description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--dataset", type=Path, required=True, help="dataset directory (holds dataset.json)"
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", type=Path, help="dataset directory (holds dataset.json)")
+    source.add_argument(
+        "--snapshot", type=Path, help="serve a snapshot recorded by 'sbomgen fetch'"
     )
+    source.add_argument(
+        "--generate", type=int, metavar="N", help="serve a generated dataset of N libraries"
+    )
+    ap.add_argument("--org-token", help="organization token to accept (default: the dataset's)")
     ap.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ap.add_argument(
         "--port", type=int, default=8080, help="port (0 picks a free one; default 8080)"
@@ -63,21 +72,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--alerts-key", default="alerts", choices=["alerts", "apiAlertInfo"])
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    dataset: Dataset | None = None
+    snapshot: SnapshotReplay | None = None
     try:
-        dataset = Dataset.load(args.dataset)
-    except DatasetError as exc:
+        if args.dataset is not None:
+            dataset = Dataset.load(args.dataset)
+        elif args.generate is not None:
+            dataset = Dataset(generate_dataset(args.generate), {})
+        else:
+            snapshot = SnapshotReplay(args.snapshot)
+    except (DatasetError, InputDataError) as exc:
         print(f"sbomgen-emulator: {exc}", file=sys.stderr)
         return 6
     users = [User(k, ORG_ADMIN) for k in args.user_key or ["emulator-org-admin"]]
     for spec in args.product_admin_key:
         key, _, products = spec.partition("=")
         users.append(User(key, PRODUCT_ADMIN, frozenset(p for p in products.split(",") if p)))
-    emulator = Emulator(dataset, users, latency=args.latency, alerts_key=args.alerts_key)
+    emulator = Emulator(
+        dataset,
+        users,
+        snapshot=snapshot,
+        org_token=args.org_token or (None if dataset else "snapshot-org-token"),
+        latency=args.latency,
+        alerts_key=args.alerts_key,
+    )
     for spec in args.fault:
         emulator.inject(_fault(spec))
     url = emulator.start(args.host, args.port)
-    print(f"Mend API emulator serving {dataset.org_name} at {url}/api/v1.4", flush=True)
-    print(f"organization token: {dataset.org_token}", flush=True)
+    what = dataset.org_name if dataset else f"snapshot {args.snapshot}"
+    print(f"Mend API emulator serving {what} at {url}/api/v1.4", flush=True)
+    print(f"organization token: {emulator.org_token}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):

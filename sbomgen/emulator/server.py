@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sbomgen.emulator.dataset import Dataset, JsonObject, ProjectData
+from sbomgen.errors import InputDataError
+from sbomgen.sources.snapshot import SnapshotReplay
 
 log = logging.getLogger(__name__)
 
@@ -155,14 +157,20 @@ class Emulator:
 
     def __init__(
         self,
-        dataset: Dataset,
+        dataset: Dataset | None,
         users: Iterable[User],
         *,
+        snapshot: SnapshotReplay | None = None,
+        org_token: str | None = None,
         latency: float = 0.0,
         alerts_key: str = "alerts",
         async_polls: int = 2,
     ) -> None:
-        self.dataset = dataset
+        if (dataset is None) == (snapshot is None):
+            raise ValueError("serve either a dataset or a snapshot")
+        self.dataset = dataset or Dataset({"organization": {"orgToken": org_token or ""}}, {})
+        self.snapshot = snapshot
+        self.org_token = org_token or self.dataset.org_token
         self.users = {u.user_key: u for u in users}
         self.latency = latency
         self.alerts_key = alerts_key
@@ -250,7 +258,10 @@ class Emulator:
         if fault is not None and fault.kind == "error":
             return request_type, _error(fault.code, fault.message), None
         try:
-            reply = self._dispatch(request_type, data)
+            if self.snapshot is not None:
+                reply = self._from_snapshot(request_type, data)
+            else:
+                reply = self._dispatch(request_type, data)
         except MendError as exc:
             reply = _error(exc.code, exc.message)
         return request_type, reply, fault
@@ -261,17 +272,30 @@ class Emulator:
             raise MendError(5001, "User is not allowed to perform this action")
         return user
 
+    def _from_snapshot(self, rt: str, data: JsonObject) -> Reply:
+        """Answer from recorded responses: same request type and non-secret parameters."""
+        assert self.snapshot is not None
+        self._user(data)
+        if "orgToken" in data and data["orgToken"] != self.org_token:
+            raise MendError(2001, "Invalid organization token")
+        params = {k: v for k, v in data.items() if k not in ("requestType", "userKey", "orgToken")}
+        try:
+            response = self.snapshot.call(rt, params)
+        except InputDataError as exc:
+            raise MendError(3000, f"Invalid parameters: {exc}") from None
+        return Reply(body=response.body, content_type=response.content_type)
+
     def _dispatch(self, rt: str, data: JsonObject) -> Reply:
         ds = self.dataset
         if rt in ORG_REQUESTS:
             user = self._user(data)
             if rt in ("getAsyncProcessStatus", "downloadAsyncReport"):
-                if data.get("orgToken") != ds.org_token:
+                if data.get("orgToken") != self.org_token:
                     raise MendError(2001, "Invalid organization token")
                 return self._async(rt, data, user)
             if user.role != ORG_ADMIN:
                 raise MendError(5001, "User is not allowed to perform this action")
-            if data.get("orgToken") != ds.org_token:
+            if data.get("orgToken") != self.org_token:
                 raise MendError(2001, "Invalid organization token")
             return self._org(rt, data)
         if rt in PRODUCT_REQUESTS:

@@ -1,0 +1,176 @@
+"""The emulator itself: its command, its modes, its async reports, its protocol."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import ORG_ADMIN_KEY, SAMPLE_DATASET, SAMPLE_SNAPSHOT, Mend, clean_env, run_cli
+
+from sbomgen.emulator import Dataset, Emulator, User
+from sbomgen.emulator.generate import generate_dataset
+from sbomgen.sources.fetcher import Fetcher, FetchScope
+from sbomgen.sources.snapshot import SnapshotReplay
+
+
+def test_the_documented_command_serves_the_sample(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sbomgen.emulator",
+            "--dataset",
+            str(SAMPLE_DATASET),
+            "--port",
+            "0",
+            "--user-key",
+            "cmd-key-123",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        org_line = proc.stdout.readline()
+        assert "Acme Corp" in first
+        url = first.split(" at ", 1)[1].strip().removesuffix("/api/v1.4")
+        org_token = org_line.split(":", 1)[1].strip()
+        env = clean_env()
+        env.update(MEND_URL=url, MEND_USER_KEY="cmd-key-123", MEND_ORG_TOKEN=org_token)
+        result = run_cli("inventory", "--org", env=env, cwd=tmp_path)
+        assert result.code == 0, result.stderr
+        stats = requests.get(f"{url}/_emulator/stats", timeout=10).json()
+        assert stats["counts"]["getOrganizationDetails"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_snapshot_mode_serves_recorded_answers(tmp_path: Path) -> None:
+    replay = SnapshotReplay(SAMPLE_SNAPSHOT)
+    emulator = Emulator(None, [User(ORG_ADMIN_KEY)], snapshot=replay, org_token="snap-org")
+    url = emulator.start()
+    try:
+        env = clean_env()
+        env.update(MEND_URL=url, MEND_USER_KEY=ORG_ADMIN_KEY, MEND_ORG_TOKEN="snap-org")
+        snap = tmp_path / "again"
+        result = run_cli("fetch", "--org", "--out", snap, env=env, cwd=tmp_path)
+        assert result.code == 0, result.stderr
+        manifest = json.loads((snap / "manifest.json").read_text())
+        for entry in manifest["requests"]:
+            assert (snap / entry["file"]).read_bytes() == (
+                SAMPLE_SNAPSHOT / entry["file"]
+            ).read_bytes()
+        wrong = run_cli("inventory", "--product", "not-recorded", env=env, cwd=tmp_path)
+        assert wrong.code == 4 and "no recorded response" in wrong.stderr
+    finally:
+        emulator.stop()
+
+
+def test_generated_dataset_is_served_and_deterministic() -> None:
+    data = generate_dataset(libraries=300, products=2, projects_per_product=2)
+    assert data == generate_dataset(libraries=300, products=2, projects_per_product=2)
+    emulator = Emulator(Dataset(data, {}), [User(ORG_ADMIN_KEY)])
+    url = emulator.start()
+    try:
+        from sbomgen.sources.client import Credentials, MendClient
+
+        with MendClient(
+            url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])
+        ) as client:
+            inventory = Fetcher(client).fetch(FetchScope(org=True))
+        assert len(inventory.libraries) == 300
+        assert len(inventory.projects) == 4
+        assert sum(1 for lib in inventory.libraries.values() if lib.vulnerabilities) == 1
+    finally:
+        emulator.stop()
+
+
+def _post(url: str, body: dict[str, object]) -> requests.Response:
+    return requests.post(f"{url}/api/v1.4", json=body, timeout=10)
+
+
+def test_async_report_state_machine(acme: Mend) -> None:
+    product = acme.product_tokens[0]
+    base = {"userKey": ORG_ADMIN_KEY}
+    started = _post(
+        acme.url,
+        {
+            **base,
+            "requestType": "generateProductReportAsync",
+            "productToken": product,
+            "reportType": "ProductSBOMReport",
+            "standard": "cyclonedx",
+            "format": "json",
+        },
+    ).json()["asyncProcessStatus"]
+    assert started["status"] == "PENDING"
+    status = {
+        **base,
+        "requestType": "getAsyncProcessStatus",
+        "orgToken": acme.org_token,
+        "uuid": started["uuid"],
+    }
+    early = _post(
+        acme.url,
+        {
+            **base,
+            "requestType": "downloadAsyncReport",
+            "orgToken": acme.org_token,
+            "reportStatusUUID": started["uuid"],
+        },
+    ).json()
+    assert early["errorCode"] == 3000 and "not ready" in early["errorMessage"]
+    assert _post(acme.url, status).json()["asyncProcessStatus"]["status"] == "IN_PROGRESS"
+    assert _post(acme.url, status).json()["asyncProcessStatus"]["status"] == "SUCCESS"
+    download = _post(
+        acme.url,
+        {
+            **base,
+            "requestType": "downloadAsyncReport",
+            "orgToken": acme.org_token,
+            "reportStatusUUID": started["uuid"],
+        },
+    )
+    assert download.headers["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(download.content)).namelist() == ["ProductSBOMReport.json"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"requestType": "getProductTags", "userKey": "nobody", "productToken": "x"}, 5001),
+        ({"requestType": "noSuchRequest", "userKey": ORG_ADMIN_KEY}, 3000),
+        (
+            {
+                "requestType": "getOrganizationDetails",
+                "userKey": ORG_ADMIN_KEY,
+                "orgToken": "wrong",
+            },
+            2001,
+        ),
+        ({"requestType": "getProductAlertsByType", "userKey": ORG_ADMIN_KEY}, 2002),
+    ],
+)
+def test_errors_arrive_in_http_200(mini: Mend, body: dict[str, object], code: int) -> None:
+    response = _post(mini.url, body)
+    assert response.status_code == 200
+    assert response.json()["errorCode"] == code
+
+
+def test_only_post_to_the_api_path(mini: Mend) -> None:
+    assert requests.get(f"{mini.url}/api/v1.4", timeout=10).status_code == 404
+    assert requests.post(f"{mini.url}/other", json={}, timeout=10).status_code == 404
+    assert (
+        requests.post(f"{mini.url}/api/v1.2", json={"requestType": "x"}, timeout=10).status_code
+        == 200
+    )
