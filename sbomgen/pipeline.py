@@ -20,6 +20,9 @@ from typing import Protocol
 
 from sbomgen._io import staged_directory, write_all
 from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicensePolicy
+from sbomgen.enrich.purl import PurlEnricher
+from sbomgen.enrich.texts import TextEnricher
 from sbomgen.errors import ConfigError
 from sbomgen.model import Inventory
 from sbomgen.sources.client import MendClient
@@ -37,6 +40,15 @@ class Source(Protocol):
 
 class Enricher(Protocol):
     def enrich(self, inventory: Inventory) -> Inventory: ...
+
+
+def default_enrichers(policy: LicensePolicy | None = None, operator: str = "OR") -> list[Enricher]:
+    """Package URLs first (curations may name a purl), then licenses, then their texts."""
+    return [
+        PurlEnricher(),
+        LicenseEnricher(LicenseNormalizer(policy, operator)),
+        TextEnricher(),
+    ]
 
 
 @dataclass
@@ -119,7 +131,7 @@ def run(
     *,
     emitters: Sequence[Emitter],
     out: Path,
-    enrichers: Sequence[Enricher] = (),
+    enrichers: Sequence[Enricher] | None = None,
     observer: Observer | None = None,
     name: str | None = None,
     version: str | None = None,
@@ -127,9 +139,7 @@ def run(
     supplier: str | None = None,
 ) -> RunResult:
     observer = observer or NullObserver()
-    inventory = source.load(observer)
-    for enricher in enrichers:
-        inventory = enricher.enrich(inventory)
+    inventory = enrich(source.load(observer), enrichers)
     when, reproducible = timestamp()
     doc_name = name or default_name(inventory)
     meta = DocumentMeta(
@@ -146,6 +156,12 @@ def run(
         files.update(emitter.render(inventory, meta))  # each validates, or raises
     written = write_all(out, files)
     return RunResult(inventory=inventory, written=written)
+
+
+def enrich(inventory: Inventory, enrichers: Sequence[Enricher] | None = None) -> Inventory:
+    for enricher in default_enrichers() if enrichers is None else enrichers:
+        inventory = enricher.enrich(inventory)
+    return inventory
 
 
 def record(

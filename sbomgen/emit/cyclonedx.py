@@ -16,19 +16,22 @@ from cyclonedx.model import (
     XsUri,
 )
 from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
-from cyclonedx.model.license import DisjunctiveLicense
+from cyclonedx.model.license import LicenseExpression
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+from packageurl import PackageURL
 
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.enrich.graph import DependencyGraph
 from sbomgen.errors import ValidationFailedError
-from sbomgen.model import Inventory, KeyUuid, Library, ProjectToken
+from sbomgen.model import NOASSERTION, Inventory, KeyUuid, Library, ProjectToken
 
 NAMESPACE = uuid.UUID("6f1c3e1e-4a8e-5b7e-9d1f-5bb0f6e0c0de")
 
@@ -66,7 +69,22 @@ def _external_refs(lib: Library) -> list[ExternalReference]:
     return out
 
 
+def _names(lib: Library, purl: PackageURL | None) -> tuple[str | None, str]:
+    """(group, name): from the purl for ecosystems with namespaces, else Mend's name."""
+    if purl is not None and purl.type in ("maven", "npm", "golang", "github"):
+        return purl.namespace or None, purl.name
+    return None, lib.name or lib.artifact_id or lib.filename or lib.key_uuid
+
+
+def _licenses(lib: Library) -> list[LicenseExpression]:
+    if lib.license is None or lib.license.declared == NOASSERTION:
+        return []
+    return [LicenseExpression(value=lib.license.declared)]
+
+
 def library_component(lib: Library) -> Component:
+    purl = PackageURL.from_string(lib.purl) if lib.purl else None
+    group, name = _names(lib, purl)
     props = [Property(name="mend:keyUuid", value=lib.key_uuid)]
     if lib.type:
         props.append(Property(name="mend:type", value=lib.type))
@@ -85,14 +103,13 @@ def library_component(lib: Library) -> Component:
     return Component(
         type=ComponentType.LIBRARY,
         bom_ref=library_ref(lib.key_uuid),
-        name=lib.artifact_id
-        if lib.group_id and lib.artifact_id and lib.type == "MAVEN_ARTIFACT"
-        else (lib.name or lib.artifact_id or lib.filename or lib.key_uuid),
-        group=lib.group_id if lib.type == "MAVEN_ARTIFACT" else None,
+        name=name,
+        group=group,
         version=lib.version,
+        purl=purl,
         description=lib.description,
         hashes=hashes,
-        licenses=[DisjunctiveLicense(name=lic.name) for lic in lib.licenses],
+        licenses=_licenses(lib),
         copyright="\n".join(c.text for c in lib.copyrights) or None,
         external_references=_external_refs(lib),
         properties=props,
@@ -142,33 +159,26 @@ def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
     for comp in libs.values():
         bom.components.add(comp)
 
-    children: dict[str, set[str]] = {"root": {project_ref(p.token) for p in projects}}
-    for proj in projects:
-        pref = project_ref(proj.token)
-        children.setdefault(pref, set())
-        for edge in proj.edges:
-            parent = pref if edge.parent is None else library_ref(edge.parent)
-            children.setdefault(parent, set()).add(library_ref(edge.child))
-        for key, lib in inventory.libraries.items():
-            if proj.token in lib.projects and not any(e.child == key for e in proj.edges):
-                children[pref].add(library_ref(key))  # in the inventory, not in the tree
-    for key in libs:
-        children.setdefault(library_ref(key), set())
+    graph = DependencyGraph.from_inventory(inventory)
+
+    def ref_of(node: str) -> str:
+        kind, _, ident = node.partition(":")
+        return (
+            project_ref(ProjectToken(ident)) if kind == "project" else library_ref(KeyUuid(ident))
+        )
+
+    children: dict[str, set[str]] = {"root": {ref_of(r) for r in graph.roots}}
+    for node, kids in graph.edges.items():
+        children[ref_of(node)] = {ref_of(k) for k in kids}
     for ref in sorted(children):
         bom.dependencies.add(
             Dependency(
-                ref=_ref(bom, ref),
-                dependencies=[Dependency(ref=_ref(bom, c)) for c in sorted(children[ref])],
+                ref=BomRef(value=ref),
+                dependencies=[Dependency(ref=BomRef(value=c)) for c in sorted(children[ref])],
             )
         )
     bom.serial_number = _serial(inventory, meta, bom)
     return bom
-
-
-def _ref(bom: Bom, ref: str):  # type: ignore[no-untyped-def]
-    from cyclonedx.model.bom_ref import BomRef
-
-    return BomRef(value=ref)
 
 
 def _serial(inventory: Inventory, meta: DocumentMeta, bom: Bom) -> uuid.UUID:
