@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,19 @@ from sbomgen.config import (
     load_file_config,
 )
 from sbomgen.emit.cyclonedx import CycloneDxJson
+from sbomgen.enrich.licenses import LicensePolicy
 from sbomgen.errors import ConfigError, SbomgenError
-from sbomgen.model import Inventory
-from sbomgen.pipeline import MendSource, SnapshotSource, Source, record, run
+from sbomgen.model import NOASSERTION, Inventory, Library
+from sbomgen.pipeline import (
+    Enricher,
+    MendSource,
+    SnapshotSource,
+    Source,
+    default_enrichers,
+    enrich,
+    record,
+    run,
+)
 from sbomgen.sources.client import Credentials, MendClient, RetryPolicy, safe_url
 from sbomgen.sources.fetcher import FetchScope
 
@@ -141,6 +152,31 @@ def _source_options(f: F) -> F:
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def _enrich_options(f: F) -> F:
+    options = [
+        click.option(
+            "--license-map",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="TOML file: Mend license name -> SPDX expression, and per-library curations.",
+        ),
+        click.option(
+            "--multi-license",
+            type=click.Choice(["or", "and"], case_sensitive=False),
+            default="or",
+            show_default=True,
+            help="How to join several licenses Mend lists for one library.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _enrichers(license_map: Path | None, multi_license: str) -> list[Enricher]:
+    policy = LicensePolicy.load(license_map) if license_map else None
+    return default_enrichers(policy, multi_license.upper())
 
 
 @dataclass
@@ -282,6 +318,7 @@ def cli(
 )
 @click.option("--name", help="Name of what the document describes (default: the product's name).")
 @click.option("--version", "doc_version", help="Version of what the document describes.")
+@_enrich_options
 @click.pass_obj
 def generate(
     state: State,
@@ -295,6 +332,8 @@ def generate(
     out: Path | None,
     name: str | None,
     doc_version: str | None,
+    license_map: Path | None,
+    multi_license: str,
 ) -> None:
     """Write a validated CycloneDX 1.6 JSON SBOM of the scope into --out."""
     r = _resolve(
@@ -310,11 +349,13 @@ def generate(
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
+    enrichers = _enrichers(license_map, multi_license)
     observer = _ProgressObserver(state.quiet)
     try:
         result = run(
             r.source,
             emitters=[CycloneDxJson()],
+            enrichers=enrichers,
             out=out_dir,
             observer=observer,
             name=name or file_str(r.file_cfg, "name"),
@@ -385,6 +426,7 @@ def fetch(
 
 @cli.command()
 @_source_options
+@_enrich_options
 @click.pass_obj
 def inventory(
     state: State,
@@ -395,8 +437,15 @@ def inventory(
     org: bool | None,
     retries: int,
     timeout: float,
+    license_map: Path | None,
+    multi_license: str,
 ) -> None:
-    """Print counts of products, projects, libraries, licenses and vulnerabilities."""
+    """Print counts, license expressions, and what needs a person's attention.
+
+    Lists the libraries without a purl, without a license, with licenses Mend only
+    suspected, with inferred license choices, and the curations applied.
+    """
+    enrichers = _enrichers(license_map, multi_license)
     r = _resolve(
         state,
         url=url,
@@ -408,11 +457,12 @@ def inventory(
         timeout=timeout,
     )
     try:
-        inv = r.source.load(_ProgressObserver(state.quiet))
+        inv = enrich(r.source.load(_ProgressObserver(state.quiet)), enrichers)
     finally:
         if r.client is not None:
             r.client.close()
     click.echo(render_counts(inv))
+    click.echo(render_attention(inv))
 
 
 def render_counts(inv: Inventory) -> str:
@@ -428,12 +478,53 @@ def render_counts(inv: Inventory) -> str:
         ("  transitive only", len(libs) - direct),
         ("  in-house", sum(1 for lib in libs if lib.in_house)),
         ("licenses (as Mend names them)", len(licenses)),
+        ("license expressions (concluded)", len({_concluded(lib) for lib in libs})),
+        ("libraries without a purl", sum(1 for lib in libs if not lib.purl)),
+        ("libraries without a license", sum(1 for lib in libs if _concluded(lib) == NOASSERTION)),
         ("vulnerabilities (distinct ids)", len({v for v, _ in vulns})),
         ("vulnerable libraries", len({k for _, k in vulns})),
     ]
     width = max(len(label) for label, _ in rows)
     lines = [f"{'what':<{width}}  count", f"{'-' * width}  -----"]
     lines += [f"{label:<{width}}  {value:>5}" for label, value in rows]
+    return "\n".join(lines)
+
+
+def _concluded(lib: Library) -> str:
+    return lib.license.concluded if lib.license else NOASSERTION
+
+
+ATTENTION = (
+    ("purl-missing", "Libraries without a purl"),
+    ("license-missing", "Libraries without a license (NOASSERTION)"),
+    ("license-suspected", "Libraries with licenses Mend only suspected"),
+    ("license-inferred", "Libraries with an inferred license choice"),
+    ("license-unmapped", "Mend licenses without an SPDX id (emitted as LicenseRef)"),
+    ("license-mapped", "Licenses mapped by the license map"),
+    ("curation", "Curations applied"),
+    ("curation-unused", "Curations that matched no library"),
+    ("text-missing", "License texts missing"),
+)
+
+
+def render_attention(inv: Inventory) -> str:
+    expressions = Counter(_concluded(lib) for lib in inv.libraries.values())
+    width = max((len(e) for e in expressions), default=10)
+    lines = [
+        "",
+        f"{'license expression (concluded)':<{width}}  libraries",
+        f"{'-' * width}  ---------",
+    ]
+    lines += [
+        f"{e:<{width}}  {n:>9}" for e, n in sorted(expressions.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    by_kind: dict[str, list[str]] = {}
+    for finding in inv.findings:
+        by_kind.setdefault(finding.kind, []).append(finding.message)
+    for kind, title in ATTENTION:
+        messages = sorted(set(by_kind.get(kind, [])))
+        lines += ["", f"{title}: {len(messages)}"]
+        lines += [f"  - {m}" for m in messages]
     return "\n".join(lines)
 
 

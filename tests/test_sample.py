@@ -116,10 +116,8 @@ def test_readme_first_command_writes_a_valid_sbom_with_each_library_once(
 def test_inventory_counts(sample: Inventory) -> None:
     result = run_cli("inventory", "--snapshot", SAMPLE_SNAPSHOT)
     assert result.code == 0, result.stderr
-    rows = dict(
-        (line.rsplit(None, 1)[0].strip(), int(line.rsplit(None, 1)[1]))
-        for line in result.stdout.splitlines()[2:]
-    )
+    table = result.stdout.split("\n\n", 1)[0].splitlines()[2:]
+    rows = dict((line.rsplit(None, 1)[0].strip(), int(line.rsplit(None, 1)[1])) for line in table)
     libs = sample.libraries.values()
     assert rows["products"] == 2 and rows["projects"] == 5
     assert rows["libraries"] == len(sample.libraries)
