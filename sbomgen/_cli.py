@@ -201,9 +201,11 @@ def _resolve(
 ) -> Resolved:
     cfg = state.config()
     env = environ()
-    products = products or file_list(cfg, "product")
-    projects = projects or file_list(cfg, "project")
-    if org is None:
+    if products or projects or org:
+        org = bool(org)  # a scope given on the command line replaces the file's whole scope
+    else:
+        products = file_list(cfg, "product")
+        projects = file_list(cfg, "project")
         org_value = cfg.get("org")
         if org_value is not None and not isinstance(org_value, bool):
             raise ConfigError(f"{cfg.path}: setting 'org' should be true or false")
@@ -299,6 +301,8 @@ def cli(
     allow_config_credentials: bool,
 ) -> None:
     """Turn what Mend knows into validated SBOMs and attribution bundles."""
+    global _verbosity
+    _verbosity = verbose
     _setup_logging(verbose, quiet)
     ctx.obj = State(
         verbose=verbose,
@@ -536,8 +540,12 @@ def _cfg_path(cfg: FileConfig, key: str) -> Path | None:
 # -- entry point ------------------------------------------------------------------------
 
 
+_verbosity = 0  # set by the group callback once click has parsed -v
+
+
 def main(argv: list[str] | None = None) -> int:
-    verbose = _count_verbose(sys.argv[1:] if argv is None else argv)
+    global _verbosity
+    _verbosity = 0
     try:
         cli.main(args=argv, prog_name="sbomgen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -547,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except SbomgenError as exc:
-        if verbose:
+        if _verbosity:
             traceback.print_exc()
         click.echo(f"sbomgen: error: {_redact(exc.diagnostics())}", err=True)
         return exc.exit_code
@@ -555,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("sbomgen: interrupted", err=True)
         return 130
     except Exception as exc:
-        if verbose:
+        if _verbosity:
             traceback.print_exc()
         click.echo(
             f"sbomgen: internal error: {type(exc).__name__}: {_redact(str(exc))} (rerun with -v for the traceback)",
@@ -569,18 +577,6 @@ def _redact(text: str) -> str:
     for secret in _redactor.secrets:
         text = text.replace(secret, "***")
     return text
-
-
-def _count_verbose(args: list[str]) -> int:
-    n = 0
-    for a in args:
-        if a == "--verbose":
-            n += 1
-        elif a.startswith("-") and not a.startswith("--") and set(a[1:]) == {"v"}:
-            n += len(a) - 1
-        elif not a.startswith("-"):
-            break
-    return n
 
 
 if __name__ == "__main__":  # pragma: no cover

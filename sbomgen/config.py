@@ -75,7 +75,8 @@ def load_file_config(explicit: Path | None, cwd: Path | None = None) -> FileConf
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
         if path.name == "pyproject.toml":
-            table = data.get("tool", {}).get("sbomgen")
+            tool = data.get("tool", {})
+            table = tool.get("sbomgen") if isinstance(tool, dict) else None
             if table is None:
                 continue
             where = f"{path} [tool.sbomgen]"

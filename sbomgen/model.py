@@ -267,6 +267,16 @@ class Library:
         return any(o.direct for o in self.occurrences)
 
 
+def _any_true(a: bool | None, b: bool | None) -> bool | None:
+    """Direct in a project if any sighting says so (a library can sit at the top level
+    and under another library); None only when no sighting said anything."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a or b
+
+
 def _merge_copyrights(a: tuple[Copyright, ...], b: tuple[Copyright, ...]) -> tuple[Copyright, ...]:
     """One entry per copyright text; the first sighting (usually the richer) wins."""
     by_text: dict[str, Copyright] = {}
@@ -288,7 +298,7 @@ def _merge_occurrences(
         by_project[occ.project] = Occurrence(
             product=_first(prev.product, occ.product),
             project=occ.project,
-            direct=prev.direct if prev.direct is not None else occ.direct,
+            direct=_any_true(prev.direct, occ.direct),
             match_type=_first(prev.match_type, occ.match_type),
             outdated=prev.outdated if prev.outdated is not None else occ.outdated,
         )

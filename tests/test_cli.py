@@ -148,40 +148,25 @@ def test_failed_fetch_leaves_no_partial_snapshot(tmp_path: Path, mini: Mend) -> 
 
 
 def test_fetch_replaces_an_old_snapshot_only_on_success(tmp_path: Path, mini: Mend) -> None:
-    snap = tmp_path / "snap"
-    snap.mkdir()
-    (snap / "old.txt").write_text("old")
     from sbomgen.emulator import Fault
 
+    snap = tmp_path / "snap"
+    product = mini.product_tokens[0]
+    assert (
+        run_cli("fetch", "--product", product, "--out", snap, env=mini.env(), cwd=tmp_path).code
+        == 0
+    )
+    before = {p.name: p.read_bytes() for p in snap.rglob("*") if p.is_file()}
     mini.emulator.inject(
         Fault(kind="error", code=4001, message="x", request_type="getProjectInventory")
     )
     assert (
-        run_cli(
-            "fetch",
-            "--product",
-            mini.product_tokens[0],
-            "--out",
-            snap,
-            env=mini.env(),
-            cwd=tmp_path,
-        ).code
+        run_cli("fetch", "--product", product, "--out", snap, env=mini.env(), cwd=tmp_path).code
         == 4
     )
-    assert [p.name for p in snap.iterdir()] == ["old.txt"]
-    assert (
-        run_cli(
-            "fetch",
-            "--product",
-            mini.product_tokens[0],
-            "--out",
-            snap,
-            env=mini.env(),
-            cwd=tmp_path,
-        ).code
-        == 0
-    )
-    assert (snap / "manifest.json").is_file() and not (snap / "old.txt").exists()
+    assert {p.name: p.read_bytes() for p in snap.rglob("*") if p.is_file()} == before
+    assert run_cli("fetch", "--org", "--out", snap, env=mini.env(), cwd=tmp_path).code == 0
+    assert read_json(snap / "manifest.json")["scope"]["org"] is True  # type: ignore[index]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
 
 

@@ -20,6 +20,7 @@ Error codes the emulator uses (Mend's own are not all documented):
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import socket
@@ -165,6 +166,7 @@ class Emulator:
         latency: float = 0.0,
         alerts_key: str = "alerts",
         async_polls: int = 2,
+        gzip: bool = False,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -175,6 +177,7 @@ class Emulator:
         self.latency = latency
         self.alerts_key = alerts_key
         self.async_polls = async_polls
+        self.gzip = gzip  # compress answers when the client accepts gzip, as servers do
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -275,15 +278,44 @@ class Emulator:
     def _from_snapshot(self, rt: str, data: JsonObject) -> Reply:
         """Answer from recorded responses: same request type and non-secret parameters."""
         assert self.snapshot is not None
-        self._user(data)
-        if "orgToken" in data and data["orgToken"] != self.org_token:
-            raise MendError(2001, "Invalid organization token")
+        user = self._user(data)
+        if rt in ORG_REQUESTS:
+            if user.role != ORG_ADMIN and rt not in (
+                "getAsyncProcessStatus",
+                "downloadAsyncReport",
+            ):
+                raise MendError(5001, "User is not allowed to perform this action")
+            if data.get("orgToken") != self.org_token:
+                raise MendError(2001, "Invalid organization token")
+        elif rt in PRODUCT_REQUESTS and user.role != ORG_ADMIN:
+            if str(data.get("productToken") or "") not in user.products:
+                raise MendError(5001, "User is not allowed to perform this action")
+        elif rt in PROJECT_REQUESTS and user.role != ORG_ADMIN:
+            # a snapshot does not say which product a project is in: product admins may
+            # read the projects recorded under their products' requests
+            if str(data.get("projectToken") or "") not in self._snapshot_projects(user):
+                raise MendError(5001, "User is not allowed to perform this action")
         params = {k: v for k, v in data.items() if k not in ("requestType", "userKey", "orgToken")}
         try:
             response = self.snapshot.call(rt, params)
         except InputDataError as exc:
             raise MendError(3000, f"Invalid parameters: {exc}") from None
         return Reply(body=response.body, content_type=response.content_type)
+
+    def _snapshot_projects(self, user: User) -> set[str]:
+        assert self.snapshot is not None
+        allowed: set[str] = set()
+        for product in user.products:
+            try:
+                body = self.snapshot.call(
+                    "getProductProjectVitals", {"productToken": product}
+                ).json()
+            except InputDataError:
+                continue
+            allowed.update(
+                str(v.get("token")) for v in body.get("projectVitals", []) if isinstance(v, dict)
+            )
+        return allowed
 
     def _dispatch(self, rt: str, data: JsonObject) -> Reply:
         ds = self.dataset
@@ -516,7 +548,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = reply.body
         if fault is not None and fault.kind == "malformed":
             body = body[: max(1, len(body) // 2)]
+        compressed = self.state.gzip and "gzip" in self.headers.get("Accept-Encoding", "")
+        if compressed:
+            body = gzip.compress(body, mtime=0)
         self.send_response(reply.status)
+        if compressed:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(body)))
         for k, v in reply.headers.items():

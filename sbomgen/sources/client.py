@@ -60,7 +60,13 @@ def normalize_url(url: str) -> tuple[str, str]:
         raise ConfigError("the Mend URL is empty (set --url or MEND_URL)")
     if "://" not in raw:
         raw = "https://" + raw
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(
+            f"not a valid URL: {safe_url(url)!r} ({exc}; from --url or MEND_URL)"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"not an http(s) URL: {safe_url(url)!r} (from --url or MEND_URL)")
     path = re.sub(r"/+$", "", parts.path)
@@ -68,7 +74,7 @@ def normalize_url(url: str) -> tuple[str, str]:
     host = parts.hostname
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    netloc = host if port is None else f"{host}:{port}"
     base = urlunsplit((parts.scheme, netloc, path, "", ""))
     return base + API_PATH, base
 
@@ -150,7 +156,7 @@ def decode_json(request_type: str, body: bytes) -> JsonObject:
     except UnicodeDecodeError as exc:
         raise InputDataError(f"response to {request_type} is not UTF-8 text: {exc}") from exc
     except json.JSONDecodeError as exc:
-        hint = " (the body looks cut short)" if exc.pos >= len(body.strip()) - 1 else ""
+        hint = " (it ends too early)" if exc.pos >= len(body.strip()) - 1 else ""
         raise InputDataError(
             f"response to {request_type} is not valid JSON{hint}: {exc.msg} at byte {exc.pos} "
             f"of {len(body)}"
@@ -337,9 +343,6 @@ class MendClient:
             else:
                 detail = f": {resp.reason}" if resp.reason else ""
             raise MendApiError(request_type, None, f"HTTP {status}{detail} from {self.display_url}")
-        declared = resp.headers.get("Content-Length")
-        if declared is not None and declared.isdigit() and int(declared) != len(body):
-            raise _Retryable(f"the response body was cut short ({len(body)} of {declared} bytes)")
         return MendResponse(
             request_type=request_type,
             content_type=resp.headers.get("Content-Type", "application/octet-stream"),

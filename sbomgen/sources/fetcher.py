@@ -156,6 +156,11 @@ class Fetcher:
         vitals = parse.parse_vitals(ctx, data, "projectVitals")
         if only is not None:
             vitals = [v for v in vitals if v.token in only]
+            if not vitals:
+                log.warning(
+                    "%s holds none of the given --project tokens; it is left out", scope_name
+                )
+                self.observer.note(f"{scope_name}: none of the given projects; left out")
         data, ctx = self._json(c("getProductProjectTags"), base)
         project_tags = {t.token: t.tags for t in parse.parse_tags(ctx, data, "projectTags")}
         product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}

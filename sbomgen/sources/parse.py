@@ -411,8 +411,9 @@ def _fix(ctx: Ctx, raw: Any, field: str) -> VulnerabilityFix:
 
 def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
     v = _obj(ctx, raw, field)
-    top_raw = v.get("topFix") or v.get("vulnerabilityFix")
-    top = _fix(ctx, top_raw, f"{field}.topFix") if top_raw else None
+    top_key = "topFix" if v.get("topFix") else "vulnerabilityFix"
+    top_raw = v.get(top_key)
+    top = _fix(ctx, top_raw, f"{field}.{top_key}") if top_raw else None
     fixes = tuple(
         _fix(ctx, f, f"{field}.allFixes[{k}]")
         for k, f in enumerate(_list(ctx, v, "allFixes", required=False))

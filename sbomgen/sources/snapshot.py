@@ -178,14 +178,19 @@ class SnapshotReplay:
         scope = data.get("scope")
         if not isinstance(scope, dict):
             raise InputDataError(f"{manifest_path}: field 'scope' is missing or not an object")
-        try:
-            self.scope = Scope(
-                products=tuple(str(p) for p in scope.get("products", [])),
-                projects=tuple(str(p) for p in scope.get("projects", [])),
-                org=bool(scope.get("org", False)),
-            )
-        except TypeError:
-            raise InputDataError(f"{manifest_path}: field 'scope' is malformed") from None
+        for name in ("products", "projects"):
+            value = scope.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputDataError(
+                    f"{manifest_path}: field 'scope.{name}' should be a list of tokens"
+                )
+        if not isinstance(scope.get("org", False), bool):
+            raise InputDataError(f"{manifest_path}: field 'scope.org' should be true or false")
+        self.scope = Scope(
+            products=tuple(scope.get("products", [])),
+            projects=tuple(scope.get("projects", [])),
+            org=scope.get("org", False),
+        )
         requests = data.get("requests")
         if not isinstance(requests, list):
             raise InputDataError(f"{manifest_path}: field 'requests' is missing or not a list")
