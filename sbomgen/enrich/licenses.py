@@ -97,6 +97,16 @@ def normalize_expression(expression: str) -> str | None:
         return NOASSERTION
     if len(text) > 2000 or not re.fullmatch(r"[A-Za-z0-9.+:()\s-]+", text):
         return None
+    # LicenseRef ids are ours to keep: license-expression knows aliases for some of them
+    # (it reads "LicenseRef-GPL" as GPL-1.0-or-later), so hide them from it.
+    refs: dict[str, str] = {}
+
+    def shield(m: re.Match[str]) -> str:
+        placeholder = f"LicenseRef-sbomgenref{len(refs):05d}"
+        refs[placeholder] = m.group(0)
+        return placeholder
+
+    text = re.sub(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+", shield, text)
     licensing = spdx_licensing()
     try:
         parsed = licensing.parse(_replace_deprecated(text), validate=False, strict=True)
@@ -119,7 +129,7 @@ def normalize_expression(expression: str) -> str | None:
         rendered = str(parsed.render_as_readable())
     except Exception:
         return None
-    return rendered
+    return re.sub(r"LicenseRef-sbomgenref\d{5}", lambda m: refs[m.group(0)], rendered)
 
 
 def _is_license(symbol: Any, known: Mapping[str, LicenseSymbol]) -> bool:
