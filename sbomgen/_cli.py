@@ -30,9 +30,10 @@ from sbomgen.config import (
     from_env,
     load_file_config,
 )
-from sbomgen.emit.cyclonedx import CycloneDxJson
-from sbomgen.enrich.licenses import LicensePolicy
-from sbomgen.errors import ConfigError, SbomgenError
+from sbomgen.emit import CYCLONEDX_VERSIONS, DEFAULT_FORMATS, FORMATS, SPDX_VERSIONS, make_emitters
+from sbomgen.emit.validate import validate_file
+from sbomgen.enrich.licenses import LicensePolicy, normalize_expression
+from sbomgen.errors import ConfigError, SbomgenError, ValidationFailedError
 from sbomgen.model import NOASSERTION, Inventory, Library
 from sbomgen.pipeline import (
     Enricher,
@@ -322,6 +323,33 @@ def cli(
 )
 @click.option("--name", help="Name of what the document describes (default: the product's name).")
 @click.option("--version", "doc_version", help="Version of what the document describes.")
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help=f"Comma list of {', '.join(FORMATS)}; or 'all'.",
+)
+@click.option(
+    "--cyclonedx-version",
+    type=click.Choice(list(CYCLONEDX_VERSIONS)),
+    default="1.6",
+    show_default=True,
+    help="CycloneDX specification version.",
+)
+@click.option(
+    "--spdx-version",
+    type=click.Choice(list(SPDX_VERSIONS)),
+    default="2.3",
+    show_default=True,
+    help="SPDX specification version.",
+)
+@click.option(
+    "--split", is_flag=True, help="One document per product instead of one for the scope."
+)
+@click.option(
+    "--exclude-in-house", is_flag=True, help="Leave in-house libraries out of the documents."
+)
 @_enrich_options
 @click.pass_obj
 def generate(
@@ -336,10 +364,20 @@ def generate(
     out: Path | None,
     name: str | None,
     doc_version: str | None,
+    formats: str,
+    cyclonedx_version: str,
+    spdx_version: str,
+    split: bool,
+    exclude_in_house: bool,
     license_map: Path | None,
     multi_license: str,
 ) -> None:
-    """Write a validated CycloneDX 1.6 JSON SBOM of the scope into --out."""
+    """Write validated SBOMs of the scope into --out, with a SHA256SUMS file.
+
+    Every document is validated before anything is written; if one fails, nothing is
+    written and the validator's messages are printed (exit 7).
+    """
+    chosen = _parse_formats(formats)
     r = _resolve(
         state,
         url=url,
@@ -358,7 +396,13 @@ def generate(
     try:
         result = run(
             r.source,
-            emitters=[CycloneDxJson()],
+            emitters=make_emitters(
+                chosen,
+                cyclonedx_version=cyclonedx_version,
+                spdx_version=spdx_version,
+                exclude_in_house=exclude_in_house,
+            ),
+            split=split,
             enrichers=enrichers,
             out=out_dir,
             observer=observer,
@@ -366,6 +410,8 @@ def generate(
             version=doc_version or file_str(r.file_cfg, "version"),
             supplier=file_str(r.file_cfg, "supplier"),
             authors=file_list(r.file_cfg, "authors"),
+            own_license=_own_license(r.file_cfg),
+            own_copyright=file_str(r.file_cfg, "copyright"),
         )
     finally:
         if r.client is not None:
@@ -492,6 +538,58 @@ def render_counts(inv: Inventory) -> str:
     lines = [f"{'what':<{width}}  count", f"{'-' * width}  -----"]
     lines += [f"{label:<{width}}  {value:>5}" for label, value in rows]
     return "\n".join(lines)
+
+
+def _own_license(cfg: FileConfig) -> str | None:
+    value = file_str(cfg, "license")
+    if value is None:
+        return None
+    normalized = normalize_expression(value)
+    if normalized is None:
+        raise ConfigError(
+            f"{cfg.path}: setting 'license' = {value!r} is not a valid SPDX expression"
+        )
+    return normalized
+
+
+def _parse_formats(value: str) -> list[str]:
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if items == ["all"]:
+        return list(FORMATS)
+    unknown = [v for v in items if v not in FORMATS]
+    if unknown or not items:
+        raise click.BadParameter(
+            f"unknown format {unknown[0] if unknown else '(none)'!r}; choose from {', '.join(FORMATS)} or 'all'",
+            param_hint="--format",
+        )
+    return list(dict.fromkeys(items))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def validate(state: State, files: tuple[Path, ...]) -> None:
+    """Validate CycloneDX or SPDX files; the format and version are read from the content.
+
+    Prints each error with its location. Exit 0 when all are valid, 7 when one is not.
+    """
+    invalid = 0
+    for path in files:
+        found, errors = validate_file(path)
+        what = f"{found.standard} {found.version} {found.fmt.upper()}"
+        if errors:
+            invalid += 1
+            click.echo(
+                f"{path}: INVALID ({what}), {len(errors)} error{'s' if len(errors) != 1 else ''}"
+            )
+            for error in errors:
+                click.echo(f"  {path}: {error}")
+        elif not state.quiet:
+            click.echo(f"{path}: valid ({what})")
+    if invalid:
+        raise ValidationFailedError(
+            f"{invalid} of {len(files)} file{'s' if len(files) != 1 else ''} failed validation"
+        )
 
 
 def _concluded(lib: Library) -> str:

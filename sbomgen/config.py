@@ -38,6 +38,8 @@ KNOWN_KEYS = {
     "version",
     "supplier",
     "authors",
+    "license",
+    "copyright",
     *CREDENTIAL_KEYS,
 }
 

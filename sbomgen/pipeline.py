@@ -10,10 +10,11 @@ written atomically together.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -126,6 +127,34 @@ def file_stem(name: str) -> str:
     return stem or "sbom"
 
 
+def checksums_file(files: dict[str, bytes]) -> bytes:
+    """SHA256SUMS in the format ``sha256sum -c`` reads: hash, two spaces, path."""
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in sorted(files.items())]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def documents(
+    inventory: Inventory, emitters: Sequence[Emitter], meta: DocumentMeta, *, split: bool = False
+) -> dict[str, bytes]:
+    """Render every emitter, once for the scope or once per product (``split``)."""
+    files: dict[str, bytes] = {}
+    if not split or len(inventory.products) <= 1:
+        for emitter in emitters:
+            files.update(emitter.render(inventory, meta))  # each validates, or raises
+        return files
+    stems: set[str] = set()
+    for product in sorted(inventory.products.values(), key=lambda p: (p.name, p.token)):
+        part = inventory.restricted_to(product.projects)
+        stem = file_stem(product.name)
+        while stem in stems:
+            stem += "-" + hashlib.sha256(product.token.encode()).hexdigest()[:6]
+        stems.add(stem)
+        product_meta = replace(meta, name=product.name, file_stem=stem)
+        for emitter in emitters:
+            files.update(emitter.render(part, product_meta))
+    return files
+
+
 def run(
     source: Source,
     *,
@@ -137,7 +166,12 @@ def run(
     version: str | None = None,
     authors: tuple[str, ...] = (),
     supplier: str | None = None,
+    own_license: str | None = None,
+    own_copyright: str | None = None,
+    split: bool = False,
+    checksums: bool = True,
 ) -> RunResult:
+    """Load, enrich, render and validate every document, then write them all atomically."""
     observer = observer or NullObserver()
     inventory = enrich(source.load(observer), enrichers)
     when, reproducible = timestamp()
@@ -150,10 +184,12 @@ def run(
         file_stem=file_stem(doc_name),
         authors=authors,
         supplier=supplier,
+        license=own_license,
+        copyright=own_copyright,
     )
-    files: dict[str, bytes] = {}
-    for emitter in emitters:
-        files.update(emitter.render(inventory, meta))  # each validates, or raises
+    files = documents(inventory, emitters, meta, split=split)
+    if checksums and files:
+        files["SHA256SUMS"] = checksums_file(files)
     written = write_all(out, files)
     return RunResult(inventory=inventory, written=written)
 

@@ -1,0 +1,73 @@
+"""Emitters: CycloneDX and SPDX documents (and, later, attribution bundles)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sbomgen.emit.cyclonedx import VERSIONS as CYCLONEDX_VERSIONS
+from sbomgen.emit.cyclonedx import CycloneDx
+from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.emit.spdx import VERSIONS as SPDX_VERSIONS
+from sbomgen.emit.spdx import Spdx, render_many
+from sbomgen.model import Inventory
+
+FORMATS = (
+    "cyclonedx-json",
+    "cyclonedx-xml",
+    "spdx-json",
+    "spdx-yaml",
+    "spdx-xml",
+    "spdx-tv",
+    "spdx-rdf",
+)
+DEFAULT_FORMATS = ("cyclonedx-json", "spdx-json")
+
+
+class SpdxSet(Emitter):
+    """Several SPDX formats of one document: built and validated once, written in each."""
+
+    def __init__(
+        self, formats: Sequence[str], version: str, *, exclude_in_house: bool = False
+    ) -> None:
+        self.members = [Spdx(f, version, exclude_in_house=exclude_in_house) for f in formats]
+        self.name = ",".join(m.name for m in self.members)
+
+    def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
+        return render_many(inventory, meta, self.members)
+
+
+def make_emitters(
+    formats: Sequence[str],
+    *,
+    cyclonedx_version: str = "1.6",
+    spdx_version: str = "2.3",
+    exclude_in_house: bool = False,
+) -> list[Emitter]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}")
+    out: list[Emitter] = [
+        CycloneDx(
+            f.removeprefix("cyclonedx-"), cyclonedx_version, exclude_in_house=exclude_in_house
+        )
+        for f in formats
+        if f.startswith("cyclonedx-")
+    ]
+    spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]
+    if spdx:
+        out.append(SpdxSet(spdx, spdx_version, exclude_in_house=exclude_in_house))
+    return out
+
+
+__all__ = [
+    "CYCLONEDX_VERSIONS",
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "SPDX_VERSIONS",
+    "CycloneDx",
+    "DocumentMeta",
+    "Emitter",
+    "Spdx",
+    "SpdxSet",
+    "make_emitters",
+]

@@ -1,11 +1,18 @@
-"""CycloneDX output through cyclonedx-python-lib, validated before it is returned."""
+"""CycloneDX 1.4 to 1.7, JSON and XML, through cyclonedx-python-lib, validated before return.
+
+Mend facts that CycloneDX has no field for are component properties in the ``mend:``
+namespace (documented in docs/cyclonedx-properties.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 from cyclonedx.model import (
     ExternalReference,
@@ -20,29 +27,50 @@ from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
-from cyclonedx.model.license import LicenseExpression
+from cyclonedx.model.license import (
+    DisjunctiveLicense,
+    LicenseAcknowledgement,
+    LicenseExpression,
+)
 from cyclonedx.model.tool import ToolRepository
-from cyclonedx.output.json import JsonV1Dot6
-from cyclonedx.schema import SchemaVersion
-from cyclonedx.validation.json import JsonStrictValidator
+from cyclonedx.model.vulnerability import (
+    BomTarget,
+    Vulnerability,
+    VulnerabilityRating,
+    VulnerabilityScoreSource,
+    VulnerabilitySeverity,
+    VulnerabilitySource,
+)
+from cyclonedx.output import make_outputter
+from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.enrich.graph import DependencyGraph
+from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.validate import validate_cyclonedx
 from sbomgen.errors import ValidationFailedError
-from sbomgen.model import NOASSERTION, Inventory, KeyUuid, Library, ProjectToken
+from sbomgen.model import NOASSERTION, Inventory, Library
+from sbomgen.model import Vulnerability as MendVulnerability
 
+VERSIONS = {
+    "1.4": SchemaVersion.V1_4,
+    "1.5": SchemaVersion.V1_5,
+    "1.6": SchemaVersion.V1_6,
+    "1.7": SchemaVersion.V1_7,
+}
 NAMESPACE = uuid.UUID("6f1c3e1e-4a8e-5b7e-9d1f-5bb0f6e0c0de")
+SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
 
 
-def library_ref(key: KeyUuid) -> str:
-    return f"mend-lib:{key}"
-
-
-def project_ref(token: ProjectToken) -> str:
-    # Project tokens are identifiers we keep out of documents: hash them.
-    return "mend-project:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+def node_ref(node: str) -> str:
+    """bom-ref of a plan node: libraries by Mend keyUuid, the rest by a hash of the token."""
+    if node == ROOT:
+        return "root"
+    kind, _, ident = node.partition(":")
+    if kind == "lib":
+        return f"mend-lib:{ident}"
+    return f"mend-{kind}:{short_hash(ident)}"
 
 
 def _uri(value: str | None) -> XsUri | None:
@@ -50,7 +78,7 @@ def _uri(value: str | None) -> XsUri | None:
         return None
     try:
         return XsUri(value.strip())
-    except Exception:
+    except Exception:  # the library raises a bare InvalidUriException
         return None
 
 
@@ -76,10 +104,33 @@ def _names(lib: Library, purl: PackageURL | None) -> tuple[str | None, str]:
     return None, lib.name or lib.artifact_id or lib.filename or lib.key_uuid
 
 
-def _licenses(lib: Library) -> list[LicenseExpression]:
-    if lib.license is None or lib.license.declared == NOASSERTION:
+def _one_license(
+    expression: str, ack: LicenseAcknowledgement
+) -> DisjunctiveLicense | LicenseExpression:
+    if SPDX_ID.match(expression) and not expression.startswith("LicenseRef-"):
+        return DisjunctiveLicense(id=expression, acknowledgement=ack)
+    return LicenseExpression(value=expression, acknowledgement=ack)
+
+
+def _licenses(lib: Library) -> list[DisjunctiveLicense | LicenseExpression]:
+    """Declared and concluded (with acknowledgement, kept by 1.6+; older versions drop it).
+
+    CycloneDX allows one expression, or several single licenses: two entries are written
+    only when declared and concluded differ and both are single SPDX ids.
+    """
+    if lib.license is None:
         return []
-    return [LicenseExpression(value=lib.license.declared)]
+    declared, concluded = lib.license.declared, lib.license.concluded
+    if concluded in (declared, NOASSERTION):
+        if declared == NOASSERTION:
+            return []
+        return [_one_license(declared, LicenseAcknowledgement.DECLARED)]
+    both = [_one_license(concluded, LicenseAcknowledgement.CONCLUDED)]
+    if declared != NOASSERTION:
+        second = _one_license(declared, LicenseAcknowledgement.DECLARED)
+        if isinstance(both[0], DisjunctiveLicense) and isinstance(second, DisjunctiveLicense):
+            both.append(second)
+    return both
 
 
 def library_component(lib: Library) -> Component:
@@ -90,19 +141,34 @@ def library_component(lib: Library) -> Component:
         props.append(Property(name="mend:type", value=lib.type))
     if lib.language_type:
         props.append(Property(name="mend:languageType", value=lib.language_type))
-    if lib.in_house:
-        props.append(Property(name="mend:inHouse", value="true"))
+    match_types = sorted({o.match_type for o in lib.occurrences if o.match_type})
+    if match_types:
+        props.append(Property(name="mend:matchType", value=",".join(match_types)))
     props.append(
         Property(name="mend:directDependency", value="true" if lib.direct_anywhere else "false")
     )
+    if lib.in_house:
+        props.append(Property(name="mend:inHouse", value="true"))
+    if lib.license is not None:
+        for part in lib.license.parts:
+            props.append(Property(name="mend:license", value=part.mend_name))
+        if lib.license.suspected:
+            names = ", ".join(p.mend_name for p in lib.license.parts if p.suspected)
+            props.append(Property(name="mend:suspectedLicense", value=names))
+        if lib.license.inference:
+            props.append(Property(name="mend:licenseInference", value=lib.license.inference))
+        if lib.license.curation:
+            props.append(Property(name="mend:licenseCuration", value=lib.license.curation))
+    if lib.purl is None and lib.purl_problem:
+        props.append(Property(name="mend:purlMissing", value=lib.purl_problem))
     hashes = (
         [HashType(alg=HashAlgorithm.SHA_1, content=lib.sha1.lower())]
-        if lib.sha1 and len(lib.sha1) == 40
+        if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1)
         else []
     )
     return Component(
         type=ComponentType.LIBRARY,
-        bom_ref=library_ref(lib.key_uuid),
+        bom_ref=node_ref(f"lib:{lib.key_uuid}"),
         name=name,
         group=group,
         version=lib.version,
@@ -116,18 +182,104 @@ def library_component(lib: Library) -> Component:
     )
 
 
-def _sorted_keys(keys: Iterable[KeyUuid]) -> list[KeyUuid]:
-    return sorted(set(keys))
+def _severity(score: float | None) -> VulnerabilitySeverity | None:
+    """CVSS v3 qualitative rating (Mend's own cvss3_severity stops at "high")."""
+    if score is None:
+        return None
+    for floor, severity in (
+        (9.0, VulnerabilitySeverity.CRITICAL),
+        (7.0, VulnerabilitySeverity.HIGH),
+        (4.0, VulnerabilitySeverity.MEDIUM),
+        (0.1, VulnerabilitySeverity.LOW),
+    ):
+        if score >= floor:
+            return severity
+    return VulnerabilitySeverity.NONE
 
 
-def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
+def _decimal(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
+    source = None
+    if vuln.id.startswith("CVE-"):
+        source = VulnerabilitySource(
+            name="NVD", url=_uri(f"https://nvd.nist.gov/vuln/detail/{vuln.id}")
+        )
+    elif vuln.url:
+        source = VulnerabilitySource(name=vuln.source or "Mend", url=_uri(vuln.url))
+    ratings = []
+    if vuln.cvss3_score is not None:
+        method = VulnerabilityScoreSource.CVSS_V3
+        if vuln.cvss3_vector and vuln.cvss3_vector.startswith("CVSS:3.1/"):
+            method = VulnerabilityScoreSource.CVSS_V3_1
+        ratings.append(
+            VulnerabilityRating(
+                source=source,
+                score=_decimal(vuln.cvss3_score),
+                severity=_severity(vuln.cvss3_score),
+                method=method,
+                vector=vuln.cvss3_vector,
+            )
+        )
+    if vuln.score is not None:
+        sev = (vuln.severity or "").lower()
+        ratings.append(
+            VulnerabilityRating(
+                source=source,
+                score=_decimal(vuln.score),
+                severity=VulnerabilitySeverity(sev) if sev in ("low", "medium", "high") else None,
+                method=VulnerabilityScoreSource.CVSS_V2,
+            )
+        )
+    props = []
+    if vuln.cvss3_severity:
+        props.append(Property(name="mend:cvss3Severity", value=vuln.cvss3_severity))
+    return Vulnerability(
+        bom_ref=f"vuln:{vuln.id}",
+        id=vuln.id,
+        source=source,
+        ratings=ratings,
+        description=vuln.description,
+        recommendation=vuln.fix_resolution,
+        published=_date(vuln.published),
+        affects=[BomTarget(ref=r) for r in sorted(refs)],
+        properties=props,
+    )
+
+
+def build_bom(plan: DocumentPlan) -> Bom:
+    meta = plan.meta
+    root_props = [Property(name="mend:scope", value=plan.root_kind)]
     root = Component(
         type=ComponentType.APPLICATION,
-        bom_ref="root",
+        bom_ref=node_ref(ROOT),
         name=meta.name,
         version=meta.version,
+        supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
+        licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
+        if meta.license
+        else None,
+        copyright=meta.copyright,
+        properties=root_props,
     )
-    authors = [OrganizationalContact(name=a) for a in meta.authors]
     metadata = BomMetaData(
         tools=ToolRepository(
             components=[
@@ -136,73 +288,101 @@ def build_bom(inventory: Inventory, meta: DocumentMeta) -> Bom:
         ),
         component=root,
         timestamp=meta.timestamp,
-        authors=authors or None,
+        authors=[OrganizationalContact(name=a) for a in meta.authors] or None,
         supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
+        manufacturer=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
     )
     bom = Bom(metadata=metadata)
-    libs = {k: library_component(inventory.libraries[k]) for k in _sorted_keys(inventory.libraries)}
-    projects = sorted(
-        inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token)
-    )
-    project_components = {}
-    for proj in projects:
-        project_components[proj.token] = Component(
-            type=ComponentType.APPLICATION,
-            bom_ref=project_ref(proj.token),
-            name=proj.name,
-            properties=[Property(name="mend:product", value=proj.product_name)]
-            if proj.product_name
-            else None,
-        )
-    for comp in project_components.values():
-        bom.components.add(comp)
-    for comp in libs.values():
-        bom.components.add(comp)
-
-    graph = DependencyGraph.from_inventory(inventory)
-
-    def ref_of(node: str) -> str:
-        kind, _, ident = node.partition(":")
-        return (
-            project_ref(ProjectToken(ident)) if kind == "project" else library_ref(KeyUuid(ident))
-        )
-
-    children: dict[str, set[str]] = {"root": {ref_of(r) for r in graph.roots}}
-    for node, kids in graph.edges.items():
-        children[ref_of(node)] = {ref_of(k) for k in kids}
-    for ref in sorted(children):
-        bom.dependencies.add(
-            Dependency(
-                ref=BomRef(value=ref),
-                dependencies=[Dependency(ref=BomRef(value=c)) for c in sorted(children[ref])],
+    for product in plan.products:
+        bom.components.add(
+            Component(
+                type=ComponentType.APPLICATION,
+                bom_ref=node_ref(f"product:{product.token}"),
+                name=product.name,
+                properties=[Property(name="mend:kind", value="product")],
             )
         )
-    bom.serial_number = _serial(inventory, meta, bom)
+    for project in plan.projects:
+        props = [Property(name="mend:kind", value="project")]
+        if project.product_name:
+            props.append(Property(name="mend:product", value=project.product_name))
+        bom.components.add(
+            Component(
+                type=ComponentType.APPLICATION,
+                bom_ref=node_ref(f"project:{project.token}"),
+                name=project.name,
+                properties=props,
+            )
+        )
+    affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
+    for lib in plan.libraries:
+        bom.components.add(library_component(lib))
+        for vuln in lib.vulnerabilities:
+            affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
+    for node in sorted(plan.edges, key=node_ref):
+        children = [Dependency(ref=BomRef(value=node_ref(c))) for c in plan.edges[node]]
+        bom.dependencies.add(Dependency(ref=BomRef(value=node_ref(node)), dependencies=children))
+    for vuln_id in sorted(affected):
+        vuln, refs = affected[vuln_id]
+        bom.vulnerabilities.add(_vulnerability(vuln, refs))
+    bom.serial_number = _serial(plan)
     return bom
 
 
-def _serial(inventory: Inventory, meta: DocumentMeta, bom: Bom) -> uuid.UUID:
-    """A serial number derived from the content: the same input gives the same BOM."""
+def _serial(plan: DocumentPlan) -> uuid.UUID:
+    """Derived from the content: the same input gives the same serial number."""
     digest = hashlib.sha256()
-    digest.update(meta.name.encode())
-    digest.update(str(meta.version).encode())
-    digest.update(meta.timestamp.isoformat().encode())
-    for key in _sorted_keys(inventory.libraries):
-        digest.update(key.encode())
+    for part in (plan.meta.name, str(plan.meta.version), plan.meta.timestamp.isoformat()):
+        digest.update(part.encode() + b"\0")
+    for lib in plan.libraries:
+        digest.update(lib.key_uuid.encode() + (lib.purl or "").encode() + b"\0")
     return uuid.uuid5(NAMESPACE, digest.hexdigest())
 
 
-class CycloneDxJson(Emitter):
-    name = "cyclonedx-json"
+def _canonical_json(text: str) -> str:
+    return json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+class CycloneDx(Emitter):
+    """One CycloneDX document, in one version and one format (json or xml)."""
+
+    def __init__(
+        self, fmt: str = "json", version: str = "1.6", *, exclude_in_house: bool = False
+    ) -> None:
+        if fmt not in ("json", "xml"):
+            raise ValueError(f"CycloneDX format {fmt!r}: json or xml")
+        if version not in VERSIONS:
+            raise ValueError(f"CycloneDX version {version!r}: one of {', '.join(VERSIONS)}")
+        self.fmt, self.version, self.exclude_in_house = fmt, version, exclude_in_house
+        self.name = f"cyclonedx-{fmt}"
 
     def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
-        bom = build_bom(inventory, meta)
-        text = JsonV1Dot6(bom).output_as_string(indent=2)
-        # Canonical key order, so that equal input gives equal bytes.
-        text = json.dumps(json.loads(text), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
-        if error is not None:
-            raise ValidationFailedError(
-                f"the CycloneDX 1.6 JSON document for {meta.name} is invalid: {error}; nothing was written"
+        plan = plan_document(inventory, meta, exclude_in_house=self.exclude_in_house)
+        bom = build_bom(plan)
+        schema = VERSIONS[self.version]
+        output_format = OutputFormat.JSON if self.fmt == "json" else OutputFormat.XML
+        outputter = make_outputter(bom, output_format, schema)
+        text = outputter.output_as_string(indent=2)
+        if self.fmt == "json":
+            text = _canonical_json(text)
+        elif not text.endswith("\n"):
+            text += "\n"
+        name = f"{meta.file_stem}.cdx.{self.fmt}"
+        errors = validate_cyclonedx(text, self.fmt, self.version)
+        if errors:
+            shown = "; ".join(errors[:5]) + (
+                f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
             )
-        return {f"{meta.file_stem}.cdx.json": text.encode("utf-8")}
+            raise ValidationFailedError(
+                f"{name} (CycloneDX {self.version} {self.fmt.upper()}) failed validation, nothing was written: {shown}"
+            )
+        return {name: text.encode("utf-8")}
+
+
+def emitters(formats: Iterable[str], version: str, exclude_in_house: bool) -> list[CycloneDx]:
+    return [CycloneDx(f, version, exclude_in_house=exclude_in_house) for f in formats]
+
+
+# The first emitter's name, kept for callers of the earlier API.
+def CycloneDxJson() -> CycloneDx:
+    return CycloneDx("json", "1.6")

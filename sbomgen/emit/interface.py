@@ -20,7 +20,9 @@ class DocumentMeta:
     reproducible: bool = False  # SOURCE_DATE_EPOCH was set
     file_stem: str = "sbom"
     authors: tuple[str, ...] = ()
-    supplier: str | None = None
+    supplier: str | None = None  # the organization that supplies the described software
+    license: str | None = None  # SPDX expression of the described software (products, projects)
+    copyright: str | None = None  # copyright text of the described software
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

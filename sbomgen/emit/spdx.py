@@ -1,0 +1,386 @@
+"""SPDX 2.2 and 2.3 in JSON, YAML, XML, tag-value and RDF/XML, through spdx-tools.
+
+The document is validated once as a model with spdx-tools (``validate_full_spdx_document``
+rules, with the two quadratic lookups indexed: see spdx_validation.py), and its JSON form
+against the official SPDX JSON schema of its version, before any text is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import xmltodict
+import yaml
+from spdx_tools.spdx.jsonschema.document_converter import DocumentConverter
+from spdx_tools.spdx.model import (
+    Actor,
+    ActorType,
+    Checksum,
+    ChecksumAlgorithm,
+    CreationInfo,
+    Document,
+    ExternalPackageRef,
+    ExternalPackageRefCategory,
+    ExtractedLicensingInfo,
+    Package,
+    PackagePurpose,
+    Relationship,
+    RelationshipType,
+    SpdxNoAssertion,
+)
+from spdx_tools.spdx.writer.rdf import rdf_writer
+from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
+
+from sbomgen import __version__
+from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.validate import spdx_messages
+from sbomgen.enrich.licenses import spdx_licensing
+from sbomgen.enrich.texts import symbols_of
+from sbomgen.errors import ValidationFailedError
+from sbomgen.model import NOASSERTION, Inventory, Library
+
+FORMATS = {
+    "json": ".spdx.json",
+    "yaml": ".spdx.yaml",
+    "xml": ".spdx.xml",
+    "tv": ".spdx",
+    "rdf": ".spdx.rdf.xml",
+}
+VERSIONS = ("2.2", "2.3")
+NAMESPACE = uuid.UUID("0b0e0f2c-5d7a-5c1e-8f55-3c8a5f1d2e4b")
+
+
+def _id_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-.")[:60] or "x"
+
+
+def spdx_id(node: str, plan: DocumentPlan, names: Mapping[str, str]) -> str:
+    """Valid ([A-Za-z0-9.-]) and unique: a readable name plus a hash of the Mend key."""
+    if node == ROOT:
+        kind = {"product": "Product", "project": "Project"}.get(plan.root_kind, "Root")
+        return f"SPDXRef-{kind}-{_id_part(plan.meta.name)}"
+    kind, _, ident = node.partition(":")
+    label = {"lib": "Package", "product": "Product", "project": "Project"}[kind]
+    return f"SPDXRef-{label}-{_id_part(names.get(node, ident))}-{short_hash(ident)}"
+
+
+def package_name(lib: Library) -> str:
+    """The name a person would look for: scoped npm names whole, Maven's artifactId."""
+    if lib.purl:
+        m = re.match(r"pkg:(?P<type>[^/]+)/(?P<rest>[^@?#]+)", lib.purl)
+        if m:
+            from urllib.parse import unquote
+
+            parts = unquote(m.group("rest")).split("/")
+            if m.group("type") in ("npm", "golang", "github"):
+                return "/".join(parts)
+            return parts[-1] if m.group("type") == "maven" else (lib.name or parts[-1])
+    return lib.name or lib.artifact_id or lib.filename or lib.key_uuid
+
+
+def _expression(value: str) -> Any:
+    if value == NOASSERTION:
+        return SpdxNoAssertion()
+    return spdx_licensing().parse(value, validate=False)
+
+
+def _download(lib: Library) -> str | SpdxNoAssertion:
+    url = lib.references.download
+    if url and re.match(r"^https?://\S+$", url):
+        return url
+    return SpdxNoAssertion()
+
+
+def _comment(lib: Library) -> str | None:
+    lines = []
+    if lib.license is not None:
+        if lib.license.suspected:
+            lines.append(
+                "Mend only suspected the license: "
+                + ", ".join(p.mend_name for p in lib.license.parts if p.suspected)
+            )
+        if lib.license.inference:
+            lines.append(lib.license.inference)
+        if lib.license.curation:
+            lines.append(f"Concluded license curated: {lib.license.curation}")
+    if lib.in_house:
+        lines.append("In-house library (Mend)")
+    return "\n".join(lines) or None
+
+
+def build_document(plan: DocumentPlan, version: str) -> Document:
+    meta = plan.meta
+    names: dict[str, str] = {
+        f"lib:{lib.key_uuid}": f"{package_name(lib)}-{lib.version or ''}" for lib in plan.libraries
+    }
+    names.update({f"product:{p.token}": p.name for p in plan.products})
+    names.update({f"project:{p.token}": p.name for p in plan.projects})
+    ids: dict[str, str] = {}
+    for node in [ROOT, *names]:
+        candidate = spdx_id(node, plan, names)
+        while candidate in ids.values():
+            candidate += "-1"
+        ids[node] = candidate
+
+    creators = [Actor(ActorType.TOOL, f"sbomgen-{__version__}")]
+    if meta.supplier:
+        creators.append(Actor(ActorType.ORGANIZATION, meta.supplier))
+    creators += [Actor(ActorType.PERSON, a) for a in meta.authors]
+    digest = hashlib.sha256()
+    for part in (meta.name, str(meta.version), plan.root_kind, meta.timestamp.isoformat(), version):
+        digest.update(part.encode() + b"\0")
+    for lib in plan.libraries:
+        digest.update(
+            (
+                lib.key_uuid + (lib.purl or "") + (lib.license.concluded if lib.license else "")
+            ).encode()
+            + b"\0"
+        )
+    namespace = f"https://spdx.org/spdxdocs/sbomgen/{_id_part(meta.file_stem)}-{uuid.uuid5(NAMESPACE, digest.hexdigest())}"
+    creation = CreationInfo(
+        spdx_version=f"SPDX-{version}",
+        spdx_id="SPDXRef-DOCUMENT",
+        name=meta.name,
+        document_namespace=namespace,
+        creators=creators,
+        created=meta.timestamp,
+    )
+    v23 = version == "2.3"
+    supplier = Actor(ActorType.ORGANIZATION, meta.supplier) if meta.supplier else SpdxNoAssertion()
+    application = PackagePurpose.APPLICATION if v23 else None
+
+    own_license = _expression(meta.license) if meta.license else SpdxNoAssertion()
+
+    def structural(node: str, name: str, pkg_version: str | None, comment: str) -> Package:
+        """The described software: root, products, projects (the user's own)."""
+        return Package(
+            spdx_id=ids[node],
+            name=name,
+            version=pkg_version,
+            supplier=supplier,
+            download_location=SpdxNoAssertion(),
+            files_analyzed=False,
+            license_concluded=own_license,
+            license_declared=own_license,
+            copyright_text=meta.copyright or SpdxNoAssertion(),
+            comment=comment,
+            primary_package_purpose=application,
+        )
+
+    packages = [
+        structural(
+            ROOT, meta.name, meta.version, f"The {plan.root_kind} this document describes (Mend)"
+        )
+    ]
+    packages += [
+        structural(f"product:{p.token}", p.name, None, "Mend product") for p in plan.products
+    ]
+    packages += [
+        structural(
+            f"project:{p.token}",
+            p.name,
+            None,
+            f"Mend project{' of ' + p.product_name if p.product_name else ''}",
+        )
+        for p in plan.projects
+    ]
+    extracted: dict[str, ExtractedLicensingInfo] = {}
+    for lib in plan.libraries:
+        decision = lib.license
+        declared = decision.declared if decision else NOASSERTION
+        concluded = decision.concluded if decision else NOASSERTION
+        refs = []
+        if lib.purl:
+            refs.append(
+                ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", lib.purl)
+            )
+        checksums = (
+            [Checksum(ChecksumAlgorithm.SHA1, lib.sha1.lower())]
+            if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1)
+            else []
+        )
+        homepage = (
+            lib.references.homepage
+            if lib.references.homepage and re.match(r"^https?://\S+$", lib.references.homepage)
+            else None
+        )
+        packages.append(
+            Package(
+                spdx_id=ids[f"lib:{lib.key_uuid}"],
+                name=package_name(lib),
+                version=lib.version,
+                supplier=supplier if lib.in_house else SpdxNoAssertion(),
+                download_location=_download(lib),
+                files_analyzed=False,
+                checksums=checksums,
+                homepage=homepage,
+                license_concluded=_expression(concluded),
+                license_declared=_expression(declared),
+                copyright_text="\n".join(c.text for c in lib.copyrights) or SpdxNoAssertion(),
+                description=lib.description,
+                comment=_comment(lib),
+                external_references=refs,
+                primary_package_purpose=PackagePurpose.LIBRARY if v23 else None,
+            )
+        )
+        for expression in (declared, concluded):
+            for symbol in symbols_of(expression):
+                if symbol.startswith("LicenseRef-") and symbol not in extracted:
+                    extracted[symbol] = _extracted(symbol, plan, lib)
+    relationships = [Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, ids[ROOT])]
+    for node in plan.edges:
+        for child in plan.edges[node]:
+            kind = (
+                RelationshipType.DEPENDS_ON
+                if child.startswith("lib:")
+                else RelationshipType.CONTAINS
+            )
+            relationships.append(Relationship(ids[node], kind, ids[child]))
+    relationships.sort(
+        key=lambda r: (
+            r.spdx_element_id != "SPDXRef-DOCUMENT",
+            r.spdx_element_id,
+            r.relationship_type.name,
+            str(r.related_spdx_element_id),
+        )
+    )
+    return Document(
+        creation_info=creation,
+        packages=packages,
+        relationships=relationships,
+        extracted_licensing_info=[extracted[k] for k in sorted(extracted)],
+    )
+
+
+def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicensingInfo:
+    text = plan.texts.get(symbol)
+    names = sorted(
+        {p.mend_name for p in (lib.license.parts if lib.license else ()) if p.expression == symbol}
+    )
+    mend_name = names[0] if names else symbol.removeprefix("LicenseRef-")
+    urls = sorted(
+        {
+            lic.url
+            for lic in lib.licenses
+            if lic.name in names and lic.url and re.match(r"^https?://\S+$", lic.url)
+        }
+    )
+    if text is not None:
+        return ExtractedLicensingInfo(
+            license_id=symbol,
+            extracted_text=text.text,
+            license_name=mend_name,
+            cross_references=urls,
+            comment=f"Text source: {text.source}",
+        )
+    return ExtractedLicensingInfo(
+        license_id=symbol,
+        extracted_text="NOASSERTION",
+        license_name=mend_name,
+        cross_references=urls,
+        comment="Mend did not provide the text of this license; sbomgen does not invent one.",
+    )
+
+
+# -- serialization ----------------------------------------------------------------------------
+
+
+def document_dict(document: Document, version: str) -> dict[str, Any]:
+    converter: Any = DocumentConverter()  # type: ignore[no-untyped-call]
+    data: dict[str, Any] = converter.convert(document)
+    if version == "2.3":  # spdx-tools writes the 2.2 spelling; the 2.3 schema wants dashes
+        for package in data.get("packages", []):
+            for ref in package.get("externalRefs", []):
+                ref["referenceCategory"] = ref["referenceCategory"].replace("_", "-")
+    return data
+
+
+@lru_cache(maxsize=2)
+def _json_schema(version: str) -> Any:
+    import jsonschema_rs
+
+    path = resources.files("sbomgen").joinpath(f"schemas/spdx-{version}.schema.json")
+    return jsonschema_rs.validator_for(
+        json.loads(path.read_text(encoding="utf-8")), validate_formats=True
+    )
+
+
+def schema_errors(data: Mapping[str, Any], version: str) -> list[str]:
+    out = []
+    for error in _json_schema(version).iter_errors(dict(data)):
+        path = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path
+        )
+        out.append(f"at {path}: {error.message}")
+    return out
+
+
+def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
+    if fmt == "json":
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if fmt == "yaml":
+        dumped: str = yaml.safe_dump(dict(data), indent=2, allow_unicode=True, sort_keys=False)
+        return dumped.encode("utf-8")
+    if fmt == "xml":
+        text: str = xmltodict.unparse({"Document": data}, pretty=True, encoding="utf-8")
+        return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    if fmt == "tv":
+        stream = io.StringIO()
+        tagvalue_writer.write_document_to_stream(
+            document, stream, validate=False, drop_duplicates=False
+        )
+        return stream.getvalue().encode("utf-8")
+    if fmt == "rdf":
+        raw = io.BytesIO()
+        rdf_writer.write_document_to_stream(document, raw, validate=False, drop_duplicates=False)
+        return bytes(raw.getvalue())
+    raise ValueError(fmt)
+
+
+class Spdx(Emitter):
+    def __init__(
+        self, fmt: str = "json", version: str = "2.3", *, exclude_in_house: bool = False
+    ) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"SPDX format {fmt!r}: one of {', '.join(FORMATS)}")
+        if version not in VERSIONS:
+            raise ValueError(f"SPDX version {version!r}: one of {', '.join(VERSIONS)}")
+        self.fmt, self.version, self.exclude_in_house = fmt, version, exclude_in_house
+        self.name = f"spdx-{fmt}"
+
+    def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
+        return render_many(inventory, meta, [self])
+
+
+def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) -> dict[str, bytes]:
+    """Build and validate each (version, in-house) document once, then write every format."""
+    out: dict[str, bytes] = {}
+    cache: dict[tuple[str, bool], tuple[Document, dict[str, Any]]] = {}
+    for em in emitters:
+        key = (em.version, em.exclude_in_house)
+        if key not in cache:
+            plan = plan_document(inventory, meta, exclude_in_house=em.exclude_in_house)
+            document = build_document(plan, em.version)
+            problems = spdx_messages(document, f"SPDX-{em.version}")
+            data = document_dict(document, em.version)
+            problems += schema_errors(data, em.version)
+            if problems:
+                shown = "; ".join(problems[:5]) + (
+                    f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+                )
+                raise ValidationFailedError(
+                    f"the SPDX {em.version} document for {meta.name} failed validation, nothing was written: {shown}"
+                )
+            cache[key] = (document, data)
+        document, data = cache[key]
+        out[f"{meta.file_stem}{FORMATS[em.fmt]}"] = serialize(document, data, em.fmt)
+    return out
