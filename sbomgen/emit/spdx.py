@@ -340,10 +340,37 @@ def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
         )
         return stream.getvalue().encode("utf-8")
     if fmt == "rdf":
-        raw = io.BytesIO()
-        rdf_writer.write_document_to_stream(document, raw, validate=False, drop_duplicates=False)
-        return bytes(raw.getvalue())
+        return _deterministic_rdf(document)
     raise ValueError(fmt)
+
+
+def _deterministic_rdf(document: Document) -> bytes:
+    """spdx-tools' RDF/XML, made byte-stable.
+
+    rdflib names blank nodes at random and iterates hash-ordered sets, so the same
+    document serializes differently on every run. Canonical blank-node labels, triples
+    added in sorted order, and sorted namespace declarations fix that.
+    """
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    raw = io.BytesIO()
+    rdf_writer.write_document_to_stream(document, raw, validate=False, drop_duplicates=False)
+    graph = Graph()
+    graph.parse(data=raw.getvalue(), format="xml")
+    stable = Graph(bind_namespaces="none")
+    for prefix, ns in sorted(graph.namespaces()):
+        stable.bind(prefix, ns, override=True)
+    for triple in sorted(to_canonical_graph(graph), key=lambda t: tuple(x.n3() for x in t)):
+        stable.add(triple)
+    text = stable.serialize(format="pretty-xml", encoding="utf-8", max_depth=100).decode("utf-8")
+    lines = text.split("\n")
+    end = lines.index(">")  # the line closing the <rdf:RDF start tag
+    lines[:end] = [ln for ln in lines[:end] if not ln.strip().startswith("xmlns:")] + sorted(
+        ln for ln in lines[:end] if ln.strip().startswith("xmlns:")
+    )
+    result = "\n".join(lines)
+    return (result if result.endswith("\n") else result + "\n").encode("utf-8")
 
 
 class Spdx(Emitter):
