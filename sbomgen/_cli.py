@@ -249,7 +249,9 @@ def _resolve(
         user_key_source=user_var or "MEND_USER_KEY",
         org_token_source=org_var or "MEND_ORG_TOKEN",
     )
-    _redactor.secrets = list(credentials.secrets())
+    # Real keys and tokens are long; a very short one would mangle every message it
+    # happens to occur in, and is no secret worth the name.
+    _redactor.secrets = [x for x in credentials.secrets() if len(x) >= 6]
     scope = FetchScope(products=products, projects=projects, org=org)
     client = MendClient(
         url_value, credentials, policy=RetryPolicy(attempts=retries + 1, read_timeout=timeout)

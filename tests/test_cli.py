@@ -130,7 +130,11 @@ def test_fetch_then_generate_from_snapshot(tmp_path: Path, mini: Mend) -> None:
     out = tmp_path / "out"
     result = run_cli("generate", "--snapshot", snap, "--out", out, cwd=tmp_path)
     assert result.code == 0, result.stderr
-    assert [p.name for p in out.iterdir()] == ["Mini-Product.cdx.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Mini-Product.cdx.json",
+        "Mini-Product.spdx.json",
+        "SHA256SUMS",
+    ]
 
 
 def test_failed_fetch_leaves_no_partial_snapshot(tmp_path: Path, mini: Mend) -> None:

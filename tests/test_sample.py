@@ -90,8 +90,12 @@ def test_readme_first_command_writes_a_valid_sbom_with_each_library_once(
     out = tmp_path / "out"
     result = run_cli("generate", "--snapshot", SAMPLE_SNAPSHOT, "--out", out)
     assert result.code == 0, result.stderr
-    (path,) = out.iterdir()
-    assert path.name == "Acme-Corp.cdx.json"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Acme-Corp.cdx.json",
+        "Acme-Corp.spdx.json",
+        "SHA256SUMS",
+    ]
+    path = out / "Acme-Corp.cdx.json"
     text = path.read_text()
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
     doc = json.loads(text)
@@ -104,7 +108,11 @@ def test_readme_first_command_writes_a_valid_sbom_with_each_library_once(
     ]
     assert sorted(keys) == sorted(sample.libraries)  # each library exactly once
     refs = [c["bom-ref"] for c in doc["components"]]
-    assert len(refs) == len(set(refs)) == len(sample.libraries) + len(sample.projects)
+    assert (
+        len(refs)
+        == len(set(refs))
+        == len(sample.libraries) + len(sample.projects) + len(sample.products)
+    )
     # every edge of every project's hierarchy is in the dependency graph
     graph = {d["ref"]: set(d.get("dependsOn", [])) for d in doc["dependencies"]}
     for project in sample.projects.values():

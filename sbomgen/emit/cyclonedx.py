@@ -362,7 +362,13 @@ class CycloneDx(Emitter):
         schema = VERSIONS[self.version]
         output_format = OutputFormat.JSON if self.fmt == "json" else OutputFormat.XML
         outputter = make_outputter(bom, output_format, schema)
-        text = outputter.output_as_string(indent=2)
+        try:
+            text = outputter.output_as_string(indent=2)
+        except Exception as exc:  # the serializer's own checks (e.g. XML it cannot parse)
+            raise ValidationFailedError(
+                f"{meta.file_stem}.cdx.{self.fmt} (CycloneDX {self.version} {self.fmt.upper()}) could not be "
+                f"serialized, nothing was written: {type(exc).__name__}: {exc}"
+            ) from exc
         if self.fmt == "json":
             text = _canonical_json(text)
         elif not text.endswith("\n"):

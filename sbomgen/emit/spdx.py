@@ -409,5 +409,22 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
                 )
             cache[key] = (document, data)
         document, data = cache[key]
-        out[f"{meta.file_stem}{FORMATS[em.fmt]}"] = serialize(document, data, em.fmt)
+        name = f"{meta.file_stem}{FORMATS[em.fmt]}"
+        try:
+            text = serialize(document, data, em.fmt)
+            if em.fmt in ("xml", "rdf"):
+                _well_formed(text)
+        except Exception as exc:
+            raise ValidationFailedError(
+                f"{name} (SPDX {em.version}) could not be written as valid {em.fmt.upper()}, nothing was "
+                f"written: {type(exc).__name__}: {exc}"
+            ) from exc
+        out[name] = text
     return out
+
+
+def _well_formed(text: bytes) -> None:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    etree.fromstring(text, parser)

@@ -83,6 +83,12 @@ def _obj(ctx: Ctx, value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
+# Characters no XML document can carry (C0 controls but tab, newline, return; DEL;
+# lone surrogates; U+FFFE/U+FFFF). Mend data sometimes has them; they are dropped here,
+# at the boundary, with a warning, so that every output format can carry every value.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:
     value = data.get(key)
     if value is None or value == "":
@@ -91,6 +97,13 @@ def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) 
         return str(value)
     if not isinstance(value, str):
         raise ctx.fail(field or key, f"should be a string, got {type(value).__name__}")
+    if _NOT_XML.search(value):
+        log.warning(
+            "%s: field %r holds control characters; they were removed",
+            ctx.request_type,
+            field or key,
+        )
+        value = _NOT_XML.sub("", value)
     return value
 
 

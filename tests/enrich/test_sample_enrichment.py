@@ -175,8 +175,12 @@ def test_cyclonedx_of_the_sample_carries_purls_and_expressions(
         licenses = comp.get("licenses", [])
         if expected.expression == NOASSERTION:
             assert licenses == []
+        elif " " in expected.expression or expected.expression.startswith("LicenseRef-"):
+            assert licenses == [{"expression": expected.expression, "acknowledgement": "declared"}]
         else:
-            assert licenses == [{"expression": expected.expression}]
+            assert licenses == [
+                {"license": {"id": expected.expression, "acknowledgement": "declared"}}
+            ]
 
 
 def test_inventory_lists_what_needs_attention(tmp_path: Path) -> None:
@@ -269,4 +273,6 @@ def test_unmappable_license_warns_naming_the_library(start_emulator, tmp_path: P
     )
     doc = json.loads((tmp_path / "out" / "P.cdx.json").read_text())
     lib = next(c for c in doc["components"] if c["type"] == "library")
-    assert lib["licenses"] == [{"expression": "LicenseRef-Acme-Special-Licence"}]
+    assert lib["licenses"] == [
+        {"expression": "LicenseRef-Acme-Special-Licence", "acknowledgement": "declared"}
+    ]
