@@ -12,12 +12,17 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emulator import PRODUCT_ADMIN, Dataset, Emulator, User
+from sbomgen.model import Inventory
+from sbomgen.pipeline import SnapshotSource, enrich
 from sbomgen.sources.client import Credentials, MendClient, RetryPolicy
+from sbomgen.sources.fetcher import NullObserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATASET = ROOT / "samples" / "acme-dataset"
@@ -151,3 +156,30 @@ def read_json(path: Path) -> dict[str, object]:
 
 def all_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
+# -- emitter fixtures ----------------------------------------------------------------------
+
+FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def sample() -> Inventory:
+    """The bundled sample, replayed and enriched."""
+    return enrich(SnapshotSource(SAMPLE_SNAPSHOT).load(NullObserver()))
+
+
+@pytest.fixture(scope="session")
+def meta() -> DocumentMeta:
+    """A release's description of itself, as a config file would give it."""
+    return DocumentMeta(
+        name="Acme Corp",
+        version="2.4.0",
+        timestamp=FIXED_TIME,
+        reproducible=True,
+        file_stem="Acme-Corp",
+        authors=("Acme Release Engineering",),
+        supplier="Acme Corp",
+        license="LicenseRef-Acme-Proprietary-License",
+        copyright="Copyright 2026 Acme Corp",
+    )
