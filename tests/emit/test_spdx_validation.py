@@ -1,0 +1,68 @@
+"""The indexed run of spdx-tools' validation says exactly what the plain run says."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from spdx_tools.spdx.model import Relationship, RelationshipType
+from spdx_tools.spdx.validation import package_validator, spdx_id_validators
+
+from sbomgen.emit.interface import DocumentMeta
+from sbomgen.emit.plan import plan_document
+from sbomgen.emit.spdx import build_document
+from sbomgen.emit.spdx_validation import validate_spdx_document
+from sbomgen.model import Inventory
+
+
+def _messages(document: object, indexed: bool) -> list[str]:
+    return sorted(
+        m.validation_message for m in validate_spdx_document(document, "SPDX-2.3", indexed=indexed)
+    )
+
+
+def _break(document: object, how: str) -> object:
+    doc = copy.deepcopy(document)
+    if how == "dangling relationship":
+        doc.relationships.append(
+            Relationship(doc.packages[3].spdx_id, RelationshipType.DEPENDS_ON, "SPDXRef-nowhere")
+        )  # type: ignore[attr-defined]
+    elif how == "underscore id":
+        doc.packages[5].spdx_id = "SPDXRef-bad_id"  # type: ignore[attr-defined]
+    elif how == "duplicate id":
+        doc.packages[6].spdx_id = doc.packages[7].spdx_id  # type: ignore[attr-defined]
+    elif how == "license info with files not analyzed":
+        doc.packages[8].license_info_from_files = [doc.packages[8].license_declared]  # type: ignore[attr-defined]
+    return doc
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "valid",
+        "dangling relationship",
+        "underscore id",
+        "duplicate id",
+        "license info with files not analyzed",
+    ],
+)
+def test_same_messages_as_spdx_tools(sample: Inventory, meta: DocumentMeta, how: str) -> None:
+    document = _break(build_document(plan_document(sample, meta), "2.3"), how)
+    indexed, plain = _messages(document, True), _messages(document, False)
+    assert indexed == plain
+    assert bool(indexed) is (how != "valid")
+
+
+def test_library_functions_are_restored(sample: Inventory, meta: DocumentMeta) -> None:
+    before = (
+        spdx_id_validators.get_list_of_all_spdx_ids,
+        package_validator.filter_by_type_and_origin,
+        package_validator.filter_by_type_and_target,
+    )
+    validate_spdx_document(build_document(plan_document(sample, meta), "2.3"), "SPDX-2.3")
+    after = (
+        spdx_id_validators.get_list_of_all_spdx_ids,
+        package_validator.filter_by_type_and_origin,
+        package_validator.filter_by_type_and_target,
+    )
+    assert before == after
