@@ -36,7 +36,6 @@ from spdx_tools.spdx.model import (
     RelationshipType,
     SpdxNoAssertion,
 )
-from spdx_tools.spdx.writer.rdf import rdf_writer
 from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
 
 from sbomgen import __version__
@@ -344,24 +343,99 @@ def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
     raise ValueError(fmt)
 
 
-def _deterministic_rdf(document: Document) -> bytes:
-    """spdx-tools' RDF/XML, made byte-stable.
+def _rdf_graph(document: Document) -> Any:
+    """The RDF graph spdx-tools' RDF writer builds, without its ``to_isomorphic`` pass."""
+    from rdflib import DOAP, Graph
+    from spdx_tools.spdx.rdfschema.namespace import POINTER_NAMESPACE, SPDX_NAMESPACE
+    from spdx_tools.spdx.writer.rdf.annotation_writer import add_annotation_to_graph
+    from spdx_tools.spdx.writer.rdf.creation_info_writer import add_creation_info_to_graph
+    from spdx_tools.spdx.writer.rdf.extracted_licensing_info_writer import (
+        add_extracted_licensing_info_to_graph,
+    )
+    from spdx_tools.spdx.writer.rdf.package_writer import add_package_to_graph
+    from spdx_tools.spdx.writer.rdf.relationship_writer import add_relationship_to_graph
 
-    rdflib names blank nodes at random and iterates hash-ordered sets, so the same
-    document serializes differently on every run. Canonical blank-node labels, triples
-    added in sorted order, and sorted namespace declarations fix that.
-    """
-    from rdflib import Graph
-    from rdflib.compare import to_canonical_graph
-
-    raw = io.BytesIO()
-    rdf_writer.write_document_to_stream(document, raw, validate=False, drop_duplicates=False)
     graph = Graph()
-    graph.parse(data=raw.getvalue(), format="xml")
+    namespace = document.creation_info.document_namespace
+    external = {
+        ref.document_ref_id: ref.document_uri
+        for ref in document.creation_info.external_document_refs
+    }
+    doc_node = add_creation_info_to_graph(document.creation_info, graph)
+    for annotation in document.annotations:
+        add_annotation_to_graph(annotation, graph, namespace, external)
+    for package in document.packages:
+        add_package_to_graph(package, graph, namespace, external)
+    for relationship in document.relationships:
+        add_relationship_to_graph(relationship, graph, namespace, external)
+    for info in document.extracted_licensing_info:
+        add_extracted_licensing_info_to_graph(info, graph, doc_node, namespace)
+    graph.bind("spdx", SPDX_NAMESPACE)
+    graph.bind("doap", DOAP)
+    graph.bind("ptr", POINTER_NAMESPACE)
+    return graph
+
+
+def _deterministic_rdf(document: Document) -> bytes:
+    """spdx-tools' RDF/XML, made byte-stable in linear time.
+
+    rdflib names blank nodes with random UUIDs and serializes hash-ordered sets, so the same
+    document comes out differently on every run; its graph canonicalization fixes that but
+    costs minutes at a few hundred packages. Here each blank node is named by a hash of its
+    own content and of the edge that leads to it (SPDX's blank nodes hang off named nodes
+    as trees), triples are added in sorted order, and namespaces are declared in order.
+    """
+    from rdflib import BNode, Graph
+
+    graph = _rdf_graph(document)
+    out_edges: dict[Any, list[tuple[Any, Any]]] = {}
+    in_edges: dict[Any, list[tuple[Any, Any]]] = {}
+    for subject, predicate, obj in graph:
+        if isinstance(subject, BNode):
+            out_edges.setdefault(subject, []).append((predicate, obj))
+        if isinstance(obj, BNode):
+            in_edges.setdefault(obj, []).append((subject, predicate))
+
+    content: dict[Any, str] = {}
+
+    def content_of(node: Any, depth: int = 0) -> str:
+        if not isinstance(node, BNode):
+            return str(node.n3())
+        if node not in content:
+            if depth > 50:  # a cycle among blank nodes: fall back to the predicates alone
+                return "cycle"
+            parts = sorted(
+                f"{p.n3()} {content_of(o, depth + 1)}" for p, o in out_edges.get(node, ())
+            )
+            content[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return content[node]
+
+    labels: dict[Any, str] = {}
+
+    def label_of(node: Any, depth: int = 0) -> str:
+        if not isinstance(node, BNode):
+            return str(node.n3())
+        if node not in labels:
+            parents = sorted(
+                f"{label_of(s, depth + 1) if depth < 50 else 'deep'} {p.n3()}"
+                for s, p in in_edges.get(node, ())
+            )
+            labels[node] = (
+                "N"
+                + hashlib.sha256((content_of(node) + "|" + "|".join(parents)).encode()).hexdigest()[
+                    :32
+                ]
+            )
+        return labels[node]
+
+    def relabel(node: Any) -> Any:
+        return BNode(label_of(node)) if isinstance(node, BNode) else node
+
     stable = Graph(bind_namespaces="none")
     for prefix, ns in sorted(graph.namespaces()):
         stable.bind(prefix, ns, override=True)
-    for triple in sorted(to_canonical_graph(graph), key=lambda t: tuple(x.n3() for x in t)):
+    triples = [(relabel(s), p, relabel(o)) for s, p, o in graph]
+    for triple in sorted(triples, key=lambda t: tuple(x.n3() for x in t)):
         stable.add(triple)
     text = stable.serialize(format="pretty-xml", encoding="utf-8", max_depth=100).decode("utf-8")
     lines = text.split("\n")
