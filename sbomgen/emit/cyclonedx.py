@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from cyclonedx.model import (
     ExternalReference,
@@ -265,6 +266,34 @@ def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
     )
 
 
+def _index_dependencies(bom: Bom) -> None:
+    """Give ``bom`` a ``register_dependency`` that finds existing entries through an index.
+
+    The library's serializers call ``Bom.validate()``, which calls ``register_dependency``
+    once per component, and each call scans every dependency entry: O(n²), most of the
+    serialization time at 10,000 components (CycloneDX/cyclonedx-python-lib#1006). sbomgen
+    registers every node itself, so that pass only has to confirm the entries exist. The
+    method is set on the instance (a subclass would change how py-serializable names the
+    document's root element).
+    """
+    library_method = bom.register_dependency
+    refs: set[str] = set()
+
+    def register_dependency(target: Any, depends_on: Iterable[Any] | None = None) -> None:
+        if depends_on:  # not used by sbomgen: keep the library's own behaviour
+            library_method(target, depends_on)
+            refs.clear()
+            return
+        if len(refs) != len(bom.dependencies):
+            refs.clear()
+            refs.update(str(d.ref) for d in bom.dependencies)
+        if str(target.bom_ref) not in refs:
+            bom.dependencies.add(Dependency(ref=target.bom_ref))
+            refs.add(str(target.bom_ref))
+
+    bom.register_dependency = register_dependency  # type: ignore[method-assign]
+
+
 def build_bom(plan: DocumentPlan) -> Bom:
     meta = plan.meta
     root_props = [Property(name="mend:scope", value=plan.root_kind)]
@@ -293,6 +322,7 @@ def build_bom(plan: DocumentPlan) -> Bom:
         manufacturer=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
     )
     bom = Bom(metadata=metadata)
+    _index_dependencies(bom)
     for product in plan.products:
         bom.components.add(
             Component(
