@@ -31,6 +31,9 @@ from sbomgen.config import (
     load_file_config,
 )
 from sbomgen.emit import CYCLONEDX_VERSIONS, DEFAULT_FORMATS, FORMATS, SPDX_VERSIONS, make_emitters
+from sbomgen.emit.attribution import SCOPES as ATTRIBUTION_SCOPES
+from sbomgen.emit.attribution import Attribution, AttributionOptions, count_problems
+from sbomgen.emit.interface import Emitter
 from sbomgen.emit.validate import validate_file
 from sbomgen.enrich.licenses import LicensePolicy, normalize_expression
 from sbomgen.errors import ConfigError, SbomgenError, ValidationFailedError
@@ -427,6 +430,152 @@ def generate(
         )
         for path in result.written:
             click.echo(f"wrote {path}", err=True)
+        _attribution_summary(result.emitters)
+
+
+def _attribution_summary(emitters: list[Emitter]) -> None:
+    for emitter in emitters:
+        if isinstance(emitter, Attribution):
+            problems = emitter.problems
+            if problems:
+                kinds = ", ".join(f"{n} {k}" for k, n in sorted(count_problems(problems).items()))
+                click.echo(
+                    f"attribution: {len(problems)} item(s) need review ({kinds}); see the 'Needs review' section",
+                    err=True,
+                )
+            else:
+                click.echo("attribution: nothing needs review", err=True)
+
+
+@cli.command()
+@_source_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory (the bundle goes to OUT/attribution/).",
+)
+@click.option("--name", help="Name of what the bundle is for (default: the product's name).")
+@click.option("--version", "doc_version", help="Version of what the bundle is for.")
+@click.option(
+    "--format",
+    "formats",
+    default="html,txt,md",
+    show_default=True,
+    help="Comma list of html, txt, md.",
+)
+@click.option(
+    "--header", default="Attribution Report", show_default=True, help="The report's header."
+)
+@click.option("--title", default="", help="The report's title.")
+@click.option("--footer", default="", help="The report's footer.")
+@click.option(
+    "--scope",
+    "scopes",
+    default=",".join(ATTRIBUTION_SCOPES),
+    show_default=True,
+    help="Comma list of SUMMARY, LICENSES, COPYRIGHTS, NOTICES, PRIMARY_ATTRIBUTES.",
+)
+@click.option(
+    "--aggregate",
+    type=click.Choice(["BY_COMPONENT", "BY_PROJECT"], case_sensitive=False),
+    default="BY_COMPONENT",
+    show_default=True,
+    help="A section per component, or per project.",
+)
+@click.option(
+    "--missing-license",
+    type=click.Choice(["BLANK", "GENERIC_LICENSE"], case_sensitive=False),
+    default="BLANK",
+    show_default=True,
+    help="What to show for a component without a known license.",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory whose templates override the bundled ones (notice.html.j2, notice.txt.j2, notice.md.j2).",
+)
+@click.option("--strict", is_flag=True, help="Exit 9 and write nothing when anything needs review.")
+@_enrich_options
+@click.pass_obj
+def attribution(
+    state: State,
+    url: str | None,
+    snapshot: Path | None,
+    products: tuple[str, ...],
+    projects: tuple[str, ...],
+    org: bool | None,
+    retries: int,
+    timeout: float,
+    out: Path | None,
+    name: str | None,
+    doc_version: str | None,
+    formats: str,
+    header: str,
+    title: str,
+    footer: str,
+    scopes: str,
+    aggregate: str,
+    missing_license: str,
+    template_dir: Path | None,
+    strict: bool,
+    license_map: Path | None,
+    multi_license: str,
+) -> None:
+    """Write an attribution bundle: NOTICE.html, NOTICE.txt, NOTICE.md and licenses/.
+
+    Each license text is printed once; components without a license or a license text are
+    listed under "Needs review" and counted here (--strict makes that an error, exit 9).
+    """
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in ("html", "txt", "md")]
+    if bad or not chosen:
+        raise click.BadParameter(
+            f"unknown format {bad[0] if bad else '(none)'!r}; use html, txt, md",
+            param_hint="--format",
+        )
+    options = AttributionOptions(
+        header=header,
+        title=title,
+        footer=footer,
+        scope=tuple(dict.fromkeys(s.strip().upper() for s in scopes.split(",") if s.strip())),
+        aggregate=aggregate.upper(),
+        missing_license=missing_license.upper(),
+        template_dir=template_dir,
+        strict=strict,
+    )
+    r = _resolve(
+        state,
+        url=url,
+        snapshot=snapshot,
+        products=products,
+        projects=projects,
+        org=org,
+        retries=retries,
+        timeout=timeout,
+    )
+    out_dir = out or _cfg_path(r.file_cfg, "out")
+    if out_dir is None:
+        raise ConfigError("no output directory: pass --out DIR")
+    try:
+        result = run(
+            r.source,
+            emitters=[Attribution(chosen, options)],
+            enrichers=_enrichers(license_map, multi_license),
+            out=out_dir,
+            observer=_ProgressObserver(state.quiet),
+            name=name or file_str(r.file_cfg, "name"),
+            version=doc_version or file_str(r.file_cfg, "version"),
+            supplier=file_str(r.file_cfg, "supplier"),
+            checksums=False,
+        )
+    finally:
+        if r.client is not None:
+            r.client.close()
+    if not state.quiet:
+        for path in result.written:
+            click.echo(f"wrote {path}", err=True)
+        _attribution_summary(result.emitters)
 
 
 @cli.command()

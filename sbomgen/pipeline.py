@@ -106,6 +106,7 @@ class SnapshotSource:
 class RunResult:
     inventory: Inventory
     written: list[Path] = field(default_factory=list)
+    emitters: list[Emitter] = field(default_factory=list)
 
 
 def timestamp() -> tuple[datetime, bool]:
@@ -149,7 +150,9 @@ def documents(
         while stem in stems:
             stem += "-" + hashlib.sha256(product.token.encode()).hexdigest()[:6]
         stems.add(stem)
-        product_meta = replace(meta, name=product.name, file_stem=stem)
+        product_meta = replace(
+            meta, name=product.name, file_stem=stem, bundle_dir=f"attribution/{stem}"
+        )
         for emitter in emitters:
             files.update(emitter.render(part, product_meta))
     return files
@@ -191,7 +194,7 @@ def run(
     if checksums and files:
         files["SHA256SUMS"] = checksums_file(files)
     written = write_all(out, files)
-    return RunResult(inventory=inventory, written=written)
+    return RunResult(inventory=inventory, written=written, emitters=list(emitters))
 
 
 def enrich(inventory: Inventory, enrichers: Sequence[Enricher] | None = None) -> Inventory:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sbomgen.emit.attribution import Attribution, AttributionOptions
 from sbomgen.emit.cyclonedx import VERSIONS as CYCLONEDX_VERSIONS
 from sbomgen.emit.cyclonedx import CycloneDx
 from sbomgen.emit.interface import DocumentMeta, Emitter
@@ -19,6 +20,9 @@ FORMATS = (
     "spdx-xml",
     "spdx-tv",
     "spdx-rdf",
+    "attribution-html",
+    "attribution-txt",
+    "attribution-md",
 )
 DEFAULT_FORMATS = ("cyclonedx-json", "spdx-json")
 
@@ -42,6 +46,7 @@ def make_emitters(
     cyclonedx_version: str = "1.6",
     spdx_version: str = "2.3",
     exclude_in_house: bool = False,
+    attribution: AttributionOptions | None = None,
 ) -> list[Emitter]:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -56,6 +61,9 @@ def make_emitters(
     spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]
     if spdx:
         out.append(SpdxSet(spdx, spdx_version, exclude_in_house=exclude_in_house))
+    bundle = [f.removeprefix("attribution-") for f in formats if f.startswith("attribution-")]
+    if bundle:
+        out.append(Attribution(bundle, attribution))
     return out
 
 
@@ -64,6 +72,8 @@ __all__ = [
     "DEFAULT_FORMATS",
     "FORMATS",
     "SPDX_VERSIONS",
+    "Attribution",
+    "AttributionOptions",
     "CycloneDx",
     "DocumentMeta",
     "Emitter",

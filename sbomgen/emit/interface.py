@@ -23,6 +23,7 @@ class DocumentMeta:
     supplier: str | None = None  # the organization that supplies the described software
     license: str | None = None  # SPDX expression of the described software (products, projects)
     copyright: str | None = None  # copyright text of the described software
+    bundle_dir: str = "attribution"  # where an attribution bundle goes, inside --out
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -1,0 +1,1 @@
+"""The bundled Jinja templates of attribution bundles (shipped as ``sbomgen.templates``)."""
