@@ -304,7 +304,8 @@ def build_context(
 
 
 def _md_escape(value: Any) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", str(value))
+    # brackets are escaped, so "(…)" can never complete a link: parentheses stay as they are
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", str(value))
 
 
 def environment(template_dir: Path | None) -> jinja2.Environment:
