@@ -6,6 +6,7 @@ as one line, and mapped to the exit codes documented in :mod:`sbomgen.errors`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import traceback
@@ -110,7 +111,30 @@ class State:
         return load_file_config(self.config_path)
 
 
-def _source_options(f: F) -> F:
+SOURCE_PARAMS = ("url", "snapshot", "products", "projects", "org", "retries", "timeout")
+
+
+@dataclass(frozen=True)
+class SourceArgs:
+    """Where the data comes from and which scope: the options every command shares."""
+
+    url: str | None
+    snapshot: Path | None
+    products: tuple[str, ...]
+    projects: tuple[str, ...]
+    org: bool | None
+    retries: int
+    timeout: float
+
+
+def _source_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the source and scope options; the command receives them as ``source``."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        source = SourceArgs(**{name: kwargs.pop(name) for name in SOURCE_PARAMS})
+        return f(*args, source=source, **kwargs)
+
     options = [
         click.option(
             "--url",
@@ -154,8 +178,8 @@ def _source_options(f: F) -> F:
         ),
     ]
     for option in reversed(options):
-        f = option(f)
-    return f
+        command = option(command)
+    return command
 
 
 def _enrich_options(f: F) -> F:
@@ -191,20 +215,12 @@ class Resolved:
     file_cfg: FileConfig
 
 
-def _resolve(
-    state: State,
-    *,
-    url: str | None,
-    snapshot: Path | None,
-    products: tuple[str, ...],
-    projects: tuple[str, ...],
-    org: bool | None,
-    retries: int = 4,
-    timeout: float = 300.0,
-    need_live: bool = False,
-) -> Resolved:
+def _resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Resolved:
     cfg = state.config()
     env = environ()
+    url, snapshot, org = source.url, source.snapshot, source.org
+    products, projects = source.products, source.projects
+    retries, timeout = source.retries, source.timeout
     if products or projects or org:
         org = bool(org)  # a scope given on the command line replaces the file's whole scope
     else:
@@ -359,13 +375,7 @@ def cli(
 @click.pass_obj
 def generate(
     state: State,
-    url: str | None,
-    snapshot: Path | None,
-    products: tuple[str, ...],
-    projects: tuple[str, ...],
-    org: bool | None,
-    retries: int,
-    timeout: float,
+    source: SourceArgs,
     out: Path | None,
     name: str | None,
     doc_version: str | None,
@@ -383,16 +393,7 @@ def generate(
     written and the validator's messages are printed (exit 7).
     """
     chosen = _parse_formats(formats)
-    r = _resolve(
-        state,
-        url=url,
-        snapshot=snapshot,
-        products=products,
-        projects=projects,
-        org=org,
-        retries=retries,
-        timeout=timeout,
-    )
+    r = _resolve(state, source)
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
@@ -500,13 +501,7 @@ def _attribution_summary(emitters: list[Emitter]) -> None:
 @click.pass_obj
 def attribution(
     state: State,
-    url: str | None,
-    snapshot: Path | None,
-    products: tuple[str, ...],
-    projects: tuple[str, ...],
-    org: bool | None,
-    retries: int,
-    timeout: float,
+    source: SourceArgs,
     out: Path | None,
     name: str | None,
     doc_version: str | None,
@@ -544,16 +539,7 @@ def attribution(
         template_dir=template_dir,
         strict=strict,
     )
-    r = _resolve(
-        state,
-        url=url,
-        snapshot=snapshot,
-        products=products,
-        projects=projects,
-        org=org,
-        retries=retries,
-        timeout=timeout,
-    )
+    r = _resolve(state, source)
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
@@ -590,27 +576,11 @@ def attribution(
 @click.pass_obj
 def fetch(
     state: State,
-    url: str | None,
-    snapshot: Path | None,
-    products: tuple[str, ...],
-    projects: tuple[str, ...],
-    org: bool | None,
-    retries: int,
-    timeout: float,
+    source: SourceArgs,
     out: Path,
 ) -> None:
     """Record a snapshot: the raw Mend responses plus manifest.json."""
-    r = _resolve(
-        state,
-        url=url,
-        snapshot=snapshot,
-        products=products,
-        projects=projects,
-        org=org,
-        retries=retries,
-        timeout=timeout,
-        need_live=True,
-    )
+    r = _resolve(state, source, need_live=True)
     assert r.client is not None and r.scope is not None
     observer = _ProgressObserver(state.quiet)
     try:
@@ -631,13 +601,7 @@ def fetch(
 @click.pass_obj
 def inventory(
     state: State,
-    url: str | None,
-    snapshot: Path | None,
-    products: tuple[str, ...],
-    projects: tuple[str, ...],
-    org: bool | None,
-    retries: int,
-    timeout: float,
+    source: SourceArgs,
     license_map: Path | None,
     multi_license: str,
 ) -> None:
@@ -647,16 +611,7 @@ def inventory(
     suspected, with inferred license choices, and the curations applied.
     """
     enrichers = _enrichers(license_map, multi_license)
-    r = _resolve(
-        state,
-        url=url,
-        snapshot=snapshot,
-        products=products,
-        projects=projects,
-        org=org,
-        retries=retries,
-        timeout=timeout,
-    )
+    r = _resolve(state, source)
     try:
         inv = enrich(r.source.load(_ProgressObserver(state.quiet)), enrichers)
     finally:
