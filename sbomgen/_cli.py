@@ -37,7 +37,7 @@ from sbomgen.emit.attribution import Attribution, AttributionOptions, count_prob
 from sbomgen.emit.interface import Emitter
 from sbomgen.emit.validate import validate_file
 from sbomgen.enrich.licenses import LicensePolicy, normalize_expression
-from sbomgen.errors import ConfigError, SbomgenError, ValidationFailedError
+from sbomgen.errors import ConfigError, InputDataError, SbomgenError, ValidationFailedError
 from sbomgen.model import NOASSERTION, Inventory, Library
 from sbomgen.pipeline import (
     Enricher,
@@ -497,6 +497,9 @@ def _attribution_summary(emitters: list[Emitter]) -> None:
     help="Directory whose templates override the bundled ones (notice.html.j2, notice.txt.j2, notice.md.j2).",
 )
 @click.option("--strict", is_flag=True, help="Exit 9 and write nothing when anything needs review.")
+@click.option(
+    "--exclude-in-house", is_flag=True, help="Leave in-house libraries out of the bundle."
+)
 @_enrich_options
 @click.pass_obj
 def attribution(
@@ -514,6 +517,7 @@ def attribution(
     missing_license: str,
     template_dir: Path | None,
     strict: bool,
+    exclude_in_house: bool,
     license_map: Path | None,
     multi_license: str,
 ) -> None:
@@ -529,15 +533,23 @@ def attribution(
             f"unknown format {bad[0] if bad else '(none)'!r}; use html, txt, md",
             param_hint="--format",
         )
+    scope = tuple(dict.fromkeys(x.strip().upper() for x in scopes.split(",") if x.strip()))
+    unknown = [x for x in scope if x not in ATTRIBUTION_SCOPES]
+    if unknown or not scope:
+        raise click.BadParameter(
+            f"unknown scope {unknown[0] if unknown else '(none)'!r}; use {', '.join(ATTRIBUTION_SCOPES)}",
+            param_hint="--scope",
+        )
     options = AttributionOptions(
         header=header,
         title=title,
         footer=footer,
-        scope=tuple(dict.fromkeys(s.strip().upper() for s in scopes.split(",") if s.strip())),
+        scope=scope,
         aggregate=aggregate.upper(),
         missing_license=missing_license.upper(),
         template_dir=template_dir,
         strict=strict,
+        exclude_in_house=exclude_in_house,
     )
     r = _resolve(state, source)
     out_dir = out or _cfg_path(r.file_cfg, "out")
@@ -679,9 +691,14 @@ def validate(state: State, files: tuple[Path, ...]) -> None:
 
     Prints each error with its location. Exit 0 when all are valid, 7 when one is not.
     """
-    invalid = 0
+    invalid = unreadable = 0
     for path in files:
-        found, errors = validate_file(path)
+        try:
+            found, errors = validate_file(path)
+        except InputDataError as exc:  # not a document sbomgen can read: say so, go on
+            unreadable += 1
+            click.echo(f"{path}: UNREADABLE: {exc}")
+            continue
         what = f"{found.standard} {found.version} {found.fmt.upper()}"
         if errors:
             invalid += 1

@@ -6,7 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sbomgen.errors import OutputError
@@ -40,7 +40,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
+def write_all(
+    out_dir: Path, files: Mapping[str, bytes], replace_dirs: Iterable[str] = ()
+) -> list[Path]:
     """Write several files into ``out_dir`` so that either all appear or none do.
 
     Every file is first written in full to a temporary name. Only when all of them are on
@@ -80,6 +82,16 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
             if backup is not None:
                 with contextlib.suppress(OSError):
                     backup.unlink()
+        # folders this run owns (a bundle's licenses/): what an earlier run left there and
+        # this run did not write would stand beside the new files as if it belonged to them
+        written = {final.resolve() for _, final in staged}
+        for rel in replace_dirs:
+            folder = out_dir / rel
+            if folder.is_dir():
+                for stale in folder.iterdir():
+                    if stale.is_file() and stale.resolve() not in written:
+                        with contextlib.suppress(OSError):
+                            stale.unlink()
         return [final for _, final in staged]
     except BaseException as exc:
         for final, backup in reversed(moved):  # undo the renames already done

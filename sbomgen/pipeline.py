@@ -193,7 +193,10 @@ def run(
     files = documents(inventory, emitters, meta, split=split)
     if checksums and files:
         files["SHA256SUMS"] = checksums_file(files)
-    written = write_all(out, files)
+    owned = sorted(
+        {str(Path(name).parent) for name in files if Path(name).parent.name == "licenses"}
+    )
+    written = write_all(out, files, replace_dirs=owned)
     return RunResult(inventory=inventory, written=written, emitters=list(emitters))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sbomgen.emit.attribution import Attribution, AttributionOptions
 from sbomgen.emit.cyclonedx import VERSIONS as CYCLONEDX_VERSIONS
@@ -63,7 +64,10 @@ def make_emitters(
         out.append(SpdxSet(spdx, spdx_version, exclude_in_house=exclude_in_house))
     bundle = [f.removeprefix("attribution-") for f in formats if f.startswith("attribution-")]
     if bundle:
-        out.append(Attribution(bundle, attribution))
+        options = attribution or AttributionOptions()
+        if exclude_in_house and not options.exclude_in_house:
+            options = replace(options, exclude_in_house=True)
+        out.append(Attribution(bundle, options))
     return out
 
 

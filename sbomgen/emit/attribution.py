@@ -57,6 +57,7 @@ class AttributionOptions:
     missing_license: str = "BLANK"
     template_dir: Path | None = None
     strict: bool = False
+    exclude_in_house: bool = False
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.scope if s not in SCOPES]
@@ -136,7 +137,12 @@ def build_context(
         for part in lib.license.parts if lib.license else ():
             if len(symbols_of(part.expression)) == 1:
                 names.setdefault(part.expression, part.mend_name.removeprefix("Suspected ").strip())
-    for identifier in sorted(inventory.texts):
+    used_ids = {
+        symbol
+        for lib in libraries
+        for symbol in symbols_of(lib.license.concluded if lib.license else NOASSERTION)
+    }
+    for identifier in sorted(i for i in inventory.texts if i in used_ids):
         text = inventory.texts[identifier]
         key = _normalized_text(text.text)
         entry = entries.get(key)
@@ -238,6 +244,7 @@ def build_context(
                 "copyrights": list(dict.fromkeys(c.text for c in lib.copyrights)),
                 "notices": list(dict.fromkeys(n.strip() for n in lib.notices if n.strip())),
                 "projects": projects,
+                "project_tokens": sorted({o.project for o in lib.occurrences}),
                 "in_house": lib.in_house,
             }
         )
@@ -247,7 +254,7 @@ def build_context(
     for project in sorted(
         inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token)
     ):
-        members = [c["anchor"] for c in components if project.name in c["projects"]]
+        members = [c["anchor"] for c in components if project.token in c["project_tokens"]]
         project_anchor = _anchor("project", project.name, project.token)
         for member in members:
             first_project.setdefault(member, project_anchor)
@@ -303,9 +310,17 @@ def build_context(
 # -- rendering ---------------------------------------------------------------------------------
 
 
+def _md_fence(text: Any) -> str:
+    """A ~~~ fence longer than any run of ~ or ` in the text, so the text cannot close it."""
+    runs = [len(m) for m in re.findall(r"~+|`+", str(text))]
+    return "~" * max(4, max(runs, default=0) + 1)
+
+
 def _md_escape(value: Any) -> str:
-    # brackets are escaped, so "(…)" can never complete a link: parentheses stay as they are
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", str(value))
+    # one line (a newline would end a table row or a list item); brackets are escaped, so
+    # "(…)" can never complete a link: parentheses stay as they are
+    line = " ".join(str(value).split())
+    return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", line)
 
 
 def environment(template_dir: Path | None) -> jinja2.Environment:
@@ -325,6 +340,7 @@ def environment(template_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_escape
+    env.filters["fence"] = _md_fence
     return env
 
 
@@ -377,8 +393,9 @@ class Attribution(Emitter):
         files: dict[str, bytes] = {}
         for fmt in self.formats:
             files[prefix + FORMATS[fmt]] = render(env, f"notice.{fmt}.j2", context).encode("utf-8")
-        for entry in context["licenses"]:
-            files[prefix + entry["file"]] = (entry["text"].rstrip("\n") + "\n").encode("utf-8")
+        if "LICENSES" in self.options.scope:
+            for entry in context["licenses"]:
+                files[prefix + entry["file"]] = (entry["text"].rstrip("\n") + "\n").encode("utf-8")
         return files
 
 

@@ -106,35 +106,41 @@ def _names(lib: Library, purl: PackageURL | None) -> tuple[str | None, str]:
 
 
 def _one_license(
-    expression: str, ack: LicenseAcknowledgement
+    expression: str, ack: LicenseAcknowledgement | None
 ) -> DisjunctiveLicense | LicenseExpression:
     if SPDX_ID.match(expression) and not expression.startswith("LicenseRef-"):
         return DisjunctiveLicense(id=expression, acknowledgement=ack)
     return LicenseExpression(value=expression, acknowledgement=ack)
 
 
-def _licenses(lib: Library) -> list[DisjunctiveLicense | LicenseExpression]:
-    """Declared and concluded (with acknowledgement, kept by 1.6+; older versions drop it).
+def _licenses(lib: Library, version: str) -> list[DisjunctiveLicense | LicenseExpression]:
+    """The license(s) of a component, for one CycloneDX version.
 
-    CycloneDX allows one expression, or several single licenses: two entries are written
-    only when declared and concluded differ and both are single SPDX ids.
+    From 1.6 on, licenses carry an acknowledgement: declared (Mend's) and, after a
+    curation, concluded. CycloneDX allows either one expression or several single licenses,
+    so both are written only when both are single SPDX ids; otherwise the concluded one is
+    written and the declared one goes into the ``mend:declaredLicense`` property. Before 1.6
+    there is no acknowledgement, and two entries would read as two licenses that both
+    apply: only the concluded license is written.
     """
     if lib.license is None:
         return []
     declared, concluded = lib.license.declared, lib.license.concluded
-    if concluded in (declared, NOASSERTION):
+    acknowledged = version not in ("1.4", "1.5")
+    if concluded in (declared, NOASSERTION) or not lib.license.curation:
         if declared == NOASSERTION:
             return []
-        return [_one_license(declared, LicenseAcknowledgement.DECLARED)]
-    both = [_one_license(concluded, LicenseAcknowledgement.CONCLUDED)]
-    if declared != NOASSERTION:
-        second = _one_license(declared, LicenseAcknowledgement.DECLARED)
-        if isinstance(both[0], DisjunctiveLicense) and isinstance(second, DisjunctiveLicense):
-            both.append(second)
-    return both
+        return [_one_license(declared, LicenseAcknowledgement.DECLARED if acknowledged else None)]
+    first = _one_license(concluded, LicenseAcknowledgement.CONCLUDED if acknowledged else None)
+    if not acknowledged or declared == NOASSERTION:
+        return [first]
+    second = _one_license(declared, LicenseAcknowledgement.DECLARED)
+    if isinstance(first, DisjunctiveLicense) and isinstance(second, DisjunctiveLicense):
+        return [first, second]
+    return [first]
 
 
-def library_component(lib: Library) -> Component:
+def library_component(lib: Library, version: str = "1.6") -> Component:
     purl = PackageURL.from_string(lib.purl) if lib.purl else None
     group, name = _names(lib, purl)
     props = [Property(name="mend:keyUuid", value=lib.key_uuid)]
@@ -160,6 +166,8 @@ def library_component(lib: Library) -> Component:
             props.append(Property(name="mend:licenseInference", value=lib.license.inference))
         if lib.license.curation:
             props.append(Property(name="mend:licenseCuration", value=lib.license.curation))
+            if lib.license.declared not in (NOASSERTION, lib.license.concluded):
+                props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
     if lib.purl is None and lib.purl_problem:
         props.append(Property(name="mend:purlMissing", value=lib.purl_problem))
     hashes = (
@@ -176,7 +184,7 @@ def library_component(lib: Library) -> Component:
         purl=purl,
         description=lib.description,
         hashes=hashes,
-        licenses=_licenses(lib),
+        licenses=_licenses(lib, version),
         copyright="\n".join(c.text for c in lib.copyrights) or None,
         external_references=_external_refs(lib),
         properties=props,
@@ -294,7 +302,7 @@ def _index_dependencies(bom: Bom) -> None:
     bom.register_dependency = register_dependency  # type: ignore[method-assign]
 
 
-def build_bom(plan: DocumentPlan) -> Bom:
+def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     meta = plan.meta
     root_props = [Property(name="mend:scope", value=plan.root_kind)]
     root = Component(
@@ -346,7 +354,7 @@ def build_bom(plan: DocumentPlan) -> Bom:
         )
     affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
     for lib in plan.libraries:
-        bom.components.add(library_component(lib))
+        bom.components.add(library_component(lib, version))
         for vuln in lib.vulnerabilities:
             affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
     for node in sorted(plan.edges, key=node_ref):
@@ -355,18 +363,18 @@ def build_bom(plan: DocumentPlan) -> Bom:
     for vuln_id in sorted(affected):
         vuln, refs = affected[vuln_id]
         bom.vulnerabilities.add(_vulnerability(vuln, refs))
-    bom.serial_number = _serial(plan)
+    bom.serial_number = PLACEHOLDER  # replaced by a hash of the serialized content
     return bom
 
 
-def _serial(plan: DocumentPlan) -> uuid.UUID:
-    """Derived from the content: the same input gives the same serial number."""
-    digest = hashlib.sha256()
-    for part in (plan.meta.name, str(plan.meta.version), plan.meta.timestamp.isoformat()):
-        digest.update(part.encode() + b"\0")
-    for lib in plan.libraries:
-        digest.update(lib.key_uuid.encode() + (lib.purl or "").encode() + b"\0")
-    return uuid.uuid5(NAMESPACE, digest.hexdigest())
+PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _with_serial(text: str) -> str:
+    """Set the serial number to a UUID derived from everything else in the document, so
+    that equal documents share a serial number and different ones never do."""
+    serial = uuid.uuid5(NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return text.replace(str(PLACEHOLDER), str(serial), 1)
 
 
 def _canonical_json(text: str) -> str:
@@ -388,7 +396,7 @@ class CycloneDx(Emitter):
 
     def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
         plan = plan_document(inventory, meta, exclude_in_house=self.exclude_in_house)
-        bom = build_bom(plan)
+        bom = build_bom(plan, self.version)
         schema = VERSIONS[self.version]
         output_format = OutputFormat.JSON if self.fmt == "json" else OutputFormat.XML
         outputter = make_outputter(bom, output_format, schema)
@@ -403,6 +411,7 @@ class CycloneDx(Emitter):
             text = _canonical_json(text)
         elif not text.endswith("\n"):
             text += "\n"
+        text = _with_serial(text)
         name = f"{meta.file_stem}.cdx.{self.fmt}"
         errors = validate_cyclonedx(text, self.fmt, self.version)
         if errors:

@@ -7,6 +7,7 @@ against the official SPDX JSON schema of its version, before any text is returne
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -56,6 +57,12 @@ FORMATS = {
 }
 VERSIONS = ("2.2", "2.3")
 NAMESPACE = uuid.UUID("0b0e0f2c-5d7a-5c1e-8f55-3c8a5f1d2e4b")
+PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _line(value: str | None) -> str | None:
+    """A single-line SPDX field (names, versions): whitespace runs, newlines included, as one space."""
+    return " ".join(value.split()) if value is not None else None
 
 
 def _id_part(text: str) -> str:
@@ -134,21 +141,12 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     if meta.supplier:
         creators.append(Actor(ActorType.ORGANIZATION, meta.supplier))
     creators += [Actor(ActorType.PERSON, a) for a in meta.authors]
-    digest = hashlib.sha256()
-    for part in (meta.name, str(meta.version), plan.root_kind, meta.timestamp.isoformat(), version):
-        digest.update(part.encode() + b"\0")
-    for lib in plan.libraries:
-        digest.update(
-            (
-                lib.key_uuid + (lib.purl or "") + (lib.license.concluded if lib.license else "")
-            ).encode()
-            + b"\0"
-        )
-    namespace = f"https://spdx.org/spdxdocs/sbomgen/{_id_part(meta.file_stem)}-{uuid.uuid5(NAMESPACE, digest.hexdigest())}"
+    # a placeholder: document_dict() derives the namespace from the whole content
+    namespace = f"https://spdx.org/spdxdocs/sbomgen/{_id_part(meta.file_stem)}-{PLACEHOLDER}"
     creation = CreationInfo(
         spdx_version=f"SPDX-{version}",
         spdx_id="SPDXRef-DOCUMENT",
-        name=meta.name,
+        name=_line(meta.name) or "SBOM",
         document_namespace=namespace,
         creators=creators,
         created=meta.timestamp,
@@ -163,8 +161,8 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
         """The described software: root, products, projects (the user's own)."""
         return Package(
             spdx_id=ids[node],
-            name=name,
-            version=pkg_version,
+            name=_line(name) or node,
+            version=_line(pkg_version),
             supplier=supplier,
             download_location=SpdxNoAssertion(),
             files_analyzed=False,
@@ -215,8 +213,8 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
         packages.append(
             Package(
                 spdx_id=ids[f"lib:{lib.key_uuid}"],
-                name=package_name(lib),
-                version=lib.version,
+                name=_line(package_name(lib)) or lib.key_uuid,
+                version=_line(lib.version),
                 supplier=supplier if lib.in_house else SpdxNoAssertion(),
                 download_location=_download(lib),
                 files_analyzed=False,
@@ -235,6 +233,16 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
             for symbol in symbols_of(expression):
                 if symbol.startswith("LicenseRef-") and symbol not in extracted:
                     extracted[symbol] = _extracted(symbol, plan, lib)
+    for symbol in symbols_of(meta.license or NOASSERTION):
+        if symbol.startswith("LicenseRef-") and symbol not in extracted:
+            text = plan.texts.get(symbol)
+            extracted[symbol] = ExtractedLicensingInfo(
+                license_id=symbol,
+                extracted_text=text.text if text else "NOASSERTION",
+                license_name=symbol.removeprefix("LicenseRef-"),
+                comment="The license of the described software, from sbomgen's configuration"
+                + ("" if text else "; its text is not part of this document"),
+            )
     relationships = [Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, ids[ROOT])]
     for node in plan.edges:
         for child in plan.edges[node]:
@@ -294,8 +302,19 @@ def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicens
 
 
 def document_dict(document: Document, version: str) -> dict[str, Any]:
+    """The JSON form of the document; also gives the document its namespace, a UUID derived
+    from all of its content (equal documents share it, different ones never do)."""
     converter: Any = DocumentConverter()  # type: ignore[no-untyped-call]
     data: dict[str, Any] = converter.convert(document)
+    if str(PLACEHOLDER) in data["documentNamespace"]:
+        digest = hashlib.sha256(
+            json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+        namespace = data["documentNamespace"].replace(
+            str(PLACEHOLDER), str(uuid.uuid5(NAMESPACE, digest))
+        )
+        data["documentNamespace"] = namespace
+        document.creation_info.document_namespace = namespace
     if version == "2.3":  # spdx-tools writes the 2.2 spelling; the 2.3 schema wants dashes
         for package in data.get("packages", []):
             for ref in package.get("externalRefs", []):
@@ -499,6 +518,67 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
             ) from exc
         out[name] = text
     return out
+
+
+_TEXT_FIELDS = (
+    "description",
+    "comment",
+    "summary",
+    "source_info",
+    "license_comment",
+    "copyright_text",
+)
+
+
+def _tv_safe(document: Document) -> Document:
+    """Tag-value wraps free text in <text>…</text> and has no escape: a value that holds
+    "</text>" would end the block early. Such values get "</ text>" in this format only."""
+
+    def fix(value: Any) -> Any:
+        return value.replace("</text>", "</ text>") if isinstance(value, str) else value
+
+    if not any(
+        isinstance(getattr(p, f, None), str) and "</text>" in getattr(p, f)
+        for p in document.packages
+        for f in _TEXT_FIELDS
+    ) and not any("</text>" in (e.extracted_text or "") for e in document.extracted_licensing_info):
+        return document
+    packages = []
+    for package in document.packages:
+        package = copy.copy(package)
+        for f in _TEXT_FIELDS:
+            setattr(package, f, fix(getattr(package, f)))
+        packages.append(package)
+    infos = []
+    for info in document.extracted_licensing_info:
+        info = copy.copy(info)
+        info.extracted_text = fix(info.extracted_text)
+        infos.append(info)
+    return Document(
+        creation_info=document.creation_info,
+        packages=packages,
+        relationships=document.relationships,
+        extracted_licensing_info=infos,
+    )
+
+
+_TV_LINE = re.compile(r"^(#.*|[A-Za-z][A-Za-z0-9]*:.*|)$")
+
+
+def _check_tag_value(text: str) -> None:
+    """Every line outside a <text> block is a tag, a comment or empty (linear, unlike the
+    tag-value parser, which takes minutes at 1,000 packages)."""
+    inside = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if inside:
+            inside = "</text>" not in line
+            continue
+        if not _TV_LINE.match(line):
+            raise ValueError(f"line {number} is not a tag-value line: {line[:80]!r}")
+        if "<text>" in line and "</text>" not in line.split("<text>", 1)[1]:
+            inside = True
+    if inside:
+        raise ValueError("a <text> block is not closed")
 
 
 def _well_formed(text: bytes) -> None:

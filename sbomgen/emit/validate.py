@@ -102,7 +102,14 @@ def validate_cyclonedx(text: str, fmt: str, version: str) -> list[str]:
             out.append(f"at {path}: {error.message}")
         return out
     xml_validator = XmlValidator(schema)
-    return [_cdx_message(e) for e in _errors(xml_validator.validate_str(text, all_errors=True))]
+    try:
+        return [_cdx_message(e) for e in _errors(xml_validator.validate_str(text, all_errors=True))]
+    except Exception as exc:  # lxml: not well formed, or refused (a DOCTYPE, an entity)
+        line = getattr(exc, "lineno", None) or getattr(
+            getattr(exc, "position", None), "__getitem__", lambda _: None
+        )(0)
+        where = f"line {line}: " if line else ""
+        return [f"{where}not a readable XML document: {exc}"]
 
 
 # -- SPDX -----------------------------------------------------------------------------------
@@ -158,7 +165,7 @@ def detect(path: Path, data: bytes) -> Detected:
     head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if head.startswith("{"):
         try:
-            doc = json.loads(data)
+            doc = json.loads(data.decode("utf-8-sig"))
         except ValueError as exc:
             raise InputDataError(f"{path}: not valid JSON ({exc})") from None
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
@@ -199,7 +206,11 @@ def validate_file(path: Path) -> tuple[Detected, list[str]]:
     if found.standard == "CycloneDX":
         if found.version not in CDX_VERSIONS:
             return found, [f"CycloneDX version {found.version} is not one sbomgen can validate"]
-        return found, validate_cyclonedx(data.decode("utf-8"), found.fmt, found.version)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return found, [f"not UTF-8 text: {exc}"]
+        return found, validate_cyclonedx(text, found.fmt, found.version)
     if found.version not in ("2.2", "2.3"):
         return found, [f"SPDX version {found.version} is not one spdx-tools validates (2.2, 2.3)"]
     try:

@@ -25,6 +25,7 @@ from license_expression import (
     Licensing,
     get_spdx_licensing,
 )
+from packageurl import PackageURL
 
 from sbomgen.enrich.mend_licenses import DEPRECATED_COMPOUND, lookup
 from sbomgen.errors import ConfigError
@@ -211,6 +212,10 @@ class LicensePolicy:
             normalized = normalize_expression(expr)
             if normalized is None:
                 raise fail(line, f"{expr!r} (for {name!r}) is not a valid SPDX expression")
+            if "DocumentRef-" in normalized:
+                raise fail(
+                    line, f"{expr!r}: a DocumentRef points into another document; use a LicenseRef"
+                )
             mapping[" ".join(name.split()).casefold()] = normalized
         curations = []
         raw_curations = data.get("curations", [])
@@ -237,12 +242,25 @@ class LicensePolicy:
                 raise fail(
                     line, f"curation {i + 1}: {cur['license']!r} is not a valid SPDX expression"
                 )
+            if "DocumentRef-" in normalized:
+                raise fail(
+                    line,
+                    f"curation {i + 1}: a DocumentRef points into another document; use a LicenseRef",
+                )
+            purl = cur.get("purl")
+            if purl is not None:
+                try:
+                    purl = PackageURL.from_string(str(purl)).to_string()  # canonical form, as built
+                except ValueError as exc:
+                    raise fail(
+                        line, f"curation {i + 1}: {cur['purl']!r} is not a Package URL ({exc})"
+                    ) from None
             curations.append(
                 Curation(
                     license=normalized,
                     reason=cur["reason"].strip(),
                     key_uuid=cur.get("keyUuid"),
-                    purl=cur.get("purl"),
+                    purl=purl,
                     line=line,
                 )
             )
@@ -258,6 +276,8 @@ class LicenseNormalizer:
         self.policy = policy or LicensePolicy.empty()
         self.operator = operator
         self._cache: dict[tuple[str, str | None, str | None], ResolvedLicense] = {}
+        # Mend names whose LicenseRef would collide with another name's (see LicenseEnricher)
+        self.licenseref_overrides: dict[str, str] = {}
 
     def resolve(self, lic: MendLicense) -> ResolvedLicense:
         key = (lic.name, lic.spdx_name, lic.url)
@@ -306,7 +326,7 @@ class LicenseNormalizer:
                 normalized = normalize_expression(m.group("id"))
                 if normalized is not None and normalized != NOASSERTION:
                     return done(normalized, "url")
-        return done(licenseref_for(name), "licenseref")
+        return done(self.licenseref_overrides.get(name) or licenseref_for(name), "licenseref")
 
     def decide(self, licenses: Iterable[MendLicense]) -> LicenseDecision:
         parts = tuple(self.resolve(lic) for lic in licenses)
@@ -322,6 +342,9 @@ class LicenseNormalizer:
                 f"Mend lists {len(distinct)} licenses ({', '.join(p.mend_name for p in parts)}); "
                 f"read as {reading}: joined with {self.operator}"
             )
+        elif len(distinct) == 1 and re.search(r"\sOR\s", distinct[0]):
+            names = ", ".join(p.mend_name for p in parts if p.expression == distinct[0])
+            inference = f"Mend's license name {names!r} is itself a choice: {distinct[0]}"
         if normalize_expression(declared) is None:  # cannot happen: parts are valid
             raise AssertionError(f"joined expression {declared!r} does not validate")
         return LicenseDecision(
@@ -335,8 +358,32 @@ class LicenseEnricher:
     def __init__(self, normalizer: LicenseNormalizer | None = None) -> None:
         self.normalizer = normalizer or LicenseNormalizer()
 
+    def _avoid_licenseref_collisions(self, inventory: Inventory) -> None:
+        """Two different Mend names that sanitize to the same LicenseRef (say "Acme License"
+        and "Acme_License") would share one id and one text. All but the first name (in
+        sorted order) get a short hash of the name appended."""
+        by_id: dict[str, set[str]] = {}
+        for lib in inventory.libraries.values():
+            for lic in lib.licenses:
+                part = self.normalizer.resolve(lic)
+                if part.method == "licenseref":
+                    name = (
+                        SUSPECTED.sub("", lic.name).strip() if part.suspected else lic.name.strip()
+                    )
+                    by_id.setdefault(part.expression, set()).add(name)
+        overrides = {}
+        for identifier, names in by_id.items():
+            for name in sorted(names)[1:]:
+                overrides[name] = (
+                    f"{identifier}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+                )
+        if overrides:
+            self.normalizer.licenseref_overrides.update(overrides)
+            self.normalizer._cache.clear()
+
     def enrich(self, inventory: Inventory) -> Inventory:
         policy = self.normalizer.policy
+        self._avoid_licenseref_collisions(inventory)
         by_key = {c.key_uuid: c for c in policy.curations if c.key_uuid}
         by_purl = {c.purl: c for c in policy.curations if c.purl}
         used: set[Curation] = set()
@@ -381,7 +428,10 @@ class LicenseEnricher:
                         message=f"{label}: Mend only suspected {names}",
                     )
                 )
-            curation = by_key.get(key) or (by_purl.get(lib.purl) if lib.purl else None)
+            by_its_purl = by_purl.get(lib.purl) if lib.purl else None
+            curation = by_key.get(key) or by_its_purl
+            if by_its_purl is not None:
+                used.add(by_its_purl)  # matched, even when a keyUuid curation takes precedence
             if curation is not None:
                 used.add(curation)
                 decision = replace(decision, concluded=curation.license, curation=curation.reason)

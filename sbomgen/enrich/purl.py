@@ -106,6 +106,17 @@ def _github(lib: Library) -> tuple[str, str] | None:
 
 def purl_for(lib: Library) -> tuple[str | None, str | None]:
     """(purl, None) or (None, why not)."""
+    purl, problem = _purl_for(lib)
+    if purl is None and lib.type == "UNKNOWN_ARTIFACT":
+        # Mend could not resolve the artifact; a generic purl with its checksum still
+        # identifies the file exactly
+        generic = _generic(lib, (lib.version or "").strip() or None)
+        if generic is not None:
+            return generic.to_string(), None
+    return purl, problem
+
+
+def _purl_for(lib: Library) -> tuple[str | None, str | None]:
     kind = kind_of(lib)
     version = (lib.version or "").strip() or None
     if kind is None:

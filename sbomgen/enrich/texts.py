@@ -17,6 +17,7 @@ import importlib.util
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -119,7 +120,15 @@ class TextEnricher:
     def _from_mend(
         identifier: str, names: Iterable[tuple[bool, str]], raw: Mapping[str, LicenseText]
     ) -> LicenseText | None:
-        for _suspected, name in sorted(set(names)):  # names Mend was sure of first
+        """The text Mend gives under the name most libraries with this id use.
+
+        Several Mend names can mean one id ("MIT", and "Bouncy Castle License" whose own
+        text carries its own copyright); the id's text is the most common name's, names
+        Mend was sure of before suspected ones, ties broken by name.
+        """
+        counts = Counter(names)
+        ranked = sorted(counts, key=lambda item: (item[0], -counts[item], item[1]))
+        for _suspected, name in ranked:
             text = raw.get(name)
             if text is not None and text.text.strip():
                 return LicenseText(

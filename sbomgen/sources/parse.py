@@ -572,8 +572,8 @@ def parse_license_zip(ctx: Ctx, body: bytes) -> list[LicenseText]:
     """``getLicensesTextZip``: one text file per license, named after the license."""
     out = []
     for name, data in _zip_members(ctx, body):
-        stem = re.split(r"[\\/]", name)[-1]
-        stem = re.sub(r"\.(txt|text|md|html?)$", "", stem, flags=re.IGNORECASE)
+        # the whole member path: a license named "zlib/libpng" is stored as zlib/libpng.txt
+        stem = re.sub(r"\.(txt|text|md|html?)$", "", name, flags=re.IGNORECASE)
         text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").strip("\n")
         if stem and text.strip():
             out.append(LicenseText(name=stem, text=text + "\n", source=f"mend:{ctx.request_type}"))

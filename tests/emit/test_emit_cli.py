@@ -190,7 +190,8 @@ def test_validate_unknown_file_is_input_error(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text('{"hello": 1}')
     result = run_cli("validate", tmp_path / "x.json")
     assert result.code == 6
-    assert "neither CycloneDX" in result.stderr
+    assert "x.json: UNREADABLE" in result.stdout and "neither CycloneDX" in result.stdout
+    assert "1 of 1 file could not be read" in result.stderr
 
 
 def test_an_invalid_document_means_nothing_is_written(
