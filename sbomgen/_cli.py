@@ -709,9 +709,15 @@ def validate(state: State, files: tuple[Path, ...]) -> None:
                 click.echo(f"  {path}: {error}")
         elif not state.quiet:
             click.echo(f"{path}: valid ({what})")
+    plural = "s" if len(files) != 1 else ""
     if invalid:
         raise ValidationFailedError(
-            f"{invalid} of {len(files)} file{'s' if len(files) != 1 else ''} failed validation"
+            f"{invalid} of {len(files)} file{plural} failed validation"
+            + (f", {unreadable} could not be read" if unreadable else "")
+        )
+    if unreadable:
+        raise InputDataError(
+            f"{unreadable} of {len(files)} file{plural} could not be read as CycloneDX or SPDX"
         )
 
 

@@ -122,7 +122,11 @@ def build_context(
 ) -> dict[str, Any]:
     """Resolve everything the templates show; see templates/README.md."""
     libraries = sorted(
-        inventory.libraries.values(),
+        (
+            lib
+            for lib in inventory.libraries.values()
+            if not (options.exclude_in_house and lib.in_house)
+        ),
         key=lambda lib: (_display(lib).lower(), lib.version or "", lib.key_uuid),
     )
     if not libraries:

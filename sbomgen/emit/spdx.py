@@ -358,9 +358,11 @@ def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
     if fmt == "tv":
         stream = io.StringIO()
         tagvalue_writer.write_document_to_stream(
-            document, stream, validate=False, drop_duplicates=False
+            _tv_safe(document), stream, validate=False, drop_duplicates=False
         )
-        return stream.getvalue().encode("utf-8")
+        text = stream.getvalue()
+        _check_tag_value(text)
+        return text.encode("utf-8")
     if fmt == "rdf":
         return _deterministic_rdf(document)
     raise ValueError(fmt)
