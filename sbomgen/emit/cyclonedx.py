@@ -363,18 +363,18 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     for vuln_id in sorted(affected):
         vuln, refs = affected[vuln_id]
         bom.vulnerabilities.add(_vulnerability(vuln, refs))
-    bom.serial_number = PLACEHOLDER  # replaced by a hash of the serialized content
+    bom.serial_number = PROVISIONAL_UUID  # replaced by a hash of the serialized content
     return bom
 
 
-PLACEHOLDER = uuid.UUID(int=0)
+PROVISIONAL_UUID = uuid.UUID(int=0)
 
 
 def _with_serial(text: str) -> str:
     """Set the serial number to a UUID derived from everything else in the document, so
     that equal documents share a serial number and different ones never do."""
     serial = uuid.uuid5(NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return text.replace(str(PLACEHOLDER), str(serial), 1)
+    return text.replace(str(PROVISIONAL_UUID), str(serial), 1)
 
 
 def _canonical_json(text: str) -> str:

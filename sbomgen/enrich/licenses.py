@@ -103,9 +103,9 @@ def normalize_expression(expression: str) -> str | None:
     refs: dict[str, str] = {}
 
     def shield(m: re.Match[str]) -> str:
-        placeholder = f"LicenseRef-sbomgenref{len(refs):05d}"
-        refs[placeholder] = m.group(0)
-        return placeholder
+        stand_in = f"LicenseRef-sbomgenref{len(refs):05d}"
+        refs[stand_in] = m.group(0)
+        return stand_in
 
     text = re.sub(r"(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+", shield, text)
     licensing = spdx_licensing()
