@@ -391,43 +391,29 @@ class LicenseEnricher:
         libraries: dict[KeyUuid, Library] = {}
         for key in sorted(inventory.libraries):
             lib = inventory.libraries[key]
+
+            def note(kind: str, message: str, key: KeyUuid = key) -> None:
+                findings.append(Finding(kind=kind, key_uuid=key, message=message))
+
             decision = self.normalizer.decide(lib.licenses)
             label = lib.display_name
             for part in decision.parts:
                 if part.method == "licenseref":
-                    findings.append(
-                        Finding(
-                            kind="license-unmapped",
-                            key_uuid=key,
-                            message=f"{label}: Mend license {part.mend_name!r} has no SPDX id; "
-                            f"emitted as {part.expression}",
-                        )
+                    note(
+                        "license-unmapped",
+                        f"{label}: Mend license {part.mend_name!r} has no SPDX id; "
+                        f"emitted as {part.expression}",
                     )
                 elif part.method == "mapping-file":
-                    findings.append(
-                        Finding(
-                            kind="license-mapped",
-                            key_uuid=key,
-                            message=f"{label}: {part.mend_name!r} -> {part.expression} (from {policy.source})",
-                        )
+                    note(
+                        "license-mapped",
+                        f"{label}: {part.mend_name!r} -> {part.expression} (from {policy.source})",
                     )
             if decision.inference:
-                findings.append(
-                    Finding(
-                        kind="license-inferred",
-                        key_uuid=key,
-                        message=f"{label}: {decision.inference}",
-                    )
-                )
+                note("license-inferred", f"{label}: {decision.inference}")
             if decision.suspected:
                 names = ", ".join(p.mend_name for p in decision.parts if p.suspected)
-                findings.append(
-                    Finding(
-                        kind="license-suspected",
-                        key_uuid=key,
-                        message=f"{label}: Mend only suspected {names}",
-                    )
-                )
+                note("license-suspected", f"{label}: Mend only suspected {names}")
             by_its_purl = by_purl.get(lib.purl) if lib.purl else None
             curation = by_key.get(key) or by_its_purl
             if by_its_purl is not None:
@@ -435,22 +421,13 @@ class LicenseEnricher:
             if curation is not None:
                 used.add(curation)
                 decision = replace(decision, concluded=curation.license, curation=curation.reason)
-                findings.append(
-                    Finding(
-                        kind="curation",
-                        key_uuid=key,
-                        message=f"{label}: concluded {curation.license} (declared {decision.declared}): "
-                        f"{curation.reason} [{policy.source}:{curation.line}]",
-                    )
+                note(
+                    "curation",
+                    f"{label}: concluded {curation.license} (declared {decision.declared}): "
+                    f"{curation.reason} [{policy.source}:{curation.line}]",
                 )
             if decision.concluded == NOASSERTION:
-                findings.append(
-                    Finding(
-                        kind="license-missing",
-                        key_uuid=key,
-                        message=f"{label}: no license known (NOASSERTION)",
-                    )
-                )
+                note("license-missing", f"{label}: no license known (NOASSERTION)")
             libraries[key] = replace(lib, license=decision)
         for curation in policy.curations:
             if curation not in used:
