@@ -149,7 +149,7 @@ def test_async_report_state_machine(acme: Mend) -> None:
     ("body", "code"),
     [
         ({"requestType": "getProductTags", "userKey": "nobody", "productToken": "x"}, 5001),
-        ({"requestType": "noSuchRequest", "userKey": ORG_ADMIN_KEY}, 3000),
+        ({"requestType": "noSuchRequest", "userKey": ORG_ADMIN_KEY}, 2015),
         (
             {
                 "requestType": "getOrganizationDetails",
@@ -158,7 +158,16 @@ def test_async_report_state_machine(acme: Mend) -> None:
             },
             2001,
         ),
-        ({"requestType": "getProductAlertsByType", "userKey": ORG_ADMIN_KEY}, 2002),
+        ({"requestType": "getProductAlertsByType", "userKey": ORG_ADMIN_KEY}, 2008),
+        (
+            {
+                "requestType": "getProductAlertsByType",
+                "userKey": ORG_ADMIN_KEY,
+                "productToken": "nope",
+                "alertType": "SECURITY_VULNERABILITY",
+            },
+            2002,
+        ),
     ],
 )
 def test_errors_arrive_in_http_200(mini: Mend, body: dict[str, object], code: int) -> None:

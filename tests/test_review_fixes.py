@@ -141,10 +141,20 @@ def test_snapshot_emulator_checks_roles() -> None:
         def post(body: dict[str, object]) -> dict[str, object]:
             return requests.post(f"{url}/api/v1.4", json=body, timeout=10).json()  # type: ignore[no-any-return]
 
-        denied = post({"requestType": "getOrganizationDetails", "userKey": PRODUCT_ADMIN_KEY})
+        denied = post(
+            {
+                "requestType": "getOrganizationDetails",
+                "userKey": PRODUCT_ADMIN_KEY,
+                "orgToken": "snap-org",
+            }
+        )
         assert denied["errorCode"] == 5001
         no_token = post({"requestType": "getOrganizationDetails", "userKey": ORG_ADMIN_KEY})
-        assert no_token["errorCode"] == 2001
+        assert no_token["errorCode"] == 2008  # a missing parameter, before any other check
+        wrong = post(
+            {"requestType": "getOrganizationDetails", "userKey": ORG_ADMIN_KEY, "orgToken": "x"}
+        )
+        assert wrong["errorCode"] == 2001
         other = post(
             {
                 "requestType": "getProductTags",

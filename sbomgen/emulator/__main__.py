@@ -23,6 +23,7 @@ from sbomgen.emulator.dataset import Dataset, DatasetError
 from sbomgen.emulator.generate import generate_dataset
 from sbomgen.emulator.server import ORG_ADMIN, PRODUCT_ADMIN, Emulator, Fault, User
 from sbomgen.errors import InputDataError
+from sbomgen.sources import contract
 from sbomgen.sources.snapshot import SnapshotReplay
 
 
@@ -69,7 +70,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fault", action="append", default=[], help="KIND[:REQUEST_TYPE[:TIMES]] to inject"
     )
-    ap.add_argument("--alerts-key", default="alerts", choices=["alerts", "apiAlertInfo"])
+    ap.add_argument(
+        "--alerts-key",
+        default=None,
+        choices=["alerts", "apiAlertInfo"],
+        help="the alerts list key (default: apiAlertInfo in v1.2 shapes, alerts in v1.4)",
+    )
+    ap.add_argument(
+        "--api-versions",
+        default=",".join(contract.VERSIONS),
+        help="API versions served, comma-separated (others answer 404); "
+        f"default {','.join(contract.VERSIONS)}",
+    )
+    ap.add_argument(
+        "--v13-shapes",
+        default="1.4",
+        choices=["1.2", "1.4"],
+        help="response shapes of v1.3, which has no reference page (default 1.4)",
+    )
+    ap.add_argument(
+        "--lenient-params",
+        action="store_true",
+        help="accept parameters the reference does not name (default: refuse them)",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     dataset: Dataset | None = None
@@ -95,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         org_token=args.org_token or (None if dataset else "snapshot-org-token"),
         latency=args.latency,
         alerts_key=args.alerts_key,
+        versions=tuple(v.strip() for v in args.api_versions.split(",") if v.strip()),
+        v13_shapes=args.v13_shapes,
+        strict_params=not args.lenient_params,
     )
     for spec in args.fault:
         emulator.inject(_fault(spec))

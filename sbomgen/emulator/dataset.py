@@ -146,15 +146,28 @@ class Dataset:
         out["type"] = lib.get("languageType" if language else "type", "UNKNOWN_ARTIFACT")
         return out
 
-    def hierarchy_node(self, node: Mapping[str, Any]) -> JsonObject:
+    def hierarchy(self, pr: ProjectData, *, in_house: bool = True) -> list[JsonObject]:
+        """getProjectHierarchy's tree; without in-house libraries (and what only they pull
+        in) when ``includeInHouseData`` is false."""
+        return [n for n in (self.hierarchy_node(n, in_house=in_house) for n in pr.tree) if n]
+
+    def hierarchy_node(self, node: Mapping[str, Any], *, in_house: bool = True) -> JsonObject:
         key = str(node["keyUuid"])
-        out = self._basic(key)
         lib = self.libraries[key]
+        if not in_house and lib.get("inHouse"):
+            return {}
+        out = self._basic(key)
         if lib.get("coordinates"):
             out["coordinates"] = lib["coordinates"]
-        children = node.get("dependencies") or []
+        children = [
+            c
+            for c in (
+                self.hierarchy_node(c, in_house=in_house) for c in node.get("dependencies") or []
+            )
+            if c
+        ]
         if children:
-            out["dependencies"] = [self.hierarchy_node(c) for c in children]
+            out["dependencies"] = children
         return out
 
     def license_objects(self, key: str, *, with_refs: bool = True) -> list[JsonObject]:
@@ -164,17 +177,36 @@ class Dataset:
             out.append(obj)
         return out
 
-    def licenses_entry(self, key: str, projects: list[ProjectData]) -> JsonObject:
+    def licenses_entry(
+        self,
+        key: str,
+        projects: list[ProjectData],
+        *,
+        shapes: str = "1.4",
+        occurrences: bool = True,
+    ) -> JsonObject:
+        """One library of a get*Licenses answer, in the v1.4 shape or the v1.2 one (license
+        names only, the language under ``languages``, no copyrights or occurrences)."""
         lib = self.libraries[key]
         using = [pr for pr in projects if key in pr.all_keys]
         out = self._basic(key, language=True)
+        if shapes == "1.2":
+            language = out.pop("type")
+            out["licenses"] = [str(lic.get("name")) for lic in lib.get("licenses") or []]
+            out["languages"] = language
+            refs = lib.get("references") or {}
+            kept = {k: refs[k] for k in ("url", "downloadLink") if refs.get(k)}
+            if kept:
+                out["references"] = kept
+            return out
         out["resolvedType"] = out["type"]
         if lib.get("description"):
             out["description"] = lib["description"]
         if lib.get("references"):
             out["references"] = lib["references"]
         out["directDependency"] = any(key in pr.direct for pr in using)
-        out["projects"] = [{"projectName": pr.name, "projectToken": pr.token} for pr in using]
+        if occurrences:
+            out["projects"] = [{"projectName": pr.name, "projectToken": pr.token} for pr in using]
         out["licenses"] = self.license_objects(key)
         out["copyrightReferences"] = list(lib.get("copyrightReferences") or [])
         return out
@@ -256,9 +288,13 @@ class Dataset:
             for k, locs in by_key.items()
         ]
 
-    def inventory(self, pr: ProjectData) -> JsonObject:
+    def inventory(
+        self, pr: ProjectData, *, in_house: bool = True, outdated: bool = True
+    ) -> JsonObject:
         libs = []
         for key in pr.all_keys:
+            if not in_house and self.libraries[key].get("inHouse"):
+                continue
             entry = self._basic(key)
             inv = pr.inventory_entry(key)
             entry["licenses"] = self.license_objects(key, with_refs=False)
@@ -270,7 +306,8 @@ class Dataset:
                 }
                 for vuln in self.libraries[key].get("vulnerabilities") or []
             ]
-            entry["outdated"] = bool(inv.get("outdated", False))
+            if outdated:
+                entry["outdated"] = bool(inv.get("outdated", False))
             entry["matchType"] = inv.get("matchType", "SHA1")
             libs.append(entry)
         return {"projectVitals": self.project_vitals(pr, inventory=True), "libraries": libs}

@@ -35,6 +35,7 @@ from typing import Any
 
 from sbomgen.emulator.dataset import Dataset, JsonObject, ProjectData
 from sbomgen.errors import InputDataError
+from sbomgen.sources import contract
 from sbomgen.sources.snapshot import SnapshotReplay
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,18 @@ def _json(data: Any, status: int = 200) -> Reply:
 
 def _error(code: int, message: str) -> Reply:
     return _json({"errorCode": code, "errorMessage": message})
+
+
+# Error codes. Mend documents 5001 (not allowed) and uses 3000 (invalid parameters); the
+# others are the emulator's choice, since the reference lists no codes.
+NOT_ALLOWED = 5001
+INVALID_PARAMETERS = 3000
+INVALID_ORG_TOKEN = 2001
+INVALID_PRODUCT_TOKEN = 2002
+INVALID_PROJECT_TOKEN = 2003
+MISSING_PARAMETER = 2008
+UNSUPPORTED_REQUEST = 2015
+INVALID_REQUEST = 2010
 
 
 class MendError(Exception):
@@ -164,9 +177,13 @@ class Emulator:
         snapshot: SnapshotReplay | None = None,
         org_token: str | None = None,
         latency: float = 0.0,
-        alerts_key: str = "alerts",
+        alerts_key: str | None = None,
         async_polls: int = 2,
         gzip: bool = False,
+        versions: Iterable[str] = contract.VERSIONS,
+        v13_shapes: str = "1.4",
+        strict_params: bool = True,
+        occurrences_by_default: bool = True,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -178,6 +195,16 @@ class Emulator:
         self.alerts_key = alerts_key
         self.async_polls = async_polls
         self.gzip = gzip  # compress answers when the client accepts gzip, as servers do
+        self.versions = tuple(versions)  # the API paths served; others answer 404
+        unknown = set(self.versions) - set(contract.VERSIONS)
+        if unknown or not self.versions:
+            raise ValueError(f"versions must be among {contract.VERSIONS}, got {self.versions}")
+        if v13_shapes not in ("1.2", "1.4"):
+            raise ValueError("v13_shapes: '1.2' or '1.4'")
+        self.v13_shapes = v13_shapes  # v1.3 has no page: serve either neighbour's shapes
+        self.strict_params = strict_params  # refuse parameters the reference does not name
+        # excludeProjectOccurrences has no documented default: serve either reading
+        self.occurrences_by_default = occurrences_by_default
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -247,13 +274,25 @@ class Emulator:
 
     # -- dispatch ---------------------------------------------------------------------
 
-    def handle(self, body: bytes) -> tuple[str, Reply, Fault | None]:
+    def shapes(self, version: str) -> str:
+        """Which documented response shapes a version serves: "1.2" or "1.4"."""
+        if version == "1.3":
+            return self.v13_shapes
+        return version
+
+    def handle(
+        self, body: bytes, version: str = contract.DEFAULT_VERSION
+    ) -> tuple[str, Reply, Fault | None]:
         try:
             data = json.loads(body.decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not an object")
         except (UnicodeDecodeError, ValueError):
-            return "<invalid>", _error(3000, "Invalid request: the body is not a JSON object"), None
+            return (
+                "<invalid>",
+                _error(INVALID_REQUEST, "Invalid request: the body is not a JSON object"),
+                None,
+            )
         request_type = str(data.get("requestType") or "")
         with self._lock:
             self.counts[request_type or "<none>"] += 1
@@ -261,18 +300,39 @@ class Emulator:
         if fault is not None and fault.kind == "error":
             return request_type, _error(fault.code, fault.message), None
         try:
+            self._check_contract(request_type, version, data)
             if self.snapshot is not None:
                 reply = self._from_snapshot(request_type, data)
             else:
-                reply = self._dispatch(request_type, data)
+                reply = self._dispatch(request_type, data, version)
         except MendError as exc:
             reply = _error(exc.code, exc.message)
         return request_type, reply, fault
 
+    def _check_contract(self, rt: str, version: str, data: JsonObject) -> None:
+        """Refuse what a server following the reference refuses, before anything else."""
+        spec = contract.REQUESTS.get(rt)
+        if spec is None or version not in spec.versions:
+            raise MendError(
+                UNSUPPORTED_REQUEST,
+                f"Request type not supported in API v{version}: {rt or '(none)'}",
+            )
+        found = contract.problems(rt, version, data)
+        if found:
+            code = MISSING_PARAMETER if found[0].startswith("Missing") else INVALID_REQUEST
+            raise MendError(code, found[0])
+        if self.strict_params:
+            extra = contract.undocumented(rt, version, data)
+            if extra:
+                raise MendError(
+                    INVALID_REQUEST,
+                    f"Invalid request: parameter {extra[0]} is not part of {rt} in API v{version}",
+                )
+
     def _user(self, data: JsonObject) -> User:
         user = self.users.get(str(data.get("userKey") or ""))
         if user is None:
-            raise MendError(5001, "User is not allowed to perform this action")
+            raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
         return user
 
     def _from_snapshot(self, rt: str, data: JsonObject) -> Reply:
@@ -284,22 +344,22 @@ class Emulator:
                 "getAsyncProcessStatus",
                 "downloadAsyncReport",
             ):
-                raise MendError(5001, "User is not allowed to perform this action")
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
             if data.get("orgToken") != self.org_token:
-                raise MendError(2001, "Invalid organization token")
+                raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
         elif rt in PRODUCT_REQUESTS and user.role != ORG_ADMIN:
             if str(data.get("productToken") or "") not in user.products:
-                raise MendError(5001, "User is not allowed to perform this action")
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
         elif rt in PROJECT_REQUESTS and user.role != ORG_ADMIN:
             # a snapshot does not say which product a project is in: product admins may
             # read the projects recorded under their products' requests
             if str(data.get("projectToken") or "") not in self._snapshot_projects(user):
-                raise MendError(5001, "User is not allowed to perform this action")
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
         params = {k: v for k, v in data.items() if k not in ("requestType", "userKey", "orgToken")}
         try:
             response = self.snapshot.call(rt, params)
         except InputDataError as exc:
-            raise MendError(3000, f"Invalid parameters: {exc}") from None
+            raise MendError(INVALID_PARAMETERS, f"Invalid parameters: {exc}") from None
         return Reply(body=response.body, content_type=response.content_type)
 
     def _snapshot_projects(self, user: User) -> set[str]:
@@ -317,39 +377,39 @@ class Emulator:
             )
         return allowed
 
-    def _dispatch(self, rt: str, data: JsonObject) -> Reply:
+    def _dispatch(self, rt: str, data: JsonObject, version: str) -> Reply:
         ds = self.dataset
         if rt in ORG_REQUESTS:
             user = self._user(data)
             if rt in ("getAsyncProcessStatus", "downloadAsyncReport"):
                 if data.get("orgToken") != self.org_token:
-                    raise MendError(2001, "Invalid organization token")
+                    raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
                 return self._async(rt, data, user)
             if user.role != ORG_ADMIN:
-                raise MendError(5001, "User is not allowed to perform this action")
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
             if data.get("orgToken") != self.org_token:
-                raise MendError(2001, "Invalid organization token")
-            return self._org(rt, data)
+                raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
+            return self._org(rt, data, version)
         if rt in PRODUCT_REQUESTS:
             user = self._user(data)
             token = str(data.get("productToken") or "")
             if token not in ds.product_by_token:
-                raise MendError(2002, "Invalid product token")
+                raise MendError(INVALID_PRODUCT_TOKEN, "Invalid product token")
             if user.role != ORG_ADMIN and token not in user.products:
-                raise MendError(5001, "User is not allowed to perform this action")
-            return self._scoped(rt, "product", token, data)
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
+            return self._scoped(rt, "product", token, data, version)
         if rt in PROJECT_REQUESTS:
             user = self._user(data)
             token = str(data.get("projectToken") or "")
             project = ds.project_by_token.get(token)
             if project is None:
-                raise MendError(2003, "Invalid project token")
+                raise MendError(INVALID_PROJECT_TOKEN, "Invalid project token")
             if user.role != ORG_ADMIN and project.product.token not in user.products:
-                raise MendError(5001, "User is not allowed to perform this action")
-            return self._scoped(rt, "project", token, data)
-        raise MendError(3000, f"Invalid request type: {rt or '(none)'}")
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
+            return self._scoped(rt, "project", token, data, version)
+        raise MendError(INVALID_PARAMETERS, f"Invalid request type: {rt or '(none)'}")
 
-    def _org(self, rt: str, data: JsonObject) -> Reply:
+    def _org(self, rt: str, data: JsonObject, version: str) -> Reply:
         ds = self.dataset
         projects = ds.projects_of("org", None)
         if rt == "getOrganizationDetails":
@@ -377,10 +437,13 @@ class Emulator:
             return _json({"productTags": [_tags(p.raw) for p in ds.products]})
         if rt == "generateOrganizationReportAsync":
             return self._new_job(data, "org", ds.org_token)
-        return self._scoped(rt, "org", None, data)
+        return self._scoped(rt, "org", None, data, version)
 
-    def _scoped(self, rt: str, scope: str, token: str | None, data: JsonObject) -> Reply:
+    def _scoped(
+        self, rt: str, scope: str, token: str | None, data: JsonObject, version: str
+    ) -> Reply:
         ds = self.dataset
+        shapes = self.shapes(version)
         projects: list[ProjectData] = ds.projects_of(scope, token)
         label = {"org": ds.org_name}.get(scope) or (
             ds.product_by_token[token].name
@@ -401,20 +464,31 @@ class Emulator:
         if rt == "getProductTags":
             return _json({"productTags": [_tags(ds.product_by_token[str(token)].raw)]})
         if rt.endswith("ProjectTags") or rt == "getProjectTags":
-            return _json({"projectTags": [_tags(p.raw) for p in projects]})
+            # v1.2 shows project tag values as single strings, v1.4 as lists
+            return _json({"projectTags": [_tags(p.raw, lists=shapes != "1.2") for p in projects]})
         if rt.endswith("Licenses") and not rt.endswith("InHouseLibraries"):
             keys = ds.keys_in(projects)
-            return _json({"libraries": [ds.licenses_entry(k, projects) for k in keys]})
+            exclude = data.get("excludeProjectOccurrences")
+            occurrences = self.occurrences_by_default if exclude is None else _false(exclude)
+            return _json(
+                {
+                    "libraries": [
+                        ds.licenses_entry(k, projects, shapes=shapes, occurrences=occurrences)
+                        for k in keys
+                    ]
+                }
+            )
         if rt.endswith("LicenseHistogram"):
             return _json({"licenseHistogram": ds.histogram(projects)})
         if rt.endswith("AlertsByType") or rt.endswith("Alerts"):
             alert_type = data.get("alertType")
             if rt.endswith("AlertsByType") and not alert_type:
-                raise MendError(3000, "Invalid parameters: alertType is required")
+                raise MendError(INVALID_PARAMETERS, "Invalid parameters: alertType is required")
             alerts = ds.alerts(projects)
             if alert_type not in (None, "SECURITY_VULNERABILITY"):
                 alerts = []
-            return _json({self.alerts_key: alerts})
+            key = self.alerts_key or ("apiAlertInfo" if shapes == "1.2" else "alerts")
+            return _json({key: alerts})
         if rt.endswith("InHouseLibraries"):
             return _json({"libraries": ds.in_house(projects)})
         if rt.endswith("LibraryLocations"):
@@ -439,24 +513,25 @@ class Emulator:
                 content_type="text/plain; charset=utf-8",
                 headers={"Content-Disposition": f"attachment; filename={label}-notices.zip"},
             )
+        in_house = not _false(data.get("includeInHouseData", True))  # documented default: true
         if rt == "getProjectHierarchy":
             pr = projects[0]
-            libs = [ds.hierarchy_node(n) for n in pr.tree]
-            if data.get("includeInHouseData") in (False, "false"):
-                libs = [n for n in libs if not ds.libraries[n["keyUuid"]].get("inHouse")]
-            return _json({"libraries": libs})
+            return _json({"libraries": ds.hierarchy(pr, in_house=in_house)})
         if rt == "getProjectInventory":
-            return _json(ds.inventory(projects[0]))
+            outdated = not _false(data.get("includeOutdatedLibraryData", True))
+            return _json(ds.inventory(projects[0], in_house=in_house, outdated=outdated))
         if rt.startswith("generate") and rt.endswith("ReportAsync"):
             return self._new_job(data, scope, str(token))
-        raise MendError(3000, f"Invalid request type: {rt}")
+        raise MendError(INVALID_PARAMETERS, f"Invalid request type: {rt}")
 
     # -- async reports ----------------------------------------------------------------
 
     def _new_job(self, data: JsonObject, scope: str, token: str) -> Reply:
         report_type = str(data.get("reportType") or "")
         if not report_type or not data.get("format"):
-            raise MendError(3000, "Invalid parameters: reportType and format are required")
+            raise MendError(
+                INVALID_PARAMETERS, "Invalid parameters: reportType and format are required"
+            )
         job = AsyncJob(
             uuid=str(uuid.uuid4()),
             report_type=report_type,
@@ -484,7 +559,7 @@ class Emulator:
         if rt == "getAsyncProcessStatus":
             job = self.jobs.get(str(data.get("uuid") or ""))
             if job is None:
-                raise MendError(3000, "Invalid parameters: unknown uuid")
+                raise MendError(INVALID_PARAMETERS, "Invalid parameters: unknown uuid")
             with self._lock:
                 job.polls += 1
                 if job.status not in ("SUCCESS", "FAILED"):
@@ -500,9 +575,9 @@ class Emulator:
             return _json({"asyncProcessStatus": self._status(job)})
         job = self.jobs.get(str(data.get("reportStatusUUID") or ""))
         if job is None:
-            raise MendError(3000, "Invalid parameters: unknown reportStatusUUID")
+            raise MendError(INVALID_PARAMETERS, "Invalid parameters: unknown reportStatusUUID")
         if job.status != "SUCCESS":
-            raise MendError(3000, f"Report is not ready (status {job.status})")
+            raise MendError(INVALID_PARAMETERS, f"Report is not ready (status {job.status})")
         return Reply(
             body=self.report_zip(job),
             content_type="application/zip",
@@ -527,8 +602,16 @@ class Emulator:
         return buf.getvalue()
 
 
-def _tags(raw: JsonObject) -> JsonObject:
-    return {"name": raw.get("name"), "token": raw.get("token"), "tags": raw.get("tags") or {}}
+def _tags(raw: JsonObject, *, lists: bool = True) -> JsonObject:
+    tags = raw.get("tags") or {}
+    if not lists:
+        tags = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in tags.items()}
+    return {"name": raw.get("name"), "token": raw.get("token"), "tags": tags}
+
+
+def _false(value: Any) -> bool:
+    """A boolean parameter set to false (JSON false or the string "false")."""
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -577,12 +660,15 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         self.state.user_agents.append(self.headers.get("User-Agent", ""))
         path = self.path.split("?", 1)[0].rstrip("/")
-        if not (path.startswith("/api/v1.") and path[len("/api/v1.") :].isdigit()):
-            self._send(Reply(status=404, body=b"not found", content_type="text/plain"))
+        version = path.removeprefix("/api/v") if path.startswith("/api/v") else ""
+        if version not in self.state.versions:
+            # an on-premises server without this API version answers like any web server
+            self.state.log.append(("<404 " + path + ">", 404))
+            self._send(Reply(status=404, body=b"<html>Not Found</html>", content_type="text/html"))
             return
         if self.state.latency:
             time.sleep(self.state.latency)
-        request_type, reply, fault = self.state.handle(body)
+        request_type, reply, fault = self.state.handle(body, version)
         if fault is not None:
             if fault.kind == "429":
                 headers = (

@@ -36,10 +36,10 @@ from sbomgen.errors import (
     MendInvalidParametersError,
     MendNotAllowedError,
 )
+from sbomgen.sources import contract
 
 log = logging.getLogger(__name__)
 
-API_PATH = "/api/v1.4"
 JsonObject = dict[str, Any]
 
 # Parameters that are credentials: never logged, recorded or echoed.
@@ -48,12 +48,25 @@ SECRET_PARAMS = frozenset({"userKey", "orgToken", "globalOrgToken"})
 TOKEN_PARAMS = frozenset({"productToken", "projectToken", "productToken2", "projectToken2"})
 
 
-def normalize_url(url: str) -> tuple[str, str]:
-    """Turn a Mend server URL as users copy it into (API endpoint, display form).
+@dataclass(frozen=True)
+class ServerUrl:
+    """A Mend server as sbomgen addresses it: the base URL, and the API version the user's
+    URL named (None: sbomgen chooses, see :class:`MendClient`)."""
 
-    Accepts ``https://saas.mend.io``, ``…/api/v1.3``, ``…/agent`` and trailing slashes,
-    and always talks to ``/api/v1.4``. The display form has no user info, query or
-    fragment, so it is safe to log and to record.
+    base: str  # scheme://host[:port][/path], without /api…; safe to log and record
+    version: str | None = None
+
+    def endpoint(self, version: str) -> str:
+        return f"{self.base}/api/v{version}"
+
+
+def normalize_url(url: str) -> ServerUrl:
+    """Turn a Mend server URL as users copy it into a :class:`ServerUrl`.
+
+    Accepts ``https://saas.mend.io``, ``…/api``, ``…/api/v1.3``, ``…/agent`` and trailing
+    slashes. A version in the URL (``/api/v1.3``) is the version sbomgen talks; it must be
+    one sbomgen knows. The base has no user info, query or fragment, so it is safe to log
+    and to record.
     """
     raw = url.strip()
     if not raw:
@@ -70,13 +83,22 @@ def normalize_url(url: str) -> tuple[str, str]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"not an http(s) URL: {safe_url(url)!r} (from --url or MEND_URL)")
     path = re.sub(r"/+$", "", parts.path)
+    version = None
+    m = re.search(r"/api/v(?P<v>\d+(?:\.\d+)?)$", path, flags=re.IGNORECASE)
+    if m:
+        version = m.group("v")
+        if version not in contract.VERSIONS:
+            known = ", ".join(f"v{v}" for v in contract.VERSIONS)
+            raise ConfigError(
+                f"the URL {safe_url(url)!r} names Mend API v{version}; sbomgen speaks {known} "
+                "(give one of them, or leave the version out)"
+            )
     path = re.sub(r"/(api(/v\d+(\.\d+)?)?|agent)$", "", path, flags=re.IGNORECASE)
     host = parts.hostname
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
-    base = urlunsplit((parts.scheme, netloc, path, "", ""))
-    return base + API_PATH, base
+    return ServerUrl(urlunsplit((parts.scheme, netloc, path, "", "")), version)
 
 
 def safe_url(url: str) -> str:
@@ -192,8 +214,18 @@ class _Retryable(Exception):
         self.wait = wait
 
 
+class _NotFound(Exception):
+    """HTTP 404 for the API path: this server has no such API version."""
+
+
 class MendClient:
-    """Posts requests to ``/api/v1.4`` of one Mend server."""
+    """Posts requests to one Mend server, at one API version.
+
+    The version is the one the URL names (``…/api/v1.3``). When the URL names none,
+    sbomgen talks v1.4 and, if the server answers 404 for ``/api/v1.4`` (an on-premises
+    server that lags behind SaaS), falls back to the newest version it offers, saying so
+    once. What is sent follows :mod:`sbomgen.sources.contract` for the version in use.
+    """
 
     def __init__(
         self,
@@ -204,7 +236,10 @@ class MendClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.endpoint, self.display_url = normalize_url(url)
+        self.server = normalize_url(url)
+        self.display_url = self.server.base
+        self._version = self.server.version or contract.DEFAULT_VERSION
+        self._settled = self.server.version is not None  # no fallback once the server answered
         self._credentials = credentials
         self.policy = policy or RetryPolicy()
         self._session = session or requests.Session()
@@ -232,6 +267,15 @@ class MendClient:
     def has_org_token(self) -> bool:
         return bool(self._credentials.org_token)
 
+    @property
+    def api_version(self) -> str:
+        """The API version in use (before the first answer, the one sbomgen will try)."""
+        return self._version
+
+    @property
+    def endpoint(self) -> str:
+        return self.server.endpoint(self._version)
+
     def redact(self, body: bytes) -> bytes:
         """``body`` with every credential replaced: Mend echoes orgToken in some answers."""
         for secret in self._credentials.secrets():
@@ -249,17 +293,57 @@ class MendClient:
         leaked = SECRET_PARAMS.intersection(params)
         if leaked:
             raise ValueError(f"credentials passed as parameters: {sorted(leaked)}")
-        body: dict[str, Any] = {"requestType": request_type, **params}
-        body["userKey"] = self._credentials.user_key
-        if org_level:
-            if not self._credentials.org_token:
-                raise ConfigError(
-                    f"{request_type} is an organization-level request and needs an organization "
-                    f"token: set {self._credentials.org_token_source} (or WS_ORG_TOKEN / WS_APIKEY)"
+        if org_level and not self._credentials.org_token:
+            raise ConfigError(
+                f"{request_type} is an organization-level request and needs an organization "
+                f"token: set {self._credentials.org_token_source} (or WS_ORG_TOKEN / WS_APIKEY)"
+            )
+        org_level = org_level or contract.request(request_type).scope == "org"
+        first = self._version
+        while True:
+            try:
+                response = self._call_version(request_type, params, org_level=org_level)
+            except _NotFound:
+                self._fall_back(request_type, first)
+                continue
+            if not self._settled and self._version != first:
+                log.warning(
+                    "%s has no /api/v%s (HTTP 404); using /api/v%s, the newest Mend API "
+                    "version it offers",
+                    self.display_url,
+                    first,
+                    self._version,
                 )
+            self._settled = True
+            return response
+
+    def _fall_back(self, request_type: str, first: str) -> None:
+        at = contract.VERSIONS.index(self._version)
+        older = contract.VERSIONS[:at]
+        if self._settled or not older:
+            tried = contract.VERSIONS[at : contract.VERSIONS.index(first) + 1]
+            hint = (
+                "the URL names this version; is it right?"
+                if self.server.version
+                else f"tried {', '.join('v' + v for v in reversed(tried))}; is the URL right?"
+            )
+            raise MendApiError(
+                request_type,
+                None,
+                f"HTTP 404 from {self.server.endpoint(self._version)}: no Mend API there ({hint})",
+            )
+        self._version = older[-1]
+
+    def _call_version(
+        self, request_type: str, params: Mapping[str, Any], *, org_level: bool
+    ) -> MendResponse:
+        wire = contract.prepare(request_type, self._version, params)
+        body: dict[str, Any] = {"requestType": request_type, **wire}
+        body["userKey"] = self._credentials.user_key
+        if org_level and self._credentials.org_token:
             body["orgToken"] = self._credentials.org_token
         payload = json.dumps(body).encode("utf-8")
-        described = f"{request_type} {loggable_params(params)}".strip()
+        described = f"{request_type} {loggable_params(wire)}".strip()
 
         retried_3000 = False
         attempt = 0
@@ -320,7 +404,7 @@ class MendClient:
         elapsed = time.monotonic() - started
         log.debug(
             "POST %s [%s] attempt %d -> HTTP %d, %d bytes, %.3fs",
-            self.display_url + API_PATH,
+            self.endpoint,
             described,
             attempt,
             resp.status_code,
@@ -335,6 +419,8 @@ class MendClient:
         if status >= 500:
             wait = _retry_after(resp.headers.get("Retry-After")) if status == 503 else None
             raise _Retryable(f"HTTP {status} {resp.reason or ''}".strip(), wait)
+        if status == 404:
+            raise _NotFound()
         if status >= 400:
             detail = ""
             if "json" in resp.headers.get("Content-Type", ""):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sbomgen.errors import ConfigError, InputDataError
 from sbomgen.model import (
@@ -49,12 +49,18 @@ from sbomgen.model import (
 )
 from sbomgen.sources import parse
 from sbomgen.sources.client import MendResponse
+from sbomgen.sources.contract import MendVersionError
 from sbomgen.sources.interface import Transport
 from sbomgen.sources.parse import Ctx
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VULN_ALERT = "SECURITY_VULNERABILITY"
+# Every occurrence: the reference documents no default for excludeProjectOccurrences.
+OCCURRENCES = {"excludeProjectOccurrences": False}
+# Required in API v1.4. "true" adds who changed a copyright; sbomgen wants the lines only.
+COPYRIGHT_LINES = {"showCopyrightExtraDetails": "false"}
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ class Fetcher:
         product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}
 
         libraries: list[Library] = []
-        data, ctx = self._json(c("getProductLicenses"), base)
+        data, ctx = self._json(c("getProductLicenses"), {**base, **OCCURRENCES})
         libraries += parse.parse_licenses(ctx, data, product_of)
         data, ctx = self._json(c("getProductAlertsByType"), {**base, "alertType": VULN_ALERT})
         libraries += parse.parse_alerts(ctx, data)
@@ -184,7 +190,7 @@ class Fetcher:
             projects.append(project)
             libraries += libs
 
-        copyrights = self._text_blocks(c("getCopyrightsTextFile"), base)
+        copyrights = self._text_blocks(c("getCopyrightsTextFile"), {**base, **COPYRIGHT_LINES})
         notices = self._text_blocks(c("getNoticesTextFile"), base)
         libraries = _attach_text_blocks(libraries, copyrights, notices)
         product_rec = Product(
@@ -217,7 +223,7 @@ class Fetcher:
             project, {}
         )
         libraries: list[Library] = []
-        data, ctx = self._json(c("getProjectLicenses"), base)
+        data, ctx = self._json(c("getProjectLicenses"), {**base, **OCCURRENCES})
         libraries += parse.parse_licenses(ctx, data, {project: None})
         data, ctx = self._json(c("getProjectAlertsByType"), {**base, "alertType": VULN_ALERT})
         libraries += parse.parse_alerts(ctx, data)
@@ -225,18 +231,26 @@ class Fetcher:
         libraries += parse.parse_in_house(ctx, data)
         data, ctx = self._json(c("getProjectLibraryLocations"), base)
         libraries += parse.parse_locations(ctx, data)
-        texts = self._license_texts(c("getProjectLicensesTextZip"), base)
+        texts = self._optional(
+            c("getProjectLicensesTextZip"),
+            "license texts",
+            lambda ctx: self._license_texts(ctx, base),
+        )
         proj, libs = self._project_tree(project, None, None, vitals, tags)
         libraries += libs
-        copyrights = self._text_blocks(c("getProjectCopyrightsTextFile"), base)
-        libraries = _attach_text_blocks(libraries, copyrights, {})
+        copyrights = self._optional(
+            c("getProjectCopyrightsTextFile"),
+            "the copyrights text file",
+            lambda ctx: self._text_blocks(ctx, {**base, **COPYRIGHT_LINES}),
+        )
+        libraries = _attach_text_blocks(libraries, copyrights or {}, {})
         log.warning(
             "project %s was fetched without its product: Mend offers NOTICE texts per product "
             "only, so notices are missing (give --product too)",
             vitals.name,
         )
         self.observer.note(f"notices unavailable for project {vitals.name} (no --product)")
-        inventory = Inventory.build(projects=[proj], libraries=libraries, license_texts=texts)
+        inventory = Inventory.build(projects=[proj], libraries=libraries, license_texts=texts or [])
         return inventory.restricted_to([project])
 
     # -- pieces -----------------------------------------------------------------------
@@ -273,6 +287,16 @@ class Fetcher:
             edges=tuple(dict.fromkeys(edges)),
         )
         return project_rec, libs + inv_libs
+
+    def _optional(self, ctx: Ctx, what: str, get: Callable[[Ctx], T]) -> T | None:
+        """A request whose answer the fetch can do without when the server's API version
+        lacks it: a warning names the version it needs."""
+        try:
+            return get(ctx)
+        except MendVersionError as exc:
+            log.warning("%s: %s is unavailable: %s", ctx.scope_name, what, exc.message)
+            self.observer.note(f"{ctx.scope_name}: {what} unavailable ({exc.message})")
+            return None
 
     def _license_texts(self, ctx: Ctx, params: Mapping[str, Any]) -> list[LicenseText]:
         response, ctx = self._call(ctx, params)

@@ -21,6 +21,11 @@ class Transport(Protocol):
     @property
     def has_org_token(self) -> bool: ...
 
+    @property
+    def api_version(self) -> str:
+        """The Mend API version the answers come from (see sources.contract)."""
+        ...
+
     def redact(self, body: bytes) -> bytes:
         """Remove credentials the server echoed back (Mend echoes orgToken)."""
         ...

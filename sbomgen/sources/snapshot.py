@@ -30,11 +30,15 @@ from typing import Any
 
 from sbomgen import __version__
 from sbomgen.errors import InputDataError
+from sbomgen.sources import contract
 from sbomgen.sources.client import SECRET_PARAMS, MendResponse, loggable_params
 from sbomgen.sources.interface import Transport
 
 FORMAT = "sbomgen-snapshot"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: records the API version and the parameters as sent
+READABLE_VERSIONS = (1, 2)
+# Format 1 recorded what sbomgen 0.1 sent, before the contract added these parameters.
+FORMAT_1_ABSENT = frozenset({"showCopyrightExtraDetails", "excludeProjectOccurrences"})
 MANIFEST = "manifest.json"
 
 _EXT = {"json": ".json", "zip": ".zip", "text": ".txt"}
@@ -92,6 +96,10 @@ class SnapshotRecorder:
     def has_org_token(self) -> bool:
         return self._inner.has_org_token
 
+    @property
+    def api_version(self) -> str:
+        return self._inner.api_version
+
     def redact(self, body: bytes) -> bytes:
         return self._inner.redact(body)
 
@@ -106,7 +114,8 @@ class SnapshotRecorder:
             content_type=response.content_type,
             body=self._inner.redact(response.body),
         )
-        key = request_key(request_type, params)
+        sent = contract.prepare(request_type, self._inner.api_version, params)
+        key = request_key(request_type, sent)
         if key in self._seen:
             return response
         n = len(self._entries) + 1
@@ -116,7 +125,7 @@ class SnapshotRecorder:
         self._entries.append(
             {
                 "requestType": request_type,
-                "params": dict(params),
+                "params": sent,
                 "orgLevel": org_level,
                 "file": rel,
                 "contentType": response.content_type,
@@ -132,6 +141,7 @@ class SnapshotRecorder:
             "formatVersion": FORMAT_VERSION,
             "sbomgenVersion": __version__,
             "server": self.display_url,
+            "apiVersion": self._inner.api_version,
             "createdAt": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "organization": org_name,
             "scope": scope.to_json(),
@@ -168,11 +178,19 @@ class SnapshotReplay:
             raise InputDataError(f"{manifest_path}: expected a JSON object")
         if data.get("format") != FORMAT:
             raise InputDataError(f"{manifest_path}: field 'format' should be {FORMAT!r}")
-        if data.get("formatVersion") != FORMAT_VERSION:
+        self.format_version = data.get("formatVersion")
+        if self.format_version not in READABLE_VERSIONS:
             raise InputDataError(
                 f"{manifest_path}: field 'formatVersion' is {data.get('formatVersion')!r}; "
-                f"this sbomgen reads version {FORMAT_VERSION}"
+                f"this sbomgen reads versions {', '.join(map(str, READABLE_VERSIONS))}"
             )
+        version = data.get("apiVersion", contract.DEFAULT_VERSION)
+        if version not in contract.VERSIONS:
+            raise InputDataError(
+                f"{manifest_path}: field 'apiVersion' is {version!r}; this sbomgen speaks "
+                f"{', '.join(contract.VERSIONS)}"
+            )
+        self.api_version: str = version
         self.manifest: Mapping[str, Any] = data
         self.display_url = str(data.get("server") or "snapshot")
         scope = data.get("scope")
@@ -231,7 +249,10 @@ class SnapshotReplay:
     def call(
         self, request_type: str, params: Mapping[str, Any], *, org_level: bool = False
     ) -> MendResponse:
-        entry = self._entries.get(request_key(request_type, params))
+        sent = contract.prepare(request_type, self.api_version, params)
+        if self.format_version == 1:
+            sent = {k: v for k, v in sent.items() if k not in FORMAT_1_ABSENT}
+        entry = self._entries.get(request_key(request_type, sent))
         if entry is None:
             raise InputDataError(
                 f"snapshot {self.directory}: no recorded response for {request_type} "

@@ -21,25 +21,35 @@ from sbomgen.sources.client import Credentials, MendClient, RetryPolicy, normali
 
 
 @pytest.mark.parametrize(
-    ("given", "endpoint"),
+    ("given", "base", "version"),
     [
-        ("https://saas.mend.io", "https://saas.mend.io/api/v1.4"),
-        ("https://saas.mend.io/", "https://saas.mend.io/api/v1.4"),
-        ("https://saas.mend.io/api/v1.3", "https://saas.mend.io/api/v1.4"),
-        ("https://saas.mend.io/api/v1.4/", "https://saas.mend.io/api/v1.4"),
+        ("https://saas.mend.io", "https://saas.mend.io", None),
+        ("https://saas.mend.io/", "https://saas.mend.io", None),
+        ("https://saas.mend.io/api/v1.3", "https://saas.mend.io", "1.3"),
+        ("https://saas.mend.io/api/v1.4/", "https://saas.mend.io", "1.4"),
+        ("https://saas.mend.io/API/V1.2", "https://saas.mend.io", "1.2"),
         (
             "https://saas.whitesourcesoftware.com/agent",
-            "https://saas.whitesourcesoftware.com/api/v1.4",
+            "https://saas.whitesourcesoftware.com",
+            None,
         ),
-        ("https://mend.example.com/wss/api", "https://mend.example.com/wss/api/v1.4"),
-        ("saas-eu.mend.io", "https://saas-eu.mend.io/api/v1.4"),
-        ("http://127.0.0.1:8080/api/v1.2", "http://127.0.0.1:8080/api/v1.4"),
-        ("https://user:pw@mend.example.com/?x=1#f", "https://mend.example.com/api/v1.4"),
+        ("https://mend.example.com/wss/api", "https://mend.example.com/wss", None),
+        ("saas-eu.mend.io", "https://saas-eu.mend.io", None),
+        ("http://127.0.0.1:8080/api/v1.2", "http://127.0.0.1:8080", "1.2"),
+        ("https://user:pw@mend.example.com/?x=1#f", "https://mend.example.com", None),
     ],
 )
-def test_url_as_users_copy_it(given: str, endpoint: str) -> None:
-    assert normalize_url(given)[0] == endpoint
-    assert "pw" not in normalize_url(given)[1]
+def test_url_as_users_copy_it(given: str, base: str, version: str | None) -> None:
+    server = normalize_url(given)
+    assert (server.base, server.version) == (base, version)
+    assert server.endpoint("1.4") == base + "/api/v1.4"
+    assert "pw" not in server.base
+
+
+@pytest.mark.parametrize("named", ["https://mend.example.com/api/v1.1", "https://x.io/api/v2.0"])
+def test_url_naming_an_unknown_api_version_is_refused(named: str) -> None:
+    with pytest.raises(ConfigError, match=r"sbomgen speaks v1\.2, v1\.3, v1\.4"):
+        normalize_url(named)
 
 
 @pytest.mark.parametrize("bad", ["", "ftp://mend.example.com", "https://"])

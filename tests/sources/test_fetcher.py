@@ -206,6 +206,8 @@ def test_snapshot_replays_to_the_same_model(mini: Mend, tmp_path: Path) -> None:
             "projectToken",
             "alertType",
             "includeInHouseData",
+            "excludeProjectOccurrences",
+            "showCopyrightExtraDetails",
         }
 
 
