@@ -208,6 +208,7 @@ class Emulator:
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
+        self.errors: list[tuple[str, int, str]] = []  # (request type, errorCode, message)
         self.user_agents: list[str] = []
         self.jobs: dict[str, AsyncJob] = {}
         self._lock = threading.Lock()
@@ -251,6 +252,7 @@ class Emulator:
         with self._lock:
             self.counts.clear()
             self.log.clear()
+            self.errors.clear()
             self.faults.clear()
             self.jobs.clear()
             self.user_agents.clear()
@@ -307,6 +309,8 @@ class Emulator:
                 reply = self._dispatch(request_type, data, version)
         except MendError as exc:
             reply = _error(exc.code, exc.message)
+            with self._lock:
+                self.errors.append((request_type, exc.code, exc.message))
         return request_type, reply, fault
 
     def _check_contract(self, rt: str, version: str, data: JsonObject) -> None:

@@ -1,0 +1,278 @@
+"""The Mend API contract, proved in both directions over real HTTP.
+
+- The emulator refuses every request that lacks a parameter the reference marks required,
+  at every API version, and refuses requests a version does not offer.
+- The fetcher never sends a request the emulator refuses: every scope, every version, every
+  documented response shape, with parameters the reference does not name refused too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+import requests
+from conftest import MINI_DATASET, ORG_ADMIN_KEY, SAMPLE_DATASET, Mend
+
+from sbomgen.emulator.server import MISSING_PARAMETER, UNSUPPORTED_REQUEST
+from sbomgen.errors import MendApiError
+from sbomgen.sources import contract
+from sbomgen.sources.client import Credentials, MendClient, RetryPolicy
+from sbomgen.sources.contract import MendVersionError
+from sbomgen.sources.fetcher import Fetcher, FetchScope
+
+CONTRACT_ERRORS = {MISSING_PARAMETER, UNSUPPORTED_REQUEST, 2010}
+
+
+def _complete(mend: Mend, spec: contract.Request, version: str) -> dict[str, Any]:
+    """A request carrying every parameter the version requires, with valid values."""
+    token = {
+        "org": mend.org_token,
+        "product": mend.product_tokens[0],
+        "project": mend.project_tokens[0],
+    }[spec.scope]
+    body: dict[str, Any] = {
+        "requestType": spec.type,
+        "userKey": ORG_ADMIN_KEY,
+        contract.TOKEN[spec.scope]: token,
+    }
+    if spec.scope != "org" and spec.type in ("getAsyncProcessStatus", "downloadAsyncReport"):
+        body["orgToken"] = mend.org_token
+    report = {"org": "OrgInventoryReport", "product": "ProductSBOMReport"}.get(
+        spec.scope, "ProjectSBOMReport"
+    )
+    values = {"reportType": report, "format": "json", "uuid": "x", "reportStatusUUID": "x"}
+    for p in spec.params:
+        if p.name in body or version not in p.documented:
+            continue
+        if p.name in values:
+            body[p.name] = values[p.name]
+        elif p.values and (p.required or p.name == "standard"):
+            body[p.name] = p.values[-1] if p.values == contract.BOOLEAN else p.values[0]
+    # required only under a condition (standard for SBOM reports): add what now applies
+    for name in spec.required(version, body):
+        if name not in body:
+            param = spec.param(name)
+            assert param is not None and param.values, name
+            body[name] = param.values[0]
+    return body
+
+
+def _post(mend: Mend, version: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = requests.post(f"{mend.url}/api/v{version}", json=body, timeout=10)
+    assert response.status_code == 200
+    if "json" not in response.headers.get("Content-Type", ""):
+        return {}
+    return response.json()  # type: ignore[no-any-return]
+
+
+CASES = [
+    (name, version)
+    for name, spec in sorted(contract.REQUESTS.items())
+    for version in contract.VERSIONS
+]
+
+
+def test_contract_covers_every_request_the_fetcher_and_emulator_use() -> None:
+    used = {
+        "getOrganizationDetails",
+        "getOrganizationProductVitals",
+        "getProductTags",
+        "getProductProjectVitals",
+        "getProductProjectTags",
+        "getProductLicenses",
+        "getProductAlertsByType",
+        "getProductInHouseLibraries",
+        "getProductLibraryLocations",
+        "getLicensesTextZip",
+        "getCopyrightsTextFile",
+        "getNoticesTextFile",
+        "getProjectHierarchy",
+        "getProjectInventory",
+        "getProjectVitals",
+        "getProjectTags",
+        "getProjectLicenses",
+        "getProjectAlertsByType",
+        "getProjectInHouseLibraries",
+        "getProjectLibraryLocations",
+        "getProjectLicensesTextZip",
+        "getProjectCopyrightsTextFile",
+    }
+    assert used <= set(contract.REQUESTS)
+
+
+@pytest.mark.parametrize(("request_type", "version"), CASES)
+def test_emulator_refuses_each_incomplete_request(
+    mini: Mend, request_type: str, version: str
+) -> None:
+    spec = contract.REQUESTS[request_type]
+    body = _complete(mini, spec, version)
+    answer = _post(mini, version, body)
+    if version not in spec.versions:
+        assert answer["errorCode"] == UNSUPPORTED_REQUEST
+        assert f"v{version}" in answer["errorMessage"]
+        return
+    assert answer.get("errorCode") not in CONTRACT_ERRORS, answer
+    for name in spec.required(version, body):
+        if name in ("requestType", "userKey"):
+            continue
+        incomplete = {k: v for k, v in body.items() if k != name}
+        refused = _post(mini, version, incomplete)
+        assert refused["errorCode"] == MISSING_PARAMETER, (name, refused)
+        assert name in refused["errorMessage"]
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3"])
+def test_copyright_details_are_required_only_in_v14(mini: Mend, version: str) -> None:
+    body = {
+        "requestType": "getCopyrightsTextFile",
+        "userKey": ORG_ADMIN_KEY,
+        "productToken": mini.product_tokens[0],
+    }
+    assert _post(mini, "1.4", body)["errorMessage"] == (
+        "Missing parameter: showCopyrightExtraDetails (required in API v1.4)"
+    )
+    assert _post(mini, version, body) == {}  # a text file, not an error
+    # and v1.2/v1.3 do not know the parameter: a strict server refuses it
+    refused = _post(mini, version, {**body, "showCopyrightExtraDetails": "false"})
+    assert "showCopyrightExtraDetails" in refused["errorMessage"]
+
+
+def test_values_outside_the_documented_ones_are_refused(mini: Mend) -> None:
+    body = {
+        "requestType": "getProductAlertsByType",
+        "userKey": ORG_ADMIN_KEY,
+        "productToken": mini.product_tokens[0],
+        "alertType": "EVERYTHING",
+    }
+    assert "alertType" in _post(mini, "1.4", body)["errorMessage"]
+
+
+def _client(url: str, org_token: str | None = None) -> MendClient:
+    return MendClient(
+        url,
+        Credentials(user_key=ORG_ADMIN_KEY, org_token=org_token),
+        policy=RetryPolicy(attempts=2, backoff=0.0),
+        sleep=lambda _s: None,
+    )
+
+
+SCOPES = ["org", "product", "project"]
+
+
+def _scope(mend: Mend, kind: str) -> FetchScope:
+    if kind == "org":
+        return FetchScope(org=True)
+    if kind == "product":
+        return FetchScope(products=(mend.product_tokens[0],))
+    return FetchScope(projects=(mend.project_tokens[0],))
+
+
+@pytest.mark.parametrize("kind", SCOPES)
+@pytest.mark.parametrize(
+    ("version", "options"),
+    [
+        ("1.4", {}),
+        ("1.4", {"alerts_key": "apiAlertInfo", "occurrences_by_default": False}),
+        ("1.3", {"v13_shapes": "1.4"}),
+        ("1.3", {"v13_shapes": "1.2", "alerts_key": "alerts"}),
+        ("1.2", {}),
+    ],
+)
+def test_fetcher_never_sends_a_request_the_emulator_refuses(
+    start_emulator: Any, kind: str, version: str, options: dict[str, Any]
+) -> None:
+    mend: Mend = start_emulator(SAMPLE_DATASET, **options)
+    with _client(f"{mend.url}/api/v{version}", mend.org_token) as client:
+        inventory = Fetcher(client).fetch(_scope(mend, kind))
+        assert client.api_version == version
+    assert mend.emulator.errors == []
+    assert inventory.libraries and inventory.projects
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3"])
+def test_older_versions_give_the_same_graph_purls_and_vulnerabilities(
+    start_emulator: Any, version: str
+) -> None:
+    from sbomgen.pipeline import enrich
+
+    mend: Mend = start_emulator(SAMPLE_DATASET, v13_shapes="1.2")
+    scope = FetchScope(org=True)
+    with _client(mend.url, mend.org_token) as client:
+        newest = enrich(Fetcher(client).fetch(scope))
+    with _client(f"{mend.url}/api/v{version}", mend.org_token) as client:
+        older = enrich(Fetcher(client).fetch(scope))
+    assert older.libraries.keys() == newest.libraries.keys()
+    for key, lib in newest.libraries.items():
+        old = older.libraries[key]
+        if lib.type == "SOURCE_LIBRARY":  # v1.2 licenses carry no scmUrl to find GitHub by
+            assert old.purl in (lib.purl, None) and (old.purl or old.purl_problem), key
+        else:
+            assert old.purl == lib.purl, key
+        assert {v.id for v in old.vulnerabilities} == {v.id for v in lib.vulnerabilities}
+        assert old.occurrences == lib.occurrences
+    for token, project in newest.projects.items():
+        assert set(older.projects[token].edges) == set(project.edges)
+        assert older.projects[token].tags == project.tags
+
+
+def test_no_version_in_url_falls_back_to_the_newest_the_server_offers(
+    start_emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    mend: Mend = start_emulator(MINI_DATASET, versions=("1.2",))
+    caplog.set_level(logging.WARNING)
+    with _client(mend.url, mend.org_token) as client:
+        inventory = Fetcher(client).fetch(FetchScope(products=(mend.product_tokens[0],)))
+        assert client.api_version == "1.2"
+    assert inventory.libraries
+    assert mend.emulator.errors == []
+    not_found = [entry for entry in mend.emulator.log if entry[1] == 404]
+    assert [e[0] for e in not_found] == ["<404 /api/v1.4>", "<404 /api/v1.3>"]
+    said = [r.getMessage() for r in caplog.records if "/api/v1.2" in r.getMessage()]
+    assert said == [
+        f"{mend.url} has no /api/v1.4 (HTTP 404); using /api/v1.2, the newest Mend API "
+        "version it offers"
+    ]
+
+
+def test_a_url_without_any_api_says_what_was_tried(start_emulator: Any) -> None:
+    mend: Mend = start_emulator(MINI_DATASET)
+    with _client(mend.url + "/wss", mend.org_token) as client, pytest.raises(MendApiError) as info:
+        client.call("getProductTags", {"productToken": mend.product_tokens[0]})
+    assert "tried v1.4, v1.3, v1.2" in str(info.value)
+    assert "/wss/api/v1.2" in str(info.value)
+
+
+def test_a_url_naming_a_version_is_not_second_guessed(start_emulator: Any) -> None:
+    mend: Mend = start_emulator(MINI_DATASET, versions=("1.4",))
+    with _client(mend.url + "/api/v1.3") as client, pytest.raises(MendApiError) as info:
+        client.call("getProductTags", {"productToken": mend.product_tokens[0]})
+    assert "the URL names this version" in str(info.value)
+    assert [e[1] for e in mend.emulator.log] == [404]  # no fallback to another version
+
+
+def test_a_request_the_version_lacks_is_an_error_naming_the_version_needed(
+    start_emulator: Any,
+) -> None:
+    mend: Mend = start_emulator(MINI_DATASET)
+    with _client(f"{mend.url}/api/v1.2") as client, pytest.raises(MendVersionError) as info:
+        client.call("getProjectLicensesTextZip", {"projectToken": mend.project_tokens[0]})
+    assert str(info.value) == (
+        "Mend API error for getProjectLicensesTextZip: the server speaks Mend API v1.2, "
+        "and getProjectLicensesTextZip needs API v1.4"
+    )
+    assert mend.emulator.log == []  # refused before anything was sent
+
+
+def test_a_project_fetch_on_v12_goes_on_without_the_v14_only_texts(
+    start_emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    mend: Mend = start_emulator(MINI_DATASET)
+    caplog.set_level(logging.WARNING)
+    with _client(f"{mend.url}/api/v1.2") as client:
+        inventory = Fetcher(client).fetch(FetchScope(projects=(mend.project_tokens[0],)))
+    assert inventory.libraries
+    text = caplog.text
+    assert "license texts is unavailable" in text and "needs API v1.4" in text
+    assert "copyrights text file is unavailable" in text
