@@ -202,9 +202,11 @@ def _enrich_options(f: F) -> F:
     return f
 
 
-def _enrichers(license_map: Path | None, multi_license: str) -> list[Enricher]:
+def _enrichers(
+    license_map: Path | None, multi_license: str, supplier: str | None = None
+) -> list[Enricher]:
     policy = LicensePolicy.load(license_map) if license_map else None
-    return default_enrichers(policy, multi_license.upper())
+    return default_enrichers(policy, multi_license.upper(), supplier=supplier)
 
 
 @dataclass
@@ -397,7 +399,7 @@ def generate(
     out_dir = out or _cfg_path(r.file_cfg, "out")
     if out_dir is None:
         raise ConfigError("no output directory: pass --out DIR")
-    enrichers = _enrichers(license_map, multi_license)
+    enrichers = _enrichers(license_map, multi_license, file_str(r.file_cfg, "supplier"))
     observer = _ProgressObserver(state.quiet)
     try:
         result = run(
@@ -417,6 +419,7 @@ def generate(
             supplier=file_str(r.file_cfg, "supplier"),
             authors=file_list(r.file_cfg, "authors"),
             own_license=_own_license(r.file_cfg),
+            own_license_text=_own_license_text(r.file_cfg),
             own_copyright=file_str(r.file_cfg, "copyright"),
         )
     finally:
@@ -559,7 +562,7 @@ def attribution(
         result = run(
             r.source,
             emitters=[Attribution(chosen, options)],
-            enrichers=_enrichers(license_map, multi_license),
+            enrichers=_enrichers(license_map, multi_license, file_str(r.file_cfg, "supplier")),
             out=out_dir,
             observer=_ProgressObserver(state.quiet),
             name=name or file_str(r.file_cfg, "name"),
@@ -622,14 +625,15 @@ def inventory(
     Lists the libraries without a purl, without a license, with licenses Mend only
     suspected, with inferred license choices, and the curations applied.
     """
-    enrichers = _enrichers(license_map, multi_license)
     r = _resolve(state, source)
+    enrichers = _enrichers(license_map, multi_license, file_str(r.file_cfg, "supplier"))
     try:
         inv = enrich(r.source.load(_ProgressObserver(state.quiet)), enrichers)
     finally:
         if r.client is not None:
             r.client.close()
     click.echo(render_counts(inv))
+    click.echo(render_purl_counts(inv))
     click.echo(render_attention(inv))
 
 
@@ -658,6 +662,25 @@ def render_counts(inv: Inventory) -> str:
     return "\n".join(lines)
 
 
+def render_purl_counts(inv: Inventory) -> str:
+    """Package URLs per Mend type: how many were built, and why the others were not."""
+    from sbomgen.enrich.purl import purl_counts
+
+    counts = purl_counts(inv)
+    width = max([len("Mend type"), *(len(c.mend_type) for c in counts)])
+    lines = [
+        "",
+        "Package URLs per Mend type",
+        f"{'Mend type':<{width}}  built  missing",
+        f"{'-' * width}  -----  -------",
+    ]
+    for c in counts:
+        lines.append(f"{c.mend_type:<{width}}  {c.built:>5}  {c.missing:>7}")
+        for reason, n in c.reasons.items():
+            lines.append(f"{'':<{width}}    {n} without: {reason}")
+    return "\n".join(lines)
+
+
 def _own_license(cfg: FileConfig) -> str | None:
     value = file_str(cfg, "license")
     if value is None:
@@ -668,6 +691,30 @@ def _own_license(cfg: FileConfig) -> str | None:
             f"{cfg.path}: setting 'license' = {value!r} is not a valid SPDX expression"
         )
     return normalized
+
+
+def _own_license_text(cfg: FileConfig) -> str | None:
+    """The text of the configured license's LicenseRef (``license-text``, a file path
+    relative to the config file). Without it, SPDX documents cannot assert a LicenseRef."""
+    value = file_str(cfg, "license-text")
+    license = file_str(cfg, "license") or ""
+    if value is None:
+        if "LicenseRef-" in license:
+            log.warning(
+                "%s: license %r names a LicenseRef but no license-text file is set; SPDX "
+                "documents leave the license of the described software unasserted",
+                cfg.path,
+                license,
+            )
+        return None
+    path = Path(value)
+    if not path.is_absolute() and cfg.path is not None:
+        path = cfg.path.parent / path
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"{cfg.path}: setting 'license-text' = {value!r}: {reason}") from None
 
 
 def _parse_formats(value: str) -> list[str]:

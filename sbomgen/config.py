@@ -39,6 +39,7 @@ KNOWN_KEYS = {
     "supplier",
     "authors",
     "license",
+    "license-text",
     "copyright",
     *CREDENTIAL_KEYS,
 }

@@ -154,10 +154,15 @@ class ResolvedLicense:
 
 @dataclass(frozen=True, kw_only=True)
 class LicenseDecision:
-    """The license of a library: what Mend declared, and what is concluded."""
+    """The license of a library with the standards' meaning (SPDX 2.3 §7.13, §7.15).
 
-    declared: str  # Mend's licenses, normalized and joined; or NOASSERTION
-    concluded: str  # the declared one, unless a curation says otherwise
+    *Declared* is what the authors declared: the licenses Mend read from the library
+    (its POM, package.json, …), normalized and joined. *Concluded* is someone's conclusion:
+    Mend's, which includes the licenses it only suspects, or a curation's.
+    """
+
+    declared: str  # Mend's licenses except suspected ones; or NOASSERTION
+    concluded: str  # all of Mend's licenses, suspected ones included, unless curated
     parts: tuple[ResolvedLicense, ...] = ()
     inference: str | None = None  # e.g. how several licenses were joined
     curation: str | None = None  # the reason given by a curation, when one applied
@@ -165,6 +170,16 @@ class LicenseDecision:
     @property
     def suspected(self) -> bool:
         return any(p.suspected for p in self.parts)
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Party:
+    """Who made or supplies something: SPDX's ``Person:``/``Organization:`` actors,
+    CycloneDX's authors, manufacturer and supplier."""
+
+    name: str
+    kind: str  # "person" or "organization"
+    source: str  # where the fact comes from, e.g. "Mend copyright author", "configuration"
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -205,6 +220,8 @@ class Library:
     purl: str | None = None
     purl_problem: str | None = None  # why there is no purl
     license: LicenseDecision | None = None
+    originator: Party | None = None  # from whom the library originally came
+    supplier: Party | None = None  # who distributes it (known for in-house libraries)
 
     def merge(self, other: Library) -> Library:
         """Combine two sightings of the same library, keeping every occurrence."""
@@ -241,6 +258,8 @@ class Library:
             purl=_first(self.purl, other.purl),
             purl_problem=_first(self.purl_problem, other.purl_problem),
             license=self.license or other.license,
+            originator=self.originator or other.originator,
+            supplier=self.supplier or other.supplier,
         )
 
     @property

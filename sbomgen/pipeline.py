@@ -22,6 +22,7 @@ from typing import Protocol
 from sbomgen._io import staged_directory, write_all
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicensePolicy
+from sbomgen.enrich.producers import ProducerEnricher
 from sbomgen.enrich.purl import PurlEnricher
 from sbomgen.enrich.texts import TextEnricher
 from sbomgen.errors import ConfigError
@@ -43,12 +44,16 @@ class Enricher(Protocol):
     def enrich(self, inventory: Inventory) -> Inventory: ...
 
 
-def default_enrichers(policy: LicensePolicy | None = None, operator: str = "OR") -> list[Enricher]:
-    """Package URLs first (curations may name a purl), then licenses, then their texts."""
+def default_enrichers(
+    policy: LicensePolicy | None = None, operator: str = "OR", *, supplier: str | None = None
+) -> list[Enricher]:
+    """Package URLs first (curations may name a purl), then licenses, then their texts,
+    then who made and supplies each library (``supplier``: the organization's own name)."""
     return [
         PurlEnricher(),
         LicenseEnricher(LicenseNormalizer(policy, operator)),
         TextEnricher(),
+        ProducerEnricher(supplier),
     ]
 
 
@@ -170,6 +175,7 @@ def run(
     authors: tuple[str, ...] = (),
     supplier: str | None = None,
     own_license: str | None = None,
+    own_license_text: str | None = None,
     own_copyright: str | None = None,
     split: bool = False,
     checksums: bool = True,
@@ -188,6 +194,7 @@ def run(
         authors=authors,
         supplier=supplier,
         license=own_license,
+        license_text=own_license_text,
         copyright=own_copyright,
     )
     files = documents(inventory, emitters, meta, split=split)

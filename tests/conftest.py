@@ -20,7 +20,7 @@ import pytest
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emulator import PRODUCT_ADMIN, Dataset, Emulator, User
 from sbomgen.model import Inventory
-from sbomgen.pipeline import SnapshotSource, enrich
+from sbomgen.pipeline import SnapshotSource, default_enrichers, enrich
 from sbomgen.sources.client import Credentials, MendClient, RetryPolicy
 from sbomgen.sources.fetcher import NullObserver
 
@@ -165,8 +165,11 @@ FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="session")
 def sample() -> Inventory:
-    """The bundled sample, replayed and enriched."""
-    return enrich(SnapshotSource(SAMPLE_SNAPSHOT).load(NullObserver()))
+    """The bundled sample, replayed and enriched, with the supplier the meta fixture names."""
+    return enrich(
+        SnapshotSource(SAMPLE_SNAPSHOT).load(NullObserver()),
+        default_enrichers(supplier="Acme Corp"),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -46,12 +46,30 @@ def test_snapshot_replays_to_the_live_model(acme: Mend, sample: Inventory) -> No
 
 def test_sample_has_what_the_issue_asks_for(sample: Inventory) -> None:
     libs = list(sample.libraries.values())
-    assert len(sample.products) == 2 and len(sample.projects) == 5
-    assert len(libs) >= 40
+    assert len(sample.products) == 3 and len(sample.projects) == 10
+    assert len(libs) >= 60
     types = Counter(lib.type for lib in libs)
-    for mend_type in ("MAVEN_ARTIFACT", "NODE_PACKAGED_MODULE", "PYTHON_PACKAGE", "SOURCE_LIBRARY"):
+    for mend_type in (
+        "MAVEN_ARTIFACT",
+        "NODE_PACKAGED_MODULE",
+        "PYTHON_PACKAGE",
+        "SOURCE_LIBRARY",
+        "GO_PACKAGE",
+        "NUGET_PACKAGE_MODULE",
+        "DOT_NET_AS_GENERIC_RESOURCE",
+        "REDHAT_PACKAGE_MODULE",
+        "UNKNOWN_ARTIFACT",
+    ):
         assert types[mend_type], mend_type
-    assert any(t and t.startswith("DOT_NET") for t in types)
+    languages = Counter(lib.language_type for lib in libs)
+    for language in ("Go", ".NET", "Nuget", "javascript/Bower", "Debian", "Alpine", "RPM", "Ruby"):
+        assert languages[language], language
+    # the coordinates the issue names: a Go archive name, a .NET publisher, file-name facts
+    assert any(lib.artifact_id == "mux-v1.8.0.zip" for lib in libs)
+    assert any(lib.group_id == "The Apache Software Foundation" for lib in libs)
+    assert any((lib.filename or "").endswith("_amd64.deb") for lib in libs)
+    assert any(lib.group_id == "libstdc++" for lib in libs)
+    assert any((lib.filename or "").endswith("-x86_64-linux.gem") for lib in libs)
     assert any(lib.name and lib.name.startswith("@") for lib in libs), "a scoped npm package"
     # shared across projects, and across products
     assert any(len(lib.projects) > 1 for lib in libs)
@@ -62,7 +80,7 @@ def test_sample_has_what_the_issue_asks_for(sample: Inventory) -> None:
     assert any(len(lib.licenses) >= 2 for lib in libs), "dual license"
     assert names["Unknown License"]
     assert any(n.startswith("Suspected ") for n in names)
-    assert sum(1 for lib in libs if lib.vulnerabilities) == 2
+    assert sum(1 for lib in libs if lib.vulnerabilities) == 7
     assert sum(1 for lib in libs if lib.in_house) == 1
     assert sum(1 for lib in libs if lib.copyrights) >= 20
     assert any(lib.notices for lib in libs)
@@ -127,11 +145,16 @@ def test_inventory_counts(sample: Inventory) -> None:
     table = result.stdout.split("\n\n", 1)[0].splitlines()[2:]
     rows = dict((line.rsplit(None, 1)[0].strip(), int(line.rsplit(None, 1)[1])) for line in table)
     libs = sample.libraries.values()
-    assert rows["products"] == 2 and rows["projects"] == 5
+    assert rows["products"] == 3 and rows["projects"] == 10
     assert rows["libraries"] == len(sample.libraries)
     assert rows["direct (in at least one project)"] == sum(1 for lib in libs if lib.direct_anywhere)
-    assert rows["vulnerable libraries"] == 2
+    assert rows["vulnerable libraries"] == 7
     assert rows["in-house"] == 1
+    purls = result.stdout.split("Package URLs per Mend type\n", 1)[1].split("\n\n", 1)[0]
+    assert "GO_PACKAGE / Go" in purls and "UNKNOWN_ARTIFACT / javascript/Bower" in purls
+    rpm = [line for line in purls.splitlines() if line.startswith("REDHAT_PACKAGE_MODULE / RPM")]
+    assert rpm and rpm[0].split()[-2:] == ["0", "1"]
+    assert "1 without: the RPM vendor is not stated" in purls
 
 
 def test_narrowing_a_snapshot_to_one_product(tmp_path: Path, sample: Inventory) -> None:

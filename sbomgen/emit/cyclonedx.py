@@ -26,6 +26,13 @@ from cyclonedx.model import (
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.component_evidence import (
+    AnalysisTechnique,
+    ComponentEvidence,
+    Identity,
+    IdentityField,
+    Method,
+)
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.license import (
@@ -116,32 +123,62 @@ def _one_license(
 def _licenses(lib: Library, version: str) -> list[DisjunctiveLicense | LicenseExpression]:
     """The license(s) of a component, for one CycloneDX version.
 
-    From 1.6 on, licenses carry an acknowledgement: declared (Mend's) and, after a
-    curation, concluded. CycloneDX allows either one expression or several single licenses,
-    so both are written only when both are single SPDX ids; otherwise the concluded one is
-    written and the declared one goes into the ``mend:declaredLicense`` property. Before 1.6
-    there is no acknowledgement, and two entries would read as two licenses that both
-    apply: only the concluded license is written.
+    From 1.6 on, licenses carry an acknowledgement: *declared* (what the authors declared,
+    as Mend read it) and *concluded* (Mend's conclusion, which includes licenses it only
+    suspects, or a curation). CycloneDX allows either one expression or several single
+    licenses, so both are written only when both are single SPDX ids; otherwise the
+    concluded one is written and the declared one goes into the ``mend:declaredLicense``
+    property. Before 1.6 there is no acknowledgement, and two entries would read as two
+    licenses that both apply: only the concluded license is written.
     """
     if lib.license is None:
         return []
     declared, concluded = lib.license.declared, lib.license.concluded
-    acknowledged = version not in ("1.4", "1.5")
-    if concluded in (declared, NOASSERTION) or not lib.license.curation:
-        if declared == NOASSERTION:
-            return []
-        return [_one_license(declared, LicenseAcknowledgement.DECLARED if acknowledged else None)]
-    first = _one_license(concluded, LicenseAcknowledgement.CONCLUDED if acknowledged else None)
-    if not acknowledged or declared == NOASSERTION:
-        return [first]
-    second = _one_license(declared, LicenseAcknowledgement.DECLARED)
-    if isinstance(first, DisjunctiveLicense) and isinstance(second, DisjunctiveLicense):
-        return [first, second]
-    return [first]
+    if version in ("1.4", "1.5"):
+        return [] if concluded == NOASSERTION else [_one_license(concluded, None)]
+    out = []
+    if concluded not in (NOASSERTION, declared):
+        out.append(_one_license(concluded, LicenseAcknowledgement.CONCLUDED))
+    if declared != NOASSERTION:
+        out.append(_one_license(declared, LicenseAcknowledgement.DECLARED))
+    if len(out) == 2 and not all(isinstance(x, DisjunctiveLicense) for x in out):
+        return out[:1]
+    return out
+
+
+class CanonicalPurl(PackageURL):
+    """A PackageURL that serializes as sbomgen's canonical string.
+
+    packageurl-python re-encodes some purls on output (``libstdc%2B%2B`` becomes
+    ``libstdc%2b%2b``); cyclonedx-python-lib writes ``to_string()``, so this keeps the
+    string that :mod:`sbomgen.enrich.purl_spec` built and the SPDX documents carry.
+    """
+
+    canonical: str
+
+    def __new__(cls, canonical: str) -> CanonicalPurl:
+        p = PackageURL.from_string(canonical)
+        obj = super().__new__(
+            cls,
+            type=p.type,
+            namespace=p.namespace,
+            name=p.name,
+            version=p.version,
+            qualifiers=p.qualifiers,
+            subpath=p.subpath,
+        )
+        obj.canonical = canonical
+        return obj
+
+    def to_string(self, encode: bool | None = True) -> str:
+        return self.canonical
+
+    def __str__(self) -> str:
+        return self.canonical
 
 
 def library_component(lib: Library, version: str = "1.6") -> Component:
-    purl = PackageURL.from_string(lib.purl) if lib.purl else None
+    purl = CanonicalPurl(lib.purl) if lib.purl else None
     group, name = _names(lib, purl)
     props = [Property(name="mend:keyUuid", value=lib.key_uuid)]
     if lib.type:
@@ -166,15 +203,18 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
             props.append(Property(name="mend:licenseInference", value=lib.license.inference))
         if lib.license.curation:
             props.append(Property(name="mend:licenseCuration", value=lib.license.curation))
-            if lib.license.declared not in (NOASSERTION, lib.license.concluded):
-                props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
+        written = _licenses(lib, version)
+        if lib.license.declared not in (NOASSERTION, lib.license.concluded) and len(written) < 2:
+            props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
     if lib.purl is None and lib.purl_problem:
         props.append(Property(name="mend:purlMissing", value=lib.purl_problem))
-    hashes = (
-        [HashType(alg=HashAlgorithm.SHA_1, content=lib.sha1.lower())]
-        if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1)
-        else []
-    )
+    if lib.filename:  # CycloneDX has no field for a package's file name
+        props.append(Property(name="mend:filename", value=lib.filename))
+    sha1 = lib.sha1.lower() if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1) else None
+    hashes = [HashType(alg=HashAlgorithm.SHA_1, content=sha1)] if sha1 else []
+    originator = lib.originator
+    person = originator is not None and originator.kind == "person"
+    modern = version not in ("1.4", "1.5")  # authors and manufacturer exist from 1.6 on
     return Component(
         type=ComponentType.LIBRARY,
         bom_ref=node_ref(f"lib:{lib.key_uuid}"),
@@ -184,10 +224,34 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
         purl=purl,
         description=lib.description,
         hashes=hashes,
-        licenses=_licenses(lib, version),
+        licenses=written if lib.license is not None else [],
         copyright="\n".join(c.text for c in lib.copyrights) or None,
         external_references=_external_refs(lib),
         properties=props,
+        supplier=OrganizationalEntity(name=lib.supplier.name) if lib.supplier else None,
+        authors=(
+            [OrganizationalContact(name=originator.name)]
+            if originator and person and modern
+            else None
+        ),
+        manufacturer=(
+            OrganizationalEntity(name=originator.name)
+            if originator and not person and modern
+            else None
+        ),
+        author=originator.name if originator and not modern else None,
+        evidence=_evidence(lib, sha1) if version != "1.4" else None,
+    )
+
+
+def _evidence(lib: Library, sha1: str | None) -> ComponentEvidence | None:
+    """Identity evidence Mend states exactly: a SHA-1 match identifies the very file.
+    Other match types (file name, source files) carry no confidence Mend would state."""
+    if sha1 is None or not any(o.match_type == "SHA1" for o in lib.occurrences):
+        return None
+    method = Method(technique=AnalysisTechnique.HASH_COMPARISON, confidence=Decimal(1), value=sha1)
+    return ComponentEvidence(
+        identity=[Identity(field=IdentityField.HASH, confidence=Decimal(1), methods=[method])]
     )
 
 
@@ -226,6 +290,30 @@ def _date(value: str | None) -> datetime | None:
     return None
 
 
+def _vectors(vector: str | None) -> tuple[str | None, str | None]:
+    """(CVSS v3 vector, CVSS v2 vector), kept whole. Mend's scoreMetadataVector is the v3
+    vector ("CVSS:3.1/AV:N/…"); one with v2's "Au:" metric is a v2 vector."""
+    if not vector:
+        return None, None
+    if vector.startswith("CVSS:2") or re.search(r"(^|/)Au:[NSM](/|$)", vector):
+        return None, vector
+    return vector, None
+
+
+def _rating(
+    source: VulnerabilitySource | None,
+    score: float,
+    severity: VulnerabilitySeverity | None,
+    method: VulnerabilityScoreSource,
+    vector: str | None,
+) -> VulnerabilityRating:
+    rating = VulnerabilityRating(
+        source=source, score=_decimal(score), severity=severity, method=method
+    )
+    rating.vector = vector  # whole: the constructor would cut "CVSS:3.1/" off
+    return rating
+
+
 def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
     source = None
     if vuln.id.startswith("CVE-"):
@@ -235,27 +323,28 @@ def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
     elif vuln.url:
         source = VulnerabilitySource(name=vuln.source or "Mend", url=_uri(vuln.url))
     ratings = []
+    v3_vector, v2_vector = _vectors(vuln.cvss3_vector)
     if vuln.cvss3_score is not None:
         method = VulnerabilityScoreSource.CVSS_V3
-        if vuln.cvss3_vector and vuln.cvss3_vector.startswith("CVSS:3.1/"):
+        if v3_vector and v3_vector.startswith("CVSS:3.1/"):
             method = VulnerabilityScoreSource.CVSS_V3_1
         ratings.append(
-            VulnerabilityRating(
-                source=source,
-                score=_decimal(vuln.cvss3_score),
-                severity=_severity(vuln.cvss3_score),
-                method=method,
-                vector=vuln.cvss3_vector,
-            )
+            _rating(source, vuln.cvss3_score, _severity(vuln.cvss3_score), method, v3_vector)
         )
-    if vuln.score is not None:
+    if vuln.score is not None and (
+        v2_vector is not None or vuln.cvss3_score is None or vuln.score != vuln.cvss3_score
+    ):
+        # Mend's legacy "score" is a CVSS v2 base score only when it is one: a v2 vector says
+        # so, or a value that differs from the v3 score. One that merely repeats the v3 score
+        # is not rated twice.
         sev = (vuln.severity or "").lower()
         ratings.append(
-            VulnerabilityRating(
-                source=source,
-                score=_decimal(vuln.score),
-                severity=VulnerabilitySeverity(sev) if sev in ("low", "medium", "high") else None,
-                method=VulnerabilityScoreSource.CVSS_V2,
+            _rating(
+                source,
+                vuln.score,
+                VulnerabilitySeverity(sev) if sev in ("low", "medium", "high") else None,
+                VulnerabilityScoreSource.CVSS_V2,
+                v2_vector,
             )
         )
     props = []
@@ -331,12 +420,14 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     )
     bom = Bom(metadata=metadata)
     _index_dependencies(bom)
+    own = OrganizationalEntity(name=meta.supplier) if meta.supplier else None
     for product in plan.products:
         bom.components.add(
             Component(
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"product:{product.token}"),
                 name=product.name,
+                supplier=own,
                 properties=[Property(name="mend:kind", value="product")],
             )
         )
@@ -349,6 +440,7 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"project:{project.token}"),
                 name=project.name,
+                supplier=own,
                 properties=props,
             )
         )

@@ -22,6 +22,7 @@ class DocumentMeta:
     authors: tuple[str, ...] = ()
     supplier: str | None = None  # the organization that supplies the described software
     license: str | None = None  # SPDX expression of the described software (products, projects)
+    license_text: str | None = None  # the text of its LicenseRef, when it has one
     copyright: str | None = None  # copyright text of the described software
     bundle_dir: str = "attribution"  # where an attribution bundle goes, inside --out
     extra: Mapping[str, str] = field(default_factory=dict)

@@ -46,7 +46,7 @@ from sbomgen.emit.validate import spdx_messages
 from sbomgen.enrich.licenses import spdx_licensing
 from sbomgen.enrich.texts import symbols_of
 from sbomgen.errors import ValidationFailedError
-from sbomgen.model import NOASSERTION, Inventory, Library
+from sbomgen.model import NOASSERTION, Inventory, Library, LicenseText, Party
 
 FORMATS = {
     "json": ".spdx.json",
@@ -106,21 +106,50 @@ def _download(lib: Library) -> str | SpdxNoAssertion:
     return SpdxNoAssertion()
 
 
-def _comment(lib: Library) -> str | None:
+def _license_comment(lib: Library, unasserted: list[str]) -> str | None:
+    """How the license fields were reached (SPDX 2.3 7.16 licenseComments)."""
     lines = []
     if lib.license is not None:
         if lib.license.suspected:
             lines.append(
-                "Mend only suspected the license: "
+                "Mend only suspected the license ("
                 + ", ".join(p.mend_name for p in lib.license.parts if p.suspected)
+                + "): it is concluded, not declared"
             )
         if lib.license.inference:
             lines.append(lib.license.inference)
         if lib.license.curation:
             lines.append(f"Concluded license curated: {lib.license.curation}")
-    if lib.in_house:
-        lines.append("In-house library (Mend)")
+    if unasserted:
+        names = sorted(
+            {
+                p.mend_name
+                for p in lib.license.parts
+                if set(symbols_of(p.expression)) & set(unasserted)
+            }
+            if lib.license
+            else set()
+        )
+        lines.append(
+            f"Mend names the license {', '.join(repr(n) for n in names)} but gives no text for "
+            f"{', '.join(unasserted)}; an SPDX license reference needs its text, so the "
+            "license is not asserted here"
+        )
     return "\n".join(lines) or None
+
+
+def _actor(party: Party | None) -> Actor | SpdxNoAssertion:
+    if party is None:
+        return SpdxNoAssertion()
+    kind = ActorType.PERSON if party.kind == "person" else ActorType.ORGANIZATION
+    return Actor(kind, _line(party.name) or party.name)
+
+
+def _asserted(expression: str, texts: Mapping[str, object]) -> tuple[str, list[str]]:
+    """The expression, or NOASSERTION when it names a LicenseRef with no text (an SPDX
+    ExtractedLicensingInfo must carry the license's text), and those LicenseRefs."""
+    missing = [s for s in symbols_of(expression) if s.startswith("LicenseRef-") and s not in texts]
+    return (NOASSERTION, missing) if missing else (expression, [])
 
 
 def build_document(plan: DocumentPlan, version: str) -> Document:
@@ -155,7 +184,20 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     supplier = Actor(ActorType.ORGANIZATION, meta.supplier) if meta.supplier else SpdxNoAssertion()
     application = PackagePurpose.APPLICATION if v23 else None
 
-    own_license = _expression(meta.license) if meta.license else SpdxNoAssertion()
+    own_texts: dict[str, LicenseText] = dict(plan.texts)
+    own_refs = [s for s in symbols_of(meta.license or NOASSERTION) if s.startswith("LicenseRef-")]
+    if meta.license_text and len(own_refs) == 1 and own_refs[0] not in own_texts:
+        own_texts[own_refs[0]] = LicenseText(
+            name=own_refs[0], text=meta.license_text, source="sbomgen configuration (license-text)"
+        )
+    own_expression, own_missing = _asserted(meta.license or NOASSERTION, own_texts)
+    own_license = _expression(own_expression)
+    own_comment = (
+        f"The configured license {meta.license} is not asserted: no text for "
+        f"{', '.join(own_missing)} (an SPDX license reference needs its text)"
+        if own_missing
+        else None
+    )
 
     def structural(node: str, name: str, pkg_version: str | None, comment: str) -> Package:
         """The described software: root, products, projects (the user's own)."""
@@ -168,6 +210,7 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
             files_analyzed=False,
             license_concluded=own_license,
             license_declared=own_license,
+            license_comment=own_comment,
             copyright_text=meta.copyright or SpdxNoAssertion(),
             comment=comment,
             primary_package_purpose=application,
@@ -193,8 +236,13 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     extracted: dict[str, ExtractedLicensingInfo] = {}
     for lib in plan.libraries:
         decision = lib.license
-        declared = decision.declared if decision else NOASSERTION
-        concluded = decision.concluded if decision else NOASSERTION
+        declared, missing_declared = _asserted(
+            decision.declared if decision else NOASSERTION, plan.texts
+        )
+        concluded, missing_concluded = _asserted(
+            decision.concluded if decision else NOASSERTION, plan.texts
+        )
+        unasserted = sorted({*missing_declared, *missing_concluded})
         refs = []
         if lib.purl:
             refs.append(
@@ -215,7 +263,9 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
                 spdx_id=ids[f"lib:{lib.key_uuid}"],
                 name=_line(package_name(lib)) or lib.key_uuid,
                 version=_line(lib.version),
-                supplier=supplier if lib.in_house else SpdxNoAssertion(),
+                supplier=_actor(lib.supplier),
+                originator=_actor(lib.originator),
+                file_name=lib.filename,
                 download_location=_download(lib),
                 files_analyzed=False,
                 checksums=checksums,
@@ -224,7 +274,8 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
                 license_declared=_expression(declared),
                 copyright_text="\n".join(c.text for c in lib.copyrights) or SpdxNoAssertion(),
                 description=lib.description,
-                comment=_comment(lib),
+                license_comment=_license_comment(lib, unasserted),
+                comment="In-house library (Mend)" if lib.in_house else None,
                 external_references=refs,
                 primary_package_purpose=PackagePurpose.LIBRARY if v23 else None,
             )
@@ -233,15 +284,15 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
             for symbol in symbols_of(expression):
                 if symbol.startswith("LicenseRef-") and symbol not in extracted:
                     extracted[symbol] = _extracted(symbol, plan, lib)
-    for symbol in symbols_of(meta.license or NOASSERTION):
+    for symbol in symbols_of(own_expression):
         if symbol.startswith("LicenseRef-") and symbol not in extracted:
-            text = plan.texts.get(symbol)
+            text = own_texts[symbol]
             extracted[symbol] = ExtractedLicensingInfo(
                 license_id=symbol,
-                extracted_text=text.text if text else "NOASSERTION",
+                extracted_text=text.text,
                 license_name=symbol.removeprefix("LicenseRef-"),
-                comment="The license of the described software, from sbomgen's configuration"
-                + ("" if text else "; its text is not part of this document"),
+                comment=f"The license of the described software, from sbomgen's configuration; "
+                f"text source: {text.source}",
             )
     relationships = [Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, ids[ROOT])]
     for node in plan.edges:
@@ -269,7 +320,8 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
 
 
 def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicensingInfo:
-    text = plan.texts.get(symbol)
+    """A LicenseRef the document uses, with its text (only asserted ones are used)."""
+    text = plan.texts[symbol]
     names = sorted(
         {p.mend_name for p in (lib.license.parts if lib.license else ()) if p.expression == symbol}
     )
@@ -281,20 +333,12 @@ def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicens
             if lic.name in names and lic.url and re.match(r"^https?://\S+$", lic.url)
         }
     )
-    if text is not None:
-        return ExtractedLicensingInfo(
-            license_id=symbol,
-            extracted_text=text.text,
-            license_name=mend_name,
-            cross_references=urls,
-            comment=f"Text source: {text.source}",
-        )
     return ExtractedLicensingInfo(
         license_id=symbol,
-        extracted_text="NOASSERTION",
+        extracted_text=text.text,
         license_name=mend_name,
         cross_references=urls,
-        comment="Mend did not provide the text of this license; sbomgen does not invent one.",
+        comment=f"Text source: {text.source}",
     )
 
 

@@ -3,6 +3,7 @@ from it, in the response shapes of the Mend API reference."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import uuid
@@ -373,6 +374,8 @@ class Dataset:
             else:
                 body = str(lib.get("notice") or "").strip()
             if body:
+                # Mend's text files are HTML-escaped (``&lt;tj@vision-media.ca&gt;``)
+                body = html.escape(html.unescape(body), quote=False)
                 blocks.append(f"Library: {lib.get('filename') or lib.get('name') or key}\n{body}\n")
         return "\n".join(blocks)
 

@@ -184,6 +184,7 @@ class Emulator:
         v13_shapes: str = "1.4",
         strict_params: bool = True,
         occurrences_by_default: bool = True,
+        text_files_as_zip: bool = False,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -205,6 +206,8 @@ class Emulator:
         self.strict_params = strict_params  # refuse parameters the reference does not name
         # excludeProjectOccurrences has no documented default: serve either reading
         self.occurrences_by_default = occurrences_by_default
+        # copyrights/notices: text/plain "…-copyrights.zip"; serve a real zip on request
+        self.text_files_as_zip = text_files_as_zip
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -491,6 +494,9 @@ class Emulator:
             alerts = ds.alerts(projects)
             if alert_type not in (None, "SECURITY_VULNERABILITY"):
                 alerts = []
+            if version != "1.4":
+                # "critical" is new in v1.4; older versions say "high" for the same score
+                alerts = [_before_v14(a) for a in alerts]
             key = self.alerts_key or ("apiAlertInfo" if shapes == "1.2" else "alerts")
             return _json({key: alerts})
         if rt.endswith("InHouseLibraries"):
@@ -505,17 +511,15 @@ class Emulator:
                 content_type="application/zip",
                 headers={"Content-Disposition": f"attachment; filename={label}-licenses.zip"},
             )
-        if rt in ("getCopyrightsTextFile", "getProjectCopyrightsTextFile"):
+        if rt in ("getCopyrightsTextFile", "getProjectCopyrightsTextFile", "getNoticesTextFile"):
+            what = "notices" if rt == "getNoticesTextFile" else "copyrights"
+            body = ds.text_blocks(projects, what).encode("utf-8")
+            if self.text_files_as_zip:
+                body = _zip({f"{label}-{what}.txt": body})
             return Reply(
-                body=ds.text_blocks(projects, "copyrights").encode("utf-8"),
+                body=body,
                 content_type="text/plain; charset=utf-8",
-                headers={"Content-Disposition": f"attachment; filename={label}-copyrights.zip"},
-            )
-        if rt == "getNoticesTextFile":
-            return Reply(
-                body=ds.text_blocks(projects, "notices").encode("utf-8"),
-                content_type="text/plain; charset=utf-8",
-                headers={"Content-Disposition": f"attachment; filename={label}-notices.zip"},
+                headers={"Content-Disposition": f"attachment; filename={label}-{what}.zip"},
             )
         in_house = not _false(data.get("includeInHouseData", True))  # documented default: true
         if rt == "getProjectHierarchy":
@@ -611,6 +615,24 @@ def _tags(raw: JsonObject, *, lists: bool = True) -> JsonObject:
     if not lists:
         tags = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in tags.items()}
     return {"name": raw.get("name"), "token": raw.get("token"), "tags": tags}
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
+    return buf.getvalue()
+
+
+def _before_v14(alert: JsonObject) -> JsonObject:
+    vuln = alert.get("vulnerability") or {}
+    if str(vuln.get("cvss3_severity", "")).lower() == "critical":
+        alert = {**alert, "vulnerability": {**vuln, "cvss3_severity": "high"}}
+    return alert
 
 
 def _false(value: Any) -> bool:

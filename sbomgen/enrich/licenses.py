@@ -25,9 +25,9 @@ from license_expression import (
     Licensing,
     get_spdx_licensing,
 )
-from packageurl import PackageURL
 
 from sbomgen.enrich.mend_licenses import DEPRECATED_COMPOUND, lookup
+from sbomgen.enrich.purl_spec import PurlError, canonical
 from sbomgen.errors import ConfigError
 from sbomgen.model import (
     NOASSERTION,
@@ -250,8 +250,8 @@ class LicensePolicy:
             purl = cur.get("purl")
             if purl is not None:
                 try:
-                    purl = PackageURL.from_string(str(purl)).to_string()  # canonical form, as built
-                except ValueError as exc:
+                    purl = canonical(str(purl))  # the canonical form, as sbomgen builds it
+                except PurlError as exc:
                     raise fail(
                         line, f"curation {i + 1}: {cur['purl']!r} is not a Package URL ({exc})"
                     ) from None
@@ -329,11 +329,15 @@ class LicenseNormalizer:
         return done(self.licenseref_overrides.get(name) or licenseref_for(name), "licenseref")
 
     def decide(self, licenses: Iterable[MendLicense]) -> LicenseDecision:
+        """Declared: what the authors declared (Mend's licenses it did not merely suspect).
+        Concluded: Mend's reading of all of them, suspicions included; a curation replaces
+        it later. A library whose licenses Mend only suspects declares NOASSERTION."""
         parts = tuple(self.resolve(lic) for lic in licenses)
         if not parts:
             return LicenseDecision(declared=NOASSERTION, concluded=NOASSERTION)
         expressions = [p.expression for p in parts]
-        declared = join(expressions, self.operator)
+        declared = join([p.expression for p in parts if not p.suspected], self.operator)
+        concluded = join(expressions, self.operator)
         inference = None
         distinct = [e for e in dict.fromkeys(expressions) if e != NOASSERTION]
         if len(distinct) > 1:
@@ -345,10 +349,11 @@ class LicenseNormalizer:
         elif len(distinct) == 1 and re.search(r"\sOR\s", distinct[0]):
             names = ", ".join(p.mend_name for p in parts if p.expression == distinct[0])
             inference = f"Mend's license name {names!r} is itself a choice: {distinct[0]}"
-        if normalize_expression(declared) is None:  # cannot happen: parts are valid
-            raise AssertionError(f"joined expression {declared!r} does not validate")
+        for expression in (declared, concluded):
+            if normalize_expression(expression) is None:  # cannot happen: parts are valid
+                raise AssertionError(f"joined expression {expression!r} does not validate")
         return LicenseDecision(
-            declared=declared, concluded=declared, parts=parts, inference=inference
+            declared=declared, concluded=concluded, parts=parts, inference=inference
         )
 
 

@@ -1,49 +1,76 @@
 """Package URLs from Mend's coordinates (policy: docs/enrichment.md).
 
-A purl is built only from what Mend states: never from a guess. When the coordinates
-are not enough, the library gets no purl and the reason is recorded.
+A purl is built only from what Mend states: never from a guess. When the coordinates are
+not enough, or contradict each other, the library gets no purl and the reason is recorded
+(a finding names the library and says why).
+
+Which field holds what depends on the library type. The reference's "Library details
+overview" table (``http-api-v1.2.txt``) is the authority:
+
+- package managers (Alpine, Arch Linux, Debian, Nuget, Python, RPM, Ruby, JavaScript,
+  javascript/Node.js …): groupId = package name, artifactId = the file name;
+- Java: Maven groupId and artifactId;
+- javascript/Bower: groupId = project owner, artifactId = package name;
+- .NET: groupId = owner / organization (free text), artifactId = the .NET project name;
+- Source Library: groupId = project owner, artifactId = SCM project name.
+
+Go is not in the table; Mend gives the module path in groupId (and artifactId holds the
+module path again, or the module archive's file name). Mend names types in two vocabularies:
+an enum in hierarchy/inventory (``MAVEN_ARTIFACT``) and the table's names in license
+responses (``Java``). Both map to one recipe in :data:`ENUM_TYPES` / :data:`DISPLAY_TYPES`.
+The purls themselves are built and canonicalized by :mod:`sbomgen.enrich.purl_spec`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
-from urllib.parse import urlsplit
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import unquote, urlsplit
 
-from packageurl import PackageURL
-
+from sbomgen.enrich.purl_spec import Purl, PurlError, build
 from sbomgen.model import Finding, Inventory, KeyUuid, Library
 
 log = logging.getLogger(__name__)
 
-# Mend type (either vocabulary) -> purl "kind" used below. Hierarchy types first.
-HIERARCHY_TYPES: dict[str, str] = {
+# The hierarchy/inventory vocabulary. Seen in Mend output: MAVEN_ARTIFACT, UNKNOWN_ARTIFACT
+# (the reference's hierarchy example), JAVA_ARCHIVE, NODE_PACKAGED_MODULE, SOURCE_LIBRARY,
+# DOT_NET_AS_GENERIC_RESOURCE, REDHAT_PACKAGE_MODULE, GO_PACKAGE. Listed by Mend without an
+# example: PYTHON_PACKAGE, DOT_NET_RESOURCE, NUGET_PACKAGE_MODULE, JAVA_SCRIPT_LIBRARY. The
+# rest are names used by other tools for Mend data; a library whose enum is not here falls
+# back on its license-response type.
+ENUM_TYPES: Mapping[str, str] = {
     "MAVEN_ARTIFACT": "maven",
+    "JAVA_ARCHIVE": "file",
     "NODE_PACKAGED_MODULE": "npm",
-    "BOWER_MODULE": "bower",
+    "JAVA_SCRIPT_LIBRARY": "file",
     "PYTHON_PACKAGE": "pypi",
-    "DOT_NET_RESOURCE": "nuget",
-    "DOT_NET_AS_GENERIC_RESOURCE": "nuget",
-    "NUGET_PACKAGE": "nuget",
-    "RUBY_GEM": "gem",
+    "NUGET_PACKAGE_MODULE": "nuget",
+    "DOT_NET_AS_GENERIC_RESOURCE": "dotnet",
+    "DOT_NET_RESOURCE": "dotnet",
     "GO_PACKAGE": "golang",
-    "DEBIAN_PACKAGE": "deb",
+    "REDHAT_PACKAGE_MODULE": "rpm",
     "RPM": "rpm",
-    "RPM_PACKAGE": "rpm",
-    "ALPINE_PACKAGE": "apk",
-    "ARCH_LINUX_PACKAGE": "alpm",
+    "DEBIAN_PACKAGE": "deb",
+    "RUBY_GEM": "gem",
+    "BOWER_MODULE": "bower",
     "SOURCE_LIBRARY": "source",
     "UNKNOWN_ARTIFACT": "unknown",
 }
-LANGUAGE_TYPES: dict[str, str] = {
+# The license-response vocabulary (type / resolvedType / languages), compared case-insensitively:
+# the reference's table, plus "Go" (not in the table).
+DISPLAY_TYPES: Mapping[str, str] = {
     "java": "maven",
-    "java archive": "maven",
+    "java archive": "file",
     "javascript/node.js": "npm",
-    "javascript": "npm",
+    "javascript": "file",
+    "actionscript": "file",
+    "javascript/bower": "bower",
     "python": "pypi",
-    ".net": "nuget",
     "nuget": "nuget",
+    ".net": "dotnet",
     "ruby": "gem",
     "go": "golang",
     "debian": "deb",
@@ -55,32 +82,224 @@ LANGUAGE_TYPES: dict[str, str] = {
 }
 
 FILE_NAME = re.compile(
-    r"\.(tgz|tar\.gz|zip|jar|war|ear|whl|egg|nupkg|gem|deb|rpm|apk)$", re.IGNORECASE
+    r"\.(tgz|tar\.gz|tar\.xz|tar\.zst|zip|jar|war|ear|aar|whl|egg|nupkg|dll|exe|gem|deb|rpm"
+    r"|apk|pkg\.tar\.(xz|zst|gz))$",
+    re.IGNORECASE,
 )
 NPM_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9._~-][a-z0-9._~-]*$")
+MAVEN_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
+PACKAGE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")  # NuGet ids, gem/pypi/deb names
+GO_MODULE = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[A-Za-z0-9._~+-]+)+$")
+
+
+class NoPurl(Exception):
+    """The coordinates do not state a purl; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    purl: Purl | None
+    problem: str | None = None
+    note: str | None = None  # how the purl was read, when that needs saying
 
 
 def kind_of(lib: Library) -> str | None:
-    """Which purl recipe applies: the specific hierarchy type, else the language type."""
-    hierarchy = HIERARCHY_TYPES.get(lib.type or "")
-    if lib.type and lib.type.startswith("DOT_NET"):
-        hierarchy = "nuget"
-    language = LANGUAGE_TYPES.get((lib.language_type or "").strip().casefold())
-    if hierarchy in (None, "unknown"):
-        # UNKNOWN_ARTIFACT is Mend's "unresolved artifact": its language may say more
-        return language or hierarchy
-    return hierarchy
+    """Which recipe applies: the enum type when it is specific, else the license type."""
+    enum = ENUM_TYPES.get((lib.type or "").strip().upper())
+    display = DISPLAY_TYPES.get((lib.language_type or "").strip().casefold())
+    if enum in (None, "unknown"):
+        # UNKNOWN_ARTIFACT is Mend's unresolved artifact: its language may say more
+        return display or enum
+    return enum
 
 
-def pep503(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+def type_label(lib: Library) -> str:
+    """The Mend type as a person reads it: both vocabularies when both are known."""
+    parts = [p for p in (lib.type, lib.language_type) if p]
+    return " / ".join(dict.fromkeys(parts)) or "(no type)"
 
 
-def _npm_name(lib: Library) -> str | None:
-    for candidate in (lib.group_id, lib.name, lib.artifact_id):
-        if candidate and not FILE_NAME.search(candidate) and NPM_NAME.match(candidate.lower()):
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _is_file(value: str | None) -> bool:
+    return bool(value and FILE_NAME.search(value))
+
+
+def _file_name(lib: Library) -> str | None:
+    """The package's file name: the artifactId of package managers, or ``filename``."""
+    for candidate in (lib.artifact_id, lib.filename):
+        if _is_file(candidate):
             return candidate
     return None
+
+
+def _version(lib: Library) -> str:
+    version = (lib.version or "").strip()
+    if not version:
+        raise NoPurl("Mend gives no version")
+    return version
+
+
+def _package_name(lib: Library, what: str) -> str:
+    """groupId holds the package name for package managers (the reference's table)."""
+    for candidate in (lib.group_id, lib.name):
+        if candidate and not _is_file(candidate) and PACKAGE_ID.match(candidate):
+            return candidate
+    raise NoPurl(f"no {what} package name (groupId {lib.group_id!r})")
+
+
+def _suffix(file_name: str | None, prefix: str, suffix: str) -> str | None:
+    """What a file name holds between ``prefix`` and ``suffix`` (case-sensitive), if it
+    has that form. File names may percent-encode an epoch's colon (``1%3a1.2``)."""
+    if not file_name:
+        return None
+    name = unquote(file_name)
+    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix + suffix):
+        return name[len(prefix) : len(name) - len(suffix)]
+    return None
+
+
+def _without_epoch(version: str) -> str:
+    return version.split(":", 1)[1] if re.match(r"^\d+:", version) else version
+
+
+# --- recipes -------------------------------------------------------------------------------
+
+
+def _maven(lib: Library) -> Decision:
+    group, artifact, version = lib.group_id, lib.artifact_id, (lib.version or "").strip()
+    if not (group and artifact) and lib.coordinates and lib.coordinates.count(":") >= 2:
+        group, artifact, version = lib.coordinates.split(":")[:3]
+    if not (group and artifact):
+        raise NoPurl("no Maven groupId/artifactId")
+    if _is_file(artifact) or _is_file(group):
+        raise NoPurl(f"artifactId {artifact!r} is a file name, not Maven coordinates")
+    if not (MAVEN_PART.match(group) and MAVEN_PART.match(artifact)):
+        raise NoPurl(f"{group}:{artifact} are not Maven coordinates")
+    if not version:
+        raise NoPurl("Mend gives no version")
+    return Decision(build("maven", group, artifact, version))
+
+
+def _npm(lib: Library) -> Decision:
+    for candidate in (lib.group_id, lib.name, lib.artifact_id):
+        if candidate and not _is_file(candidate) and NPM_NAME.match(candidate.lower()):
+            namespace, _, base = candidate.rpartition("/")
+            return Decision(build("npm", namespace or None, base, _version(lib)))
+    raise NoPurl("no npm package name (only a file name)")
+
+
+def _pypi(lib: Library) -> Decision:
+    return Decision(build("pypi", None, _package_name(lib, "PyPI"), _version(lib)))
+
+
+def _nuget(lib: Library) -> Decision:
+    return Decision(build("nuget", None, _package_name(lib, "NuGet"), _version(lib)))
+
+
+def _dotnet(lib: Library) -> Decision:
+    """.NET: groupId is the owner (free text), artifactId the .NET project name."""
+    version = _version(lib)
+    artifact = (lib.artifact_id or "").strip()
+    group = (lib.group_id or "").strip()
+    if artifact.lower().endswith(".nupkg"):
+        # a NuGet package file, "<id>.<version>.nupkg": it names the package
+        for candidate in (group, lib.name or ""):
+            if candidate and artifact.lower() == f"{candidate}.{version}.nupkg".lower():
+                return Decision(build("nuget", None, candidate, version))
+        raise NoPurl(f"NuGet file {artifact!r} does not match groupId {group!r} and version")
+    if artifact and not _is_file(artifact) and PACKAGE_ID.match(artifact):
+        return Decision(
+            build("nuget", None, artifact, version),
+            note=f"NuGet id from the .NET project name (artifactId {artifact!r})",
+        )
+    if _is_file(artifact):
+        sha1 = _sha1(lib)
+        if sha1:
+            return Decision(
+                _generic(artifact, version, sha1),
+                note=f".NET assembly {artifact!r}: the NuGet package that ships it is not stated",
+            )
+        raise NoPurl(
+            f".NET assembly {artifact!r} is known by its file only; the NuGet package that "
+            "ships it is not stated, and Mend gives no sha1"
+        )
+    if group:
+        raise NoPurl(f"only the owner of the .NET library is known (groupId {group!r})")
+    raise NoPurl("no .NET project name (artifactId)")
+
+
+def _golang(lib: Library) -> Decision:
+    group = (lib.group_id or "").strip()
+    artifact = (lib.artifact_id or "").strip()
+    module = None
+    if GO_MODULE.match(group):
+        module = group
+        if GO_MODULE.match(artifact) and artifact != group:
+            raise NoPurl(f"groupId {group!r} and artifactId {artifact!r} name different modules")
+    elif GO_MODULE.match(artifact):
+        module = artifact  # the owner in groupId, the module path in artifactId
+    if module is None:
+        raise NoPurl(f"Go groupId {group or None!r} is not a module path")
+    namespace, _, name = module.rpartition("/")
+    return Decision(build("golang", namespace, name, _version(lib)))
+
+
+def _deb(lib: Library) -> Decision:
+    name, version = _package_name(lib, "Debian"), _version(lib)
+    # Mend's type says Debian; Ubuntu marks its own builds in the version ("2.35-0ubuntu3")
+    vendor = "ubuntu" if "ubuntu" in version.lower() else "debian"
+    arch = _suffix(_file_name(lib), f"{name}_{_without_epoch(version)}_", ".deb") or _suffix(
+        _file_name(lib), f"{name}_{version}_", ".deb"
+    )
+    return Decision(build("deb", vendor, name, version, {"arch": arch}))
+
+
+def _rpm(lib: Library) -> Decision:
+    name, version = _package_name(lib, "RPM"), _version(lib)
+    fedora = re.search(r"\.fc(\d+)(?:\b|_)", version)
+    if not fedora:
+        release = version.rsplit("-", 1)[-1]
+        raise NoPurl(
+            "the RPM vendor is not stated: the rpm purl type requires a namespace, and "
+            f"release {release!r} names no single vendor"
+        )
+    arch = _suffix(_file_name(lib), f"{name}-{_without_epoch(version)}.", ".rpm")
+    if arch and not re.fullmatch(r"[A-Za-z0-9_]+", arch):
+        arch = None
+    return Decision(
+        build("rpm", "fedora", name, version, {"arch": arch, "distro": f"fedora-{fedora[1]}"})
+    )
+
+
+def _apk(lib: Library) -> Decision:
+    name, version = _package_name(lib, "Alpine"), _version(lib)
+    return Decision(build("apk", "alpine", name, version))
+
+
+def _alpm(lib: Library) -> Decision:
+    name, version = _package_name(lib, "Arch Linux"), _version(lib)
+    file_name = _file_name(lib) or ""
+    arch = None
+    m = re.fullmatch(r"(?P<rest>.+)\.pkg\.tar\.(xz|zst|gz)", file_name)
+    if m:
+        arch = _suffix(m["rest"], f"{name}-{version}-", "")
+    return Decision(build("alpm", "arch", name, version, {"arch": arch}))
+
+
+def _gem(lib: Library) -> Decision:
+    name, version = _package_name(lib, "gem"), _version(lib)
+    platform = _suffix(_file_name(lib), f"{name}-{version}-", ".gem")
+    return Decision(build("gem", None, name, version, {"platform": platform}))
+
+
+def _bower(lib: Library) -> Decision:
+    """javascript/Bower: groupId is the project owner, artifactId the package name."""
+    for candidate in (lib.artifact_id, lib.name):
+        if candidate and not _is_file(candidate) and PACKAGE_ID.match(candidate):
+            return Decision(build("bower", None, candidate, _version(lib)))
+    raise NoPurl("no Bower package name (artifactId)")
 
 
 def _github(lib: Library) -> tuple[str, str] | None:
@@ -104,102 +323,105 @@ def _github(lib: Library) -> tuple[str, str] | None:
     return None
 
 
+def _source(lib: Library) -> Decision:
+    gh = _github(lib)
+    version = (lib.version or "").strip()
+    if gh is not None and version:
+        return Decision(build("github", gh[0], gh[1], version))
+    return _file(lib, "source library without a GitHub repository")
+
+
+def _sha1(lib: Library) -> str | None:
+    if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1):
+        return lib.sha1.lower()
+    return None
+
+
+def _generic(name: str, version: str | None, sha1: str) -> Purl:
+    return build("generic", None, name, version, {"checksum": f"sha1:{sha1}"})
+
+
+def _file(lib: Library, what: str = "a file Mend knows by its checksum") -> Decision:
+    """A file no registry names: a generic purl with its sha1 identifies it exactly."""
+    sha1 = _sha1(lib)
+    name = lib.artifact_id or lib.filename or lib.name
+    if not sha1 or not name:
+        raise NoPurl(f"{what}, and Mend gives no {'sha1' if name else 'name'}")
+    return Decision(_generic(name, (lib.version or "").strip() or None, sha1))
+
+
+RECIPES: Mapping[str, Callable[[Library], Decision]] = {
+    "maven": _maven,
+    "npm": _npm,
+    "pypi": _pypi,
+    "nuget": _nuget,
+    "dotnet": _dotnet,
+    "golang": _golang,
+    "deb": _deb,
+    "rpm": _rpm,
+    "apk": _apk,
+    "alpm": _alpm,
+    "gem": _gem,
+    "bower": _bower,
+    "source": _source,
+    "file": _file,
+    "unknown": _file,
+}
+
+
+def decide(lib: Library) -> Decision:
+    kind = kind_of(lib)
+    if kind is None:
+        return Decision(None, f"Mend type {type_label(lib)!r} has no purl mapping")
+    try:
+        return RECIPES[kind](lib)
+    except (NoPurl, PurlError) as exc:
+        if (lib.type or "").upper() == "UNKNOWN_ARTIFACT" and kind != "unknown":
+            # Mend could not resolve the artifact; its checksum still identifies the file
+            try:
+                return _file(lib)
+            except NoPurl:
+                pass
+        return Decision(None, str(exc))
+
+
 def purl_for(lib: Library) -> tuple[str | None, str | None]:
     """(purl, None) or (None, why not)."""
-    purl, problem = _purl_for(lib)
-    if purl is None and lib.type == "UNKNOWN_ARTIFACT":
-        # Mend could not resolve the artifact; a generic purl with its checksum still
-        # identifies the file exactly
-        generic = _generic(lib, (lib.version or "").strip() or None)
-        if generic is not None:
-            return generic.to_string(), None
-    return purl, problem
+    decision = decide(lib)
+    return (str(decision.purl) if decision.purl else None), decision.problem
 
 
-def _purl_for(lib: Library) -> tuple[str | None, str | None]:
-    kind = kind_of(lib)
-    version = (lib.version or "").strip() or None
-    if kind is None:
-        return None, f"Mend type {lib.type or lib.language_type or '(none)'!r} has no purl mapping"
-    if version is None and kind not in ("unknown", "source"):
-        return None, "Mend gives no version"
-    purl: PackageURL | None = None
-    if kind == "maven":
-        if not (lib.group_id and lib.artifact_id):
-            return None, "no Maven groupId/artifactId"
-        if FILE_NAME.search(lib.artifact_id):
-            return None, f"artifactId {lib.artifact_id!r} is a file name, not Maven coordinates"
-        purl = PackageURL(
-            type="maven", namespace=lib.group_id, name=lib.artifact_id, version=version
-        )
-    elif kind == "npm":
-        name = _npm_name(lib)
-        if name is None:
-            return None, "no npm package name (only a file name)"
-        namespace, _, base = name.rpartition("/")
-        purl = PackageURL(type="npm", namespace=namespace or None, name=base, version=version)
-    elif kind == "pypi":
-        name = lib.group_id or lib.name
-        if not name or FILE_NAME.search(name):
-            return None, "no PyPI project name"
-        purl = PackageURL(type="pypi", name=pep503(name), version=version)
-    elif kind == "nuget":
-        name = lib.group_id or lib.name
-        if not name or FILE_NAME.search(name):
-            return None, "no NuGet package id"
-        purl = PackageURL(type="nuget", name=name, version=version)
-    elif kind == "gem":
-        name = (
-            lib.artifact_id
-            if lib.artifact_id and not FILE_NAME.search(lib.artifact_id)
-            else lib.name
-        )
-        if not name:
-            return None, "no gem name"
-        purl = PackageURL(type="gem", name=name, version=version)
-    elif kind == "golang":
-        module = "/".join(p for p in (lib.group_id, lib.artifact_id) if p) or lib.name
-        if not module or "/" not in module:
-            return None, "no Go module path"
-        namespace, _, base = module.rpartition("/")
-        purl = PackageURL(type="golang", namespace=namespace, name=base, version=version)
-    elif kind in ("deb", "rpm", "apk", "alpm", "bower"):
-        os_name = (
-            lib.artifact_id
-            if lib.artifact_id and not FILE_NAME.search(lib.artifact_id)
-            else lib.name
-        )
-        if not os_name or FILE_NAME.search(os_name):
-            return None, f"no {kind} package name"
-        vendor = {"deb": "debian", "apk": "alpine", "alpm": "arch"}.get(kind)
-        purl = PackageURL(type=kind, namespace=vendor, name=os_name, version=version)
-    elif kind == "source":
-        gh = _github(lib)
-        if gh is not None and version:
-            purl = PackageURL(type="github", namespace=gh[0], name=gh[1], version=version)
+@dataclass(frozen=True)
+class TypeCount:
+    """How many libraries of one Mend type got a purl, and why the others did not."""
+
+    mend_type: str
+    built: int
+    missing: int
+    reasons: Mapping[str, int]
+
+
+def purl_counts(inventory: Inventory) -> list[TypeCount]:
+    built: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = {}
+    for lib in inventory.libraries.values():
+        label = type_label(lib)
+        if lib.purl:
+            built[label] += 1
         else:
-            purl = _generic(lib, version)
-            if purl is None:
-                return None, "source library without a GitHub repository or a sha1"
-    else:  # unknown
-        purl = _generic(lib, version)
-        if purl is None:
-            return None, "unknown library without name and sha1"
-    return purl.to_string(), None
-
-
-def _generic(lib: Library, version: str | None) -> PackageURL | None:
-    if not lib.sha1 or not re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1):
-        return None
-    name = lib.artifact_id or lib.name or lib.filename
-    if not name:
-        return None
-    return PackageURL(
-        type="generic",
-        name=name,
-        version=version,
-        qualifiers={"checksum": f"sha1:{lib.sha1.lower()}"},
-    )
+            missing[label] += 1
+            reason = re.sub(r"'[^']*'", "…", lib.purl_problem or "unknown reason")
+            reasons.setdefault(label, Counter())[reason] += 1
+    return [
+        TypeCount(
+            mend_type=label,
+            built=built[label],
+            missing=missing[label],
+            reasons=dict(sorted(reasons.get(label, Counter()).items())),
+        )
+        for label in sorted({*built, *missing})
+    ]
 
 
 class PurlEnricher:
@@ -208,14 +430,23 @@ class PurlEnricher:
         findings = []
         for key in sorted(inventory.libraries):
             lib = inventory.libraries[key]
-            purl, problem = purl_for(lib)
-            libraries[key] = replace(lib, purl=purl, purl_problem=problem)
+            decision = decide(lib)
+            purl = str(decision.purl) if decision.purl else None
+            libraries[key] = replace(lib, purl=purl, purl_problem=decision.problem)
             if purl is None:
                 findings.append(
                     Finding(
                         kind="purl-missing",
                         key_uuid=key,
-                        message=f"{lib.display_name}: no purl: {problem}",
+                        message=f"{lib.display_name} ({type_label(lib)}): no purl: {decision.problem}",
+                    )
+                )
+            elif decision.note:
+                findings.append(
+                    Finding(
+                        kind="purl-inferred",
+                        key_uuid=key,
+                        message=f"{lib.display_name}: {purl}: {decision.note}",
                     )
                 )
         return replace(inventory, libraries=libraries, findings=(*inventory.findings, *findings))

@@ -105,7 +105,8 @@ class TextEnricher:
                         kind="text-missing",
                         message=f"no text for {identifier}: Mend gave none"
                         + (
-                            ""
+                            "; SPDX documents leave the licenses that name it unasserted "
+                            "(NOASSERTION, with a licenseComments note), CycloneDX keeps it"
                             if identifier.startswith("LicenseRef-")
                             else " and the SPDX list has none"
                         ),

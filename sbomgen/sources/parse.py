@@ -8,6 +8,7 @@ that can be skipped safely (say, an alert without a library) is skipped with a w
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -89,6 +90,13 @@ def _obj(ctx: Ctx, value: Any, field: str) -> Mapping[str, Any]:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def decode_entities(value: str) -> str:
+    """Mend's texts are HTML-escaped in places (``TJ Holowaychuk &lt;tj@…&gt;``, ``AT&amp;T``):
+    decoded here, once, so that every format escapes the real characters its own way. A text
+    that was escaped twice keeps one level (``&amp;lt;`` → ``&lt;``), as its author wrote it."""
+    return html.unescape(value) if "&" in value else value
+
+
 def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:
     value = data.get(key)
     if value is None or value == "":
@@ -97,6 +105,7 @@ def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) 
         return str(value)
     if not isinstance(value, str):
         raise ctx.fail(field or key, f"should be a string, got {type(value).__name__}")
+    value = decode_entities(value)
     if _NOT_XML.search(value):
         log.warning(
             "%s: field %r holds control characters; they were removed",
@@ -521,13 +530,20 @@ _BLOCK_HEADER = re.compile(r"^Library:\s*(?P<name>.+?)\s*$", re.MULTILINE)
 def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
     """The copyrights and notices text files: blocks headed ``Library: <filename>``.
 
-    Returns filename -> block text. Text before the first header is ignored.
+    Returns filename -> block text. Text before the first header is ignored. The reference
+    sends these as ``text/plain`` under a ``….zip`` file name; a body that is in fact a zip
+    archive is read as one (its text files, in name order).
     """
+    if body.startswith(b"PK\x03\x04"):
+        body = b"\n".join(data for _name, data in sorted(_zip_members(ctx, body)))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ctx.fail("body", f"is not UTF-8 text ({exc})") from None
-    text = text.replace("\r\n", "\n")
+    text = decode_entities(text.replace("\r\n", "\n"))
+    if _NOT_XML.search(text):
+        log.warning("%s: the text holds control characters; they were removed", ctx.request_type)
+        text = _NOT_XML.sub("", text)
     matches = list(_BLOCK_HEADER.finditer(text))
     out: dict[str, str] = {}
     for n, m in enumerate(matches):

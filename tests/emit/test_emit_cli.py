@@ -121,6 +121,8 @@ def test_split_writes_one_document_per_product(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "Acme-Payments.cdx.json",
         "Acme-Payments.spdx.json",
+        "Acme-Platform.cdx.json",
+        "Acme-Platform.spdx.json",
         "Acme-Storefront.cdx.json",
         "Acme-Storefront.spdx.json",
         "SHA256SUMS",

@@ -83,7 +83,36 @@ def test_own_license_as_licenseref(tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     doc = read_json(out / "Acme-Corp.spdx.json")
     infos = {i["licenseId"]: i for i in doc["hasExtractedLicensingInfos"]}  # type: ignore[union-attr]
-    assert "LicenseRef-Acme-Internal" in infos
+    # no text: not asserted, and the user is told how to give one
+    assert "LicenseRef-Acme-Internal" not in infos
+    root = doc["packages"][0]  # type: ignore[index]
+    assert root["licenseDeclared"] == "NOASSERTION"  # type: ignore[index]
+    assert "LicenseRef-Acme-Internal" in root["licenseComments"]  # type: ignore[index]
+    assert "no license-text file is set" in result.stderr
+    # with its text, it is asserted and carried
+    (tmp_path / "internal-license.txt").write_text("Acme internal license, version 3.\n")
+    (tmp_path / "sbomgen.toml").write_text(
+        'license = "LicenseRef-Acme-Internal"\nlicense-text = "internal-license.txt"\n'
+        'supplier = "Acme"\n'
+    )
+    again = tmp_path / "again"
+    result = run_cli(
+        "generate",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--format",
+        "spdx-json",
+        "--out",
+        again,
+        cwd=tmp_path,
+    )
+    assert result.code == 0, result.stderr
+    doc = read_json(again / "Acme-Corp.spdx.json")
+    infos = {i["licenseId"]: i for i in doc["hasExtractedLicensingInfos"]}  # type: ignore[union-attr]
+    assert (
+        infos["LicenseRef-Acme-Internal"]["extractedText"] == "Acme internal license, version 3.\n"
+    )
+    assert doc["packages"][0]["licenseDeclared"] == "LicenseRef-Acme-Internal"  # type: ignore[index]
 
 
 def test_tag_value_stays_valid_with_hostile_text(tmp_path: Path, start_emulator) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,8 @@ from sbomgen.emit import CycloneDx, SpdxSet
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emit.validate import parse_spdx_text
 from sbomgen.enrich.licenses import normalize_expression
+from sbomgen.enrich.purl_spec import canonical
+from sbomgen.enrich.texts import symbols_of
 from sbomgen.model import NOASSERTION, Inventory
 
 
@@ -27,8 +29,19 @@ def _model_edges(sample: Inventory) -> set[tuple[str, str]]:
 
 
 def _model_licenses(sample: Inventory) -> dict[str, tuple[str, str]]:
+    """Declared and concluded per purl, as SPDX can state them: an expression naming a
+    LicenseRef with no text is not asserted (NOASSERTION)."""
+
+    def asserted(expression: str) -> str:
+        missing = [
+            s
+            for s in symbols_of(expression)
+            if s.startswith("LicenseRef-") and s not in sample.texts
+        ]
+        return NOASSERTION if missing else expression
+
     return {
-        lib.purl: (lib.license.declared, lib.license.concluded)
+        lib.purl: (asserted(lib.license.declared), asserted(lib.license.concluded))
         for lib in sample.libraries.values()
         if lib.purl and lib.license
     }
@@ -86,17 +99,29 @@ def test_cyclonedx_round_trip(sample: Inventory, meta: DocumentMeta, fmt: str) -
         bom = Bom.from_json(json.loads(text))  # type: ignore[attr-defined]
     else:
         bom = Bom.from_xml(ElementTree.fromstring(text))  # type: ignore[attr-defined]  # noqa: S314 - our own output
-    purl_of = {str(c.bom_ref): c.purl.to_string() for c in bom.components if c.purl is not None}
+    # compared in the specification's canonical form (packageurl-python writes %2b for %2B)
+    purl_of = {
+        str(c.bom_ref): canonical(c.purl.to_string()) for c in bom.components if c.purl is not None
+    }
     assert set(purl_of.values()) == {lib.purl for lib in sample.libraries.values() if lib.purl}
     licenses = {}
     for component in bom.components:
         if component.purl is None:
             continue
-        found = [
-            getattr(lic, "value", None) or getattr(lic, "id", None) for lic in component.licenses
-        ]
-        licenses[component.purl.to_string()] = found[0] if found else NOASSERTION
-    assert licenses == {p: d for p, (d, _) in _model_licenses(sample).items()}
+        licenses[canonical(component.purl.to_string())] = {
+            str(lic.acknowledgement.value): getattr(lic, "value", None) or getattr(lic, "id", None)
+            for lic in component.licenses
+            if lic.acknowledgement is not None
+        }
+    expected_licenses = {}
+    for lib in sample.libraries.values():
+        if lib.purl and lib.license:
+            declared, concluded = lib.license.declared, lib.license.concluded
+            acknowledged = {"declared": declared} if declared != NOASSERTION else {}
+            if concluded not in (NOASSERTION, declared):
+                acknowledged["concluded"] = concluded
+            expected_licenses[lib.purl] = acknowledged
+    assert licenses == expected_licenses
     edges = {
         (purl_of[str(dep.ref)], purl_of[str(child.ref)])
         for dep in bom.dependencies

@@ -222,7 +222,11 @@ def test_duplicates_and_noassertion_parts(normalizer: LicenseNormalizer) -> None
 
 def test_suspected_is_flagged(normalizer: LicenseNormalizer) -> None:
     decision = normalizer.decide([MendLicense(name="Suspected MIT")])
-    assert decision.declared == "MIT" and decision.suspected
+    # a suspicion is Mend's conclusion, not the authors' declaration (SPDX 2.3 7.15)
+    assert (decision.declared, decision.concluded) == ("NOASSERTION", "MIT")
+    assert decision.suspected
+    mixed = normalizer.decide([MendLicense(name="Apache 2.0"), MendLicense(name="Suspected MIT")])
+    assert (mixed.declared, mixed.concluded) == ("Apache-2.0", "Apache-2.0 OR MIT")
 
 
 @pytest.mark.parametrize(

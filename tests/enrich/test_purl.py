@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from packageurl import PackageURL
 
-from sbomgen.enrich.purl import PurlEnricher, pep503, purl_for
+from sbomgen.enrich.purl import PurlEnricher, purl_counts, purl_for
+from sbomgen.enrich.purl_spec import canonical
 from sbomgen.model import Inventory, KeyUuid, Library, References
 
 SHA1 = "5af35056b4d257e4b64b9e8069c0746e8b08629f"
@@ -32,7 +32,7 @@ CASES = [
         "pkg:maven/log4j/log4j@1.2.17",
     ),
     (
-        "Maven, UNKNOWN_ARTIFACT with Java",
+        "Maven, UNKNOWN_ARTIFACT with Java (the reference's hierarchy example)",
         dict(
             type="UNKNOWN_ARTIFACT",
             language_type="Java",
@@ -41,6 +41,11 @@ CASES = [
             version="1.3.1",
         ),
         "pkg:maven/com.typesafe/config@1.3.1",
+    ),
+    (
+        "Maven from coordinates when groupId/artifactId are missing",
+        dict(type="MAVEN_ARTIFACT", coordinates="log4j:log4j:1.2.17"),
+        "pkg:maven/log4j/log4j@1.2.17",
     ),
     (
         "npm, hierarchy type, tgz artifactId",
@@ -84,12 +89,23 @@ CASES = [
         "pkg:pypi/charset-normalizer@3.4.2",
     ),
     (
-        "PyPI, license type",
-        dict(language_type="Python", name="Zope.Interface", version="6.0"),
-        "pkg:pypi/zope-interface@6.0",
+        "PyPI keeps dots (the purl type definition: lowercase, '_' -> '-')",
+        dict(language_type="Python", group_id="Zope.Interface", version="6.0"),
+        "pkg:pypi/zope.interface@6.0",
     ),
     (
-        "NuGet, DOT_NET_AS_GENERIC_RESOURCE",
+        "NuGet package (Nuget: groupId = package name)",
+        dict(
+            type="NUGET_PACKAGE_MODULE",
+            language_type="Nuget",
+            group_id="Serilog",
+            artifact_id="serilog.2.10.0.nupkg",
+            version="2.10.0",
+        ),
+        "pkg:nuget/Serilog@2.10.0",
+    ),
+    (
+        ".NET with a .nupkg file that names the package",
         dict(
             type="DOT_NET_AS_GENERIC_RESOURCE",
             group_id="Newtonsoft.Json",
@@ -99,54 +115,159 @@ CASES = [
         "pkg:nuget/Newtonsoft.Json@13.0.3",
     ),
     (
-        "NuGet, DOT_NET_RESOURCE",
-        dict(type="DOT_NET_RESOURCE", name="Serilog", version="2.10.0"),
-        "pkg:nuget/Serilog@2.10.0",
+        ".NET DLL: the publisher in groupId, the .NET project name in artifactId",
+        dict(
+            type="DOT_NET_AS_GENERIC_RESOURCE",
+            language_type=".NET",
+            group_id="The Apache Software Foundation",
+            artifact_id="log4net",
+            filename="log4net.dll",
+            version="2.0.15",
+        ),
+        "pkg:nuget/log4net@2.0.15",
     ),
     (
-        "NuGet, license type",
-        dict(language_type=".NET", group_id="Polly", version="7.2.4"),
-        "pkg:nuget/Polly@7.2.4",
+        ".NET DLL known by its file only: generic, by checksum",
+        dict(
+            type="DOT_NET_AS_GENERIC_RESOURCE",
+            group_id="log4net",
+            artifact_id="log4net-1.2.13.0.dll",
+            version="1.2.13.0",
+            sha1=SHA1,
+        ),
+        f"pkg:generic/log4net-1.2.13.0.dll@1.2.13.0?checksum=sha1:{SHA1}",
     ),
     (
-        "Go",
-        dict(type="GO_PACKAGE", group_id="github.com/pkg", artifact_id="errors", version="v0.9.1"),
-        "pkg:golang/github.com/pkg/errors@v0.9.1",
+        "Go: module path in groupId, the module archive in artifactId",
+        dict(
+            type="GO_PACKAGE",
+            language_type="Go",
+            group_id="github.com/gorilla/mux",
+            artifact_id="mux-v1.8.0.zip",
+            version="v1.8.0",
+        ),
+        "pkg:golang/github.com/gorilla/mux@v1.8.0",
     ),
     (
-        "Ruby",
-        dict(language_type="Ruby", artifact_id="rails", version="7.0.4"),
-        "pkg:gem/rails@7.0.4",
+        "Go: the module path in both (Mend's API 3.0 shape)",
+        dict(
+            type="GO_PACKAGE",
+            group_id="github.com/golang-jwt/jwt/v4",
+            artifact_id="github.com/golang-jwt/jwt/v4",
+            version="v4.4.2",
+        ),
+        "pkg:golang/github.com/golang-jwt/jwt/v4@v4.4.2",
     ),
     (
-        "Debian, hierarchy type",
-        dict(type="DEBIAN_PACKAGE", artifact_id="libssl3", version="3.0.11-1~deb12u2"),
-        "pkg:deb/debian/libssl3@3.0.11-1~deb12u2",
+        "Go: a major-version suffix stays in the module path",
+        dict(
+            language_type="Go",
+            group_id="github.com/go-redis/redis/v8",
+            artifact_id="v8-v8.11.5.zip",
+            version="v8.11.5",
+        ),
+        "pkg:golang/github.com/go-redis/redis/v8@v8.11.5",
     ),
     (
-        "Debian, license type",
-        dict(language_type="Debian", name="zlib1g", version="1:1.2.13.dfsg-1"),
-        "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1",
+        "Go: +incompatible is part of the version",
+        dict(
+            type="GO_PACKAGE",
+            group_id="github.com/docker/docker",
+            artifact_id="docker-v20.10.7+incompatible.zip",
+            version="v20.10.7+incompatible",
+        ),
+        "pkg:golang/github.com/docker/docker@v20.10.7%2Bincompatible",
     ),
     (
-        "RPM",
-        dict(type="RPM", name="openssl-libs", version="3.0.7-24.el9"),
-        "pkg:rpm/openssl-libs@3.0.7-24.el9",
+        "Go: the owner in groupId, the module path in artifactId",
+        dict(
+            type="GO_PACKAGE",
+            group_id="gorilla",
+            artifact_id="github.com/gorilla/mux",
+            version="v1.8.0",
+        ),
+        "pkg:golang/github.com/gorilla/mux@v1.8.0",
     ),
     (
-        "RPM, license type",
-        dict(language_type="RPM", artifact_id="bash", version="5.1.8-6"),
-        "pkg:rpm/bash@5.1.8-6",
+        "Ruby gem, groupId = package name",
+        dict(language_type="Ruby", group_id="rack", artifact_id="rack-2.2.3.gem", version="2.2.3"),
+        "pkg:gem/rack@2.2.3",
     ),
     (
-        "Alpine",
-        dict(language_type="Alpine", artifact_id="musl", version="1.2.4-r2"),
-        "pkg:apk/alpine/musl@1.2.4-r2",
+        "Ruby gem with a platform in its file name",
+        dict(
+            language_type="Ruby",
+            group_id="nokogiri",
+            artifact_id="nokogiri-1.13.10-x86_64-linux.gem",
+            version="1.13.10",
+        ),
+        "pkg:gem/nokogiri@1.13.10?platform=x86_64-linux",
     ),
     (
-        "Arch Linux",
-        dict(language_type="Arch Linux", name="pacman", version="6.0.2-7"),
-        "pkg:alpm/arch/pacman@6.0.2-7",
+        "Debian with an arch in its file name",
+        dict(
+            language_type="Debian",
+            group_id="libc6",
+            artifact_id="libc6_2.36-9+deb12u4_amd64.deb",
+            version="2.36-9+deb12u4",
+        ),
+        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64",
+    ),
+    (
+        "Debian with an epoch (%3a in the file name)",
+        dict(
+            language_type="Debian",
+            group_id="zlib1g",
+            artifact_id="zlib1g_1%3a1.2.13.dfsg-1_amd64.deb",
+            version="1:1.2.13.dfsg-1",
+        ),
+        "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64",
+    ),
+    (
+        "Ubuntu's build of a deb",
+        dict(language_type="Debian", group_id="libc6", version="2.35-0ubuntu3.8"),
+        "pkg:deb/ubuntu/libc6@2.35-0ubuntu3.8",
+    ),
+    (
+        "RPM from Fedora: vendor, arch and distro are stated",
+        dict(
+            type="REDHAT_PACKAGE_MODULE",
+            language_type="RPM",
+            group_id="curl",
+            artifact_id="curl-7.50.3-1.fc25.i686.rpm",
+            version="7.50.3-1.fc25",
+        ),
+        "pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=i686&distro=fedora-25",
+    ),
+    (
+        "Alpine: a name that needs percent-encoding",
+        dict(
+            language_type="Alpine",
+            group_id="libstdc++",
+            artifact_id="libstdc++-12.2.1_git20220924-r4.apk",
+            version="12.2.1_git20220924-r4",
+        ),
+        "pkg:apk/alpine/libstdc%2B%2B@12.2.1_git20220924-r4",
+    ),
+    (
+        "Arch Linux with an arch in its file name",
+        dict(
+            language_type="Arch Linux",
+            group_id="pacman",
+            artifact_id="pacman-6.0.2-7-x86_64.pkg.tar.zst",
+            version="6.0.2-7",
+        ),
+        "pkg:alpm/arch/pacman@6.0.2-7?arch=x86_64",
+    ),
+    (
+        "Bower: groupId is the owner, artifactId the package name",
+        dict(
+            language_type="javascript/Bower",
+            group_id="twbs",
+            artifact_id="bootstrap",
+            version="3.4.1",
+        ),
+        "pkg:bower/bootstrap@3.4.1",
     ),
     (
         "Source Library on GitHub",
@@ -166,6 +287,17 @@ CASES = [
         f"pkg:generic/libfoo@1.0?checksum=sha1:{SHA1}",
     ),
     (
+        "a Java archive outside Maven (JAVA_ARCHIVE)",
+        dict(
+            type="JAVA_ARCHIVE",
+            group_id="commons-codec-1.6",
+            artifact_id="commons-codec-1.6.jar",
+            version="1.6",
+            sha1=SHA1,
+        ),
+        f"pkg:generic/commons-codec-1.6.jar@1.6?checksum=sha1:{SHA1}",
+    ),
+    (
         "Unknown Library with sha1",
         dict(language_type="Unknown Library", artifact_id="comm-2.0.3.jar", sha1=SHA1.upper()),
         f"pkg:generic/comm-2.0.3.jar?checksum=sha1:{SHA1}",
@@ -178,6 +310,7 @@ CASES = [
 ]
 
 NO_PURL = [
+    # (description, library fields, the reason must say)
     (
         "Java jar matched by file name only",
         dict(
@@ -186,15 +319,22 @@ NO_PURL = [
             name="comm-2.0.3.jar",
             version="2.0.3",
         ),
+        "no Maven groupId/artifactId",
     ),
-    ("Maven without version", dict(type="MAVEN_ARTIFACT", group_id="g", artifact_id="a")),
+    (
+        "Maven without version",
+        dict(type="MAVEN_ARTIFACT", group_id="g", artifact_id="a"),
+        "no version",
+    ),
     (
         "npm with only a file name",
         dict(type="NODE_PACKAGED_MODULE", artifact_id="x-1.0.0.tgz", version="1.0.0"),
+        "no npm package name",
     ),
     (
         "Unknown Library without sha1",
         dict(language_type="Unknown Library", artifact_id="thing.dll", version="1"),
+        "no sha1",
     ),
     (
         "Source Library without repo or sha1",
@@ -205,6 +345,7 @@ NO_PURL = [
             version="1",
             references=References(scm="https://git.acme.example/vendored"),
         ),
+        "without a GitHub repository",
     ),
     (
         "GitHub URL that does not match the coordinates",
@@ -215,10 +356,59 @@ NO_PURL = [
             version="1",
             references=References(scm="https://github.com/madler/zlib"),
         ),
+        "without a GitHub repository",
     ),
-    ("an unmapped type", dict(type="COCOAPODS_THING", name="x", version="1")),
-    ("no type at all", dict(name="x", version="1")),
-    ("Go without a module path", dict(type="GO_PACKAGE", name="errors", version="v1")),
+    ("an unmapped type", dict(type="COCOAPODS_THING", name="x", version="1"), "no purl mapping"),
+    ("no type at all", dict(name="x", version="1"), "no purl mapping"),
+    (
+        "a Go groupId that is not a module path",
+        dict(type="GO_PACKAGE", group_id="mux", artifact_id="mux-v1.8.0.zip", version="v1.8.0"),
+        "is not a module path",
+    ),
+    (
+        "Go coordinates naming two modules",
+        dict(
+            type="GO_PACKAGE",
+            group_id="github.com/gorilla/mux",
+            artifact_id="github.com/gorilla/handlers",
+            version="v1.8.0",
+        ),
+        "name different modules",
+    ),
+    (
+        "a .NET DLL with only its publisher",
+        dict(
+            type="DOT_NET_AS_GENERIC_RESOURCE",
+            group_id="The Apache Software Foundation",
+            version="2.0.15",
+        ),
+        "only the owner",
+    ),
+    (
+        "a .NET DLL file without a checksum",
+        dict(
+            language_type=".NET",
+            group_id="log4net",
+            artifact_id="log4net-1.2.13.0.dll",
+            version="1",
+        ),
+        "known by its file only",
+    ),
+    (
+        "an RPM whose vendor is not stated",
+        dict(
+            type="REDHAT_PACKAGE_MODULE",
+            group_id="openssl-libs",
+            artifact_id="openssl-libs-1.1.1k-7.el8_6.x86_64.rpm",
+            version="1.1.1k-7.el8_6",
+        ),
+        "release '7.el8_6' names no single vendor",
+    ),
+    (
+        "Bower with only an owner",
+        dict(language_type="javascript/Bower", group_id="twbs", version="3.4.1"),
+        "no Bower package name",
+    ),
 ]
 
 
@@ -226,14 +416,14 @@ NO_PURL = [
 def test_purl(what: str, fields: dict[str, Any], expected: str) -> None:
     purl, problem = purl_for(lib(**fields))
     assert (purl, problem) == (expected, None)
-    assert PackageURL.from_string(purl).to_string() == purl  # canonical
+    assert canonical(purl) == purl  # the specification's canonical form
 
 
-@pytest.mark.parametrize(("what", "fields"), NO_PURL, ids=[c[0] for c in NO_PURL])
-def test_no_purl_from_a_guess(what: str, fields: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("what", "fields", "why"), NO_PURL, ids=[c[0] for c in NO_PURL])
+def test_no_purl_from_a_guess(what: str, fields: dict[str, Any], why: str) -> None:
     purl, problem = purl_for(lib(**fields))
     assert purl is None
-    assert problem
+    assert problem and why in problem
 
 
 def test_enricher_counts_missing_purls() -> None:
@@ -251,14 +441,15 @@ def test_enricher_counts_missing_purls() -> None:
     assert [f.kind for f in out.findings] == ["purl-missing"]
 
 
-@pytest.mark.parametrize(
-    ("raw", "normalized"),
-    [
-        ("Jinja2", "jinja2"),
-        ("typing_extensions", "typing-extensions"),
-        ("zope.interface", "zope-interface"),
-        ("A__b--c", "a-b-c"),
-    ],
-)
-def test_pep503(raw: str, normalized: str) -> None:
-    assert pep503(raw) == normalized
+def test_counts_per_mend_type_say_why_purls_are_missing() -> None:
+    libs = {
+        KeyUuid(k): Library(key_uuid=KeyUuid(k), **f)
+        for k, f in {
+            "a": dict(type="GO_PACKAGE", group_id="github.com/x/y", version="v1"),
+            "b": dict(type="GO_PACKAGE", group_id="y", version="v1"),
+            "c": dict(type="GO_PACKAGE", group_id="z", version="v2"),
+        }.items()
+    }
+    counts = purl_counts(PurlEnricher().enrich(Inventory(libraries=libs)))
+    assert [(c.mend_type, c.built, c.missing) for c in counts] == [("GO_PACKAGE", 1, 2)]
+    assert counts[0].reasons == {"Go groupId … is not a module path": 2}

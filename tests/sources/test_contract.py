@@ -276,3 +276,59 @@ def test_a_project_fetch_on_v12_goes_on_without_the_v14_only_texts(
     text = caplog.text
     assert "license texts is unavailable" in text and "needs API v1.4" in text
     assert "copyrights text file is unavailable" in text
+
+
+def test_copyright_and_notice_files_sent_as_zip_read_the_same(start_emulator: Any) -> None:
+    plain: Mend = start_emulator(SAMPLE_DATASET)
+    zipped: Mend = start_emulator(SAMPLE_DATASET, text_files_as_zip=True)
+    scope = FetchScope(products=(plain.product_tokens[0],))
+    with _client(plain.url) as client:
+        expected = Fetcher(client).fetch(scope)
+    with _client(zipped.url) as client:
+        got = Fetcher(client).fetch(scope)
+    assert got == expected
+    assert any(lib.notices for lib in got.libraries.values())
+
+
+def test_v13_says_high_where_v14_says_critical_and_the_documents_agree(
+    start_emulator: Any,
+) -> None:
+    from sbomgen.emit.cyclonedx import _severity
+
+    mend: Mend = start_emulator(SAMPLE_DATASET)
+    scope = FetchScope(org=True)
+    found = {}
+    for version in ("1.3", "1.4"):
+        with _client(f"{mend.url}/api/v{version}", mend.org_token) as client:
+            inventory = Fetcher(client).fetch(scope)
+        found[version] = {
+            v.id: v for lib in inventory.libraries.values() for v in lib.vulnerabilities
+        }
+    assert found["1.4"]["CVE-2022-30123"].cvss3_severity == "critical"
+    assert found["1.3"]["CVE-2022-30123"].cvss3_severity == "high"
+    # the documents rate by the score, not by Mend's word for it
+    assert _severity(found["1.3"]["CVE-2022-30123"].cvss3_score) == _severity(
+        found["1.4"]["CVE-2022-30123"].cvss3_score
+    )
+
+
+def test_cli_talks_the_version_the_url_names(tmp_path: Any, start_emulator: Any) -> None:
+    from conftest import run_cli
+
+    mend: Mend = start_emulator(SAMPLE_DATASET, versions=("1.2",))
+    env = mend.env()
+    env["MEND_URL"] = f"{mend.url}/api/v1.2"
+    out = tmp_path / "out"
+    result = run_cli("generate", "--product", mend.product_tokens[0], "--out", out, env=env)
+    assert result.code == 0, result.stderr
+    assert "/api/v1.4" not in result.stderr  # no fallback: the URL named the version
+    assert mend.emulator.errors == []
+    assert sorted(p.name for p in out.iterdir())[-1] == "SHA256SUMS"
+    # without a version in the URL, the fallback is said once, with no secret in it
+    env["MEND_URL"] = mend.url
+    again = run_cli(
+        "generate", "--product", mend.product_tokens[0], "--out", tmp_path / "b", env=env
+    )
+    assert again.code == 0, again.stderr
+    assert again.stderr.count("has no /api/v1.4 (HTTP 404); using /api/v1.2") == 1
+    assert ORG_ADMIN_KEY not in again.stderr and mend.org_token not in again.stderr
