@@ -166,7 +166,7 @@ def test_async_report_state_machine(acme: Mend) -> None:
                 "productToken": "nope",
                 "alertType": "SECURITY_VULNERABILITY",
             },
-            2002,
+            1003,  # Mend's code for an invalid product token, seen in a real answer
         ),
     ],
 )

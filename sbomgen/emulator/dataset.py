@@ -224,12 +224,16 @@ class Dataset:
         ]
         return out
 
-    def alerts(self, projects: list[ProjectData]) -> list[JsonObject]:
+    def alerts(self, projects: list[ProjectData], *, ignored: bool = False) -> list[JsonObject]:
+        """Security alerts; an ignored one (a vulnerability with ``"ignored"``) leaves the
+        active lists and appears in the ignored ones, as in Mend."""
         out = []
         for pr in projects:
             for key in pr.all_keys:
                 lib = self.libraries[key]
                 for vuln in lib.get("vulnerabilities") or []:
+                    if bool(vuln.get("ignored")) != ignored:
+                        continue
                     alert_id = uuid.uuid5(
                         uuid.NAMESPACE_URL, f"{pr.token}/{key}/{vuln.get('name')}"
                     )
@@ -244,9 +248,11 @@ class Dataset:
                             "date": str(vuln.get("publishDate", ""))[:10],
                             "time": 0,
                             "alertUuid": str(alert_id),
-                            "vulnerability": vuln,
+                            "vulnerability": {k: v for k, v in vuln.items() if k != "ignored"},
                         }
                     )
+                    if ignored:
+                        out[-1]["comments"] = str((vuln.get("ignored") or {}).get("comment", ""))
         return out
 
     def in_house(self, projects: list[ProjectData]) -> list[JsonObject]:
@@ -358,6 +364,12 @@ class Dataset:
 
     def text_blocks(self, projects: list[ProjectData], what: str) -> str:
         """The copyrights or notices text file: one block per library."""
+        return "\n".join(
+            f"Library: {name}\n{body}\n" for name, body in self.text_entries(projects, what)
+        )
+
+    def text_entries(self, projects: list[ProjectData], what: str) -> list[tuple[str, str]]:
+        """(library file name, HTML-escaped text) for the copyrights or notices file."""
         blocks = []
         keys = sorted(
             self.keys_in(projects), key=lambda k: str(self.libraries[k].get("filename") or k)
@@ -376,8 +388,8 @@ class Dataset:
             if body:
                 # Mend's text files are HTML-escaped (``&lt;tj@vision-media.ca&gt;``)
                 body = html.escape(html.unescape(body), quote=False)
-                blocks.append(f"Library: {lib.get('filename') or lib.get('name') or key}\n{body}\n")
-        return "\n".join(blocks)
+                blocks.append((str(lib.get("filename") or lib.get("name") or key), body))
+        return blocks
 
     def histogram(self, projects: list[ProjectData]) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -6,15 +6,22 @@ It behaves the way the reference in ``shared/mend-api`` describes: POST JSON to
 state machine. It also counts requests and injects latency and faults (429 with
 Retry-After, 503, cut-short bodies, malformed JSON, errorCode 3000 and any other code).
 
-Error codes the emulator uses (Mend's own are not all documented):
+The reference documents no error codes and no error shape. The errorCode/errorMessage
+body in HTTP 200 is how Mend's own tools (ws-sdk) and public reports of real answers show
+Mend's errors; the codes are, where a real answer was seen, Mend's, and otherwise the
+emulator's choice:
 
 =====  ==========================================================================
-5001   User is not allowed to perform this action (unknown user key, or a role that
-       lacks the scope: a product admin asking an organization-level request)
-3000   Invalid parameters (unknown request type, malformed body, missing field)
-2001   Invalid organization token
-2002   Invalid product token
-2003   Invalid project token
+5001   User is not allowed to perform this action (seen in real answers: unknown user
+       key, or a role that lacks the scope, a product admin asking an organization call)
+3000   Invalid parameters (named in ws-sdk; retried by Mend's own tools)
+1003   Invalid product token (seen in a real answer)
+2001   Invalid organization token (the emulator's choice)
+2003   Invalid project token (the emulator's choice)
+2008   Missing parameter: X (required in API vN), per sources/contract.py
+2010   Invalid request: a value outside the documented ones, a parameter the reference
+       does not name (unless lenient), a body that is not JSON sent as application/json
+2015   Request type not supported in this API version
 =====  ==========================================================================
 """
 
@@ -93,16 +100,18 @@ def _json(data: Any, status: int = 200) -> Reply:
     return Reply(status=status, body=json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
+JSON_TYPE = "application/json"
+
+
 def _error(code: int, message: str) -> Reply:
     return _json({"errorCode": code, "errorMessage": message})
 
 
-# Error codes. Mend documents 5001 (not allowed) and uses 3000 (invalid parameters); the
-# others are the emulator's choice, since the reference lists no codes.
+# Error codes (see the module docstring for where each comes from).
 NOT_ALLOWED = 5001
 INVALID_PARAMETERS = 3000
 INVALID_ORG_TOKEN = 2001
-INVALID_PRODUCT_TOKEN = 2002
+INVALID_PRODUCT_TOKEN = 1003
 INVALID_PROJECT_TOKEN = 2003
 MISSING_PARAMETER = 2008
 UNSUPPORTED_REQUEST = 2015
@@ -116,54 +125,10 @@ class MendError(Exception):
         self.message = message
 
 
-# request type -> (scope, handler name). Scope: "org", "product" or "project".
-ORG_REQUESTS = {
-    "getOrganizationDetails",
-    "getOrganizationProductVitals",
-    "getOrganizationProjectVitals",
-    "getAllProducts",
-    "getOrganizationLicenses",
-    "getOrganizationAlerts",
-    "getOrganizationAlertsByType",
-    "getOrganizationInHouseLibraries",
-    "getOrganizationProductTags",
-    "getOrganizationProjectTags",
-    "getOrganizationLicenseHistogram",
-    "generateOrganizationReportAsync",
-    "getAsyncProcessStatus",
-    "downloadAsyncReport",
-}
-PRODUCT_REQUESTS = {
-    "getProductTags",
-    "getProductProjectVitals",
-    "getAllProjects",
-    "getProductProjectTags",
-    "getProductLicenses",
-    "getProductAlerts",
-    "getProductAlertsByType",
-    "getProductInHouseLibraries",
-    "getProductLibraryLocations",
-    "getLicensesTextZip",
-    "getCopyrightsTextFile",
-    "getNoticesTextFile",
-    "getProductLicenseHistogram",
-    "generateProductReportAsync",
-}
-PROJECT_REQUESTS = {
-    "getProjectVitals",
-    "getProjectTags",
-    "getProjectLicenses",
-    "getProjectAlerts",
-    "getProjectAlertsByType",
-    "getProjectInHouseLibraries",
-    "getProjectLibraryLocations",
-    "getProjectLicensesTextZip",
-    "getProjectCopyrightsTextFile",
-    "getProjectHierarchy",
-    "getProjectInventory",
-    "getProjectLicenseHistogram",
-    "generateProjectReportAsync",
-}
+# Which token authorizes each request type: the contract's scope (sources/contract.py).
+ORG_REQUESTS = {t for t, r in contract.REQUESTS.items() if r.scope == "org"}
+PRODUCT_REQUESTS = {t for t, r in contract.REQUESTS.items() if r.scope == "product"}
+PROJECT_REQUESTS = {t for t, r in contract.REQUESTS.items() if r.scope == "project"}
 
 
 class Emulator:
@@ -184,7 +149,9 @@ class Emulator:
         v13_shapes: str = "1.4",
         strict_params: bool = True,
         occurrences_by_default: bool = True,
-        text_files_as_zip: bool = False,
+        text_layout: str = "blocks",
+        json_content_type: str = "application/json",
+        async_failures: bool = False,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -206,8 +173,15 @@ class Emulator:
         self.strict_params = strict_params  # refuse parameters the reference does not name
         # excludeProjectOccurrences has no documented default: serve either reading
         self.occurrences_by_default = occurrences_by_default
-        # copyrights/notices: text/plain "…-copyrights.zip"; serve a real zip on request
-        self.text_files_as_zip = text_files_as_zip
+        # The copyrights and notices files are text/plain named "…-copyrights.zip", and the
+        # reference documents no layout: "blocks" (Library: <file> headers), "zip" (that
+        # text in a zip), "zip-per-library" (one file per library), "lines" (no headers).
+        if text_layout not in ("blocks", "zip", "zip-per-library", "lines"):
+            raise ValueError(f"text_layout {text_layout!r}")
+        self.text_layout = text_layout
+        # the reference names no content type for JSON answers
+        self.json_content_type = json_content_type
+        self.async_failures = async_failures  # every async report ends FAILED
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -392,10 +366,17 @@ class Emulator:
                 if data.get("orgToken") != self.org_token:
                     raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
                 return self._async(rt, data, user)
-            if user.role != ORG_ADMIN:
-                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
             if data.get("orgToken") != self.org_token:
                 raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
+            if user.role != ORG_ADMIN:
+                if rt == "getOrganizationProjectVitals":
+                    # "Product administrators can use the Organization level call and get
+                    # the product/project vitals related to their products/projects."
+                    mine = [
+                        pr for p in ds.products if p.token in user.products for pr in p.projects
+                    ]
+                    return _json({"projectVitals": [ds.project_vitals(pr) for pr in mine]})
+                raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
             return self._org(rt, data, version)
         if rt in PRODUCT_REQUESTS:
             user = self._user(data)
@@ -420,6 +401,7 @@ class Emulator:
         ds = self.dataset
         projects = ds.projects_of("org", None)
         if rt == "getOrganizationDetails":
+            org = ds.raw.get("organization") or {}
             return _json(
                 {
                     "orgName": ds.org_name,
@@ -427,6 +409,8 @@ class Emulator:
                     "creationDate": ds.org_created,
                     "numberOfProducts": str(len(ds.products)),
                     "numberOfProjects": str(len(projects)),
+                    "numberOfGroups": str(org.get("numberOfGroups", 1)),
+                    "numberOfUsers": str(org.get("numberOfUsers", len(self.users))),
                 }
             )
         if rt == "getOrganizationProductVitals":
@@ -487,10 +471,10 @@ class Emulator:
             )
         if rt.endswith("LicenseHistogram"):
             return _json({"licenseHistogram": ds.histogram(projects)})
+        if rt.endswith("IgnoredAlerts"):  # "Ignored Alerts" (v1.2): the list is "alerts"
+            return _json({"alerts": ds.alerts(projects, ignored=True)})
         if rt.endswith("AlertsByType") or rt.endswith("Alerts"):
             alert_type = data.get("alertType")
-            if rt.endswith("AlertsByType") and not alert_type:
-                raise MendError(INVALID_PARAMETERS, "Invalid parameters: alertType is required")
             alerts = ds.alerts(projects)
             if alert_type not in (None, "SECURITY_VULNERABILITY"):
                 alerts = []
@@ -513,9 +497,16 @@ class Emulator:
             )
         if rt in ("getCopyrightsTextFile", "getProjectCopyrightsTextFile", "getNoticesTextFile"):
             what = "notices" if rt == "getNoticesTextFile" else "copyrights"
-            body = ds.text_blocks(projects, what).encode("utf-8")
-            if self.text_files_as_zip:
-                body = _zip({f"{label}-{what}.txt": body})
+            entries = ds.text_entries(projects, what)
+            text = "\n".join(f"Library: {n}\n{b}\n" for n, b in entries)
+            if self.text_layout == "zip":
+                body = _zip({f"{label}-{what}.txt": text.encode("utf-8")})
+            elif self.text_layout == "zip-per-library":
+                body = _zip({f"{n}.txt": b.encode("utf-8") for n, b in entries})
+            elif self.text_layout == "lines":
+                body = "\n".join(b for _n, b in entries).encode("utf-8")
+            else:
+                body = text.encode("utf-8")
             return Reply(
                 body=body,
                 content_type="text/plain; charset=utf-8",
@@ -574,11 +565,7 @@ class Emulator:
                     job.status = (
                         "IN_PROGRESS"
                         if job.polls < self.async_polls
-                        else (
-                            "FAILED"
-                            if job.params.get("reportType") == "FailingReport"
-                            else "SUCCESS"
-                        )
+                        else ("FAILED" if self.async_failures else "SUCCESS")
                     )
             return _json({"asyncProcessStatus": self._status(job)})
         job = self.jobs.get(str(data.get("reportStatusUUID") or ""))
@@ -663,7 +650,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         if compressed:
             self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Type", reply.content_type)
+        content_type = reply.content_type
+        if content_type == JSON_TYPE:
+            content_type = self.state.json_content_type
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for k, v in reply.headers.items():
             self.send_header(k, v)
@@ -694,6 +684,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.state.latency:
             time.sleep(self.state.latency)
+        media = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if (
+            media != "application/json"
+        ):  # "Request payload should have: Content-Type = application/json"
+            reply = _error(
+                INVALID_REQUEST, "Invalid request: Content-Type must be application/json"
+            )
+            self.state.log.append(("<content-type>", 200))
+            self._send(reply)
+            return
         request_type, reply, fault = self.state.handle(body, version)
         if fault is not None:
             if fault.kind == "429":

@@ -353,6 +353,10 @@ class MendClient:
                 response = self._post_once(request_type, payload, described, attempt)
                 if response.is_json:
                     raise_for_mend_error(request_type, response.json())
+                elif response.body.lstrip()[:1] == b"{":
+                    # an error body under another content type (the reference names none)
+                    with contextlib.suppress(InputDataError):
+                        raise_for_mend_error(request_type, decode_json(request_type, response.body))
                 return response
             except MendInvalidParametersError:
                 if retried_3000:

@@ -29,6 +29,7 @@ Where the reference shows two shapes of one response, both are listed, and the p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,6 +40,7 @@ VERSIONS: tuple[str, ...] = ("1.2", "1.3", "1.4")  # oldest first
 DEFAULT_VERSION = "1.4"
 ALL = frozenset(VERSIONS)
 V14 = frozenset({"1.4"})
+V13_14 = frozenset({"1.3", "1.4"})
 
 Scope = Literal["org", "product", "project"]
 Kind = Literal["json", "zip", "text"]
@@ -77,6 +79,8 @@ class Param:
     default: str | None = None
     kind: Literal["string", "boolean", "number", "object", "array"] = "string"
     when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # condition: param → values
+    case_sensitive: bool = True  # values compared exactly, unless the reference says otherwise
+    pattern: str | None = None  # the documented form of a free value (dates)
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ class Request:
             if version not in p.required:
                 continue
             if p.when and params is not None:
-                if not all(_text(params.get(k)) in vs for k, vs in p.when.items()):
+                if not all(
+                    _text(params.get(k)) in {v.lower() for v in vs} for k, vs in p.when.items()
+                ):
                     continue
             elif p.when:
                 continue
@@ -164,17 +170,105 @@ SHOW_COPYRIGHT_DETAILS = Param(
     "showCopyrightExtraDetails", required=V14, documented=V14, values=BOOLEAN
 )
 ALERT_TYPE = Param("alertType", required=ALL, values=ALERT_TYPES)
-FROM_DATE = Param("fromDate")
-TO_DATE = Param("toDate")
+# "either with or without time ('yyyy-MM-dd' or 'yyyy-MM-dd hh:mm:ss')"
+DATE = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$"
+FROM_DATE = Param("fromDate", pattern=DATE)
+TO_DATE = Param("toDate", pattern=DATE)
 
 SBOM_REPORTS = ("ProductSBOMReport", "ProjectSBOMReport")
 _SBOM = {"reportType": SBOM_REPORTS}
-REPORT_PARAMS = (
-    Param("reportType", required=V14, documented=V14),
-    Param("format", required=V14, documented=V14),
-    Param("filter", documented=V14, kind="object"),
+# reports-async-api.md lists the report types of each scope
+ORG_REPORTS = [
+    "OrgHistoryReport",
+    "OrgInventoryReport",
+    "OrgLicensesReport",
+    "OrgSourceFileInventoryReport",
+    "OrgClusterInventoryReport",
+    "OrgAlertsReport",
+    "OrgIgnoreAlertsReport",
+    "OrgResolvedAlertsReport",
+    "OrgSecurityAlertsReport",
+    "OrgLibrarySecurityAlertsReport",
+    "OrgVulnerabilityReport",
+    "OrgContainerVulnerabilityReport",
+    "OrgBugsReport",
+    "OrgMembersReport",
+    "OrgAttributesReport",
+    "OrgEffectiveLicensesReport",
+    "RiskReport",
+    "OrgInHouseReport",
+    "OrgLibraryLocationReport",
+    "PluginPolicyViolationReport",
+    "PluginRequestHistoryReport",
+    "ChangeLogReport",
+    "OrgLicenseAndComplianceAlertReport",
+    "OrgEarlyWarningsAlertReport",
+    "OrgEarlyWarningsReport",
+    "OrgEffectiveUsageAnalysisReport",
+]
+PRODUCT_REPORTS = [
+    "ProductHistoryReport",
+    "ProductInventoryReport",
+    "ProductLicenseCompatibilityReport",
+    "ProductLicensesReport",
+    "ProductSourceFileInventoryReport",
+    "ProductClusterInventoryReport",
+    "ProductAlertsReport",
+    "ProductIgnoreAlertsReport",
+    "ProductResolvedAlertsReport",
+    "ProductSecurityAlertsReport",
+    "ProductLibrarySecurityAlertsReport",
+    "ProductVulnerabilityReport",
+    "ProductContainerVulnerabilityReport",
+    "ProductBugsReport",
+    "ProductMembersReport",
+    "ProductAttributesReport",
+    "ProductEffectiveLicensesReport",
+    "ProductDiffReport",
+    "RiskReport",
+    "ProductAttributionReport",
+    "ProductInHouseReport",
+    "ProductLibraryLocationReport",
+    "ProductLicenseAndComplianceAlertReport",
+    "ProductEarlyWarningsAlertReport",
+    "ProductEarlyWarningsReport",
+    "ProductSBOMReport",
+]
+PROJECT_REPORTS = [
+    "ProjectHistoryReport",
+    "ProjectInventoryReport",
+    "ProjectLicenseCompatibilityReport",
+    "ProjectLicensesReport",
+    "ProjectSourceFileInventoryReport",
+    "ProjectAlertsReport",
+    "ProjectIgnoreAlertsReport",
+    "ProjectResolvedAlertsReport",
+    "ProjectSecurityAlertsReport",
+    "ProjectLibrarySecurityAlertsReport",
+    "ProjectVulnerabilityReport",
+    "ProjectContainerVulnerabilityReport",
+    "ProjectBugsReport",
+    "ProjectMembersReport",
+    "ProjectDiffReport",
+    "RiskReport",
+    "AttributionReport",
+    "ProjectInHouseReport",
+    "ProjectLibraryLocationReport",
+    "ProjectLicenseAndComplianceAlertReport",
+    "ProjectEarlyWarningsAlertReport",
+    "ProjectEarlyWarningsReport",
+    "ProjectSBOMReport",
+]
+SBOM_PARAMS = (
     # ProductSBOMReport / ProjectSBOMReport ("SBOM Reporting")
-    Param("standard", required=V14, documented=V14, values=("spdx", "cyclonedx"), when=_SBOM),
+    Param(
+        "standard",
+        required=V14,
+        documented=V14,
+        values=("spdx", "cyclonedx"),
+        when=_SBOM,
+        case_sensitive=False,  # "SPDX (case insensitive)"
+    ),
     Param("version", documented=V14, values=("2.2", "2.3", "1.4", "1.5"), when=_SBOM),
     Param("maxDepthLevel", documented=V14, default="0", kind="number", when=_SBOM),
     Param(
@@ -186,6 +280,24 @@ REPORT_PARAMS = (
         when=_SBOM,
     ),
 )
+
+
+def _report_params(report_types: list[str], *, sbom: bool = True) -> tuple[Param, ...]:
+    return (
+        Param("reportType", required=V14, documented=V14, values=tuple(report_types)),
+        # "json, xlsx, xml, pdf"; the SBOM reports add YAML and TV ("case insensitive")
+        Param(
+            "format",
+            required=V14,
+            documented=V14,
+            values=("json", "xlsx", "xml", "pdf", "yaml", "tv"),
+            case_sensitive=False,
+        ),
+        Param("filter", documented=V14, kind="object"),
+        *(SBOM_PARAMS if sbom else ()),
+    )
+
+
 ASYNC = "reports-async-api.md"
 LICENSES_DOC = "licenses-libraries-api.txt"
 PRODUCTS_DOC = "product-project-api.txt"
@@ -258,14 +370,16 @@ REQUESTS: Mapping[str, Request] = {
                 kind="boolean",
             ),
         ),
-        # documented on the v1.4 pages only
-        _req("getProjectLicensesTextZip", "project", ZIP, versions=V14, source=LICENSES_DOC),
+        # Documented on the v1.4 pages only; v1.2 says the text files are "available only
+        # for products". Mend's own ws-sbom-generator called getProjectLicensesTextZip on
+        # /api/v1.3 in 2022, so v1.3 is asked too; a server that refuses leaves them out.
+        _req("getProjectLicensesTextZip", "project", ZIP, versions=V13_14, source=LICENSES_DOC),
         _req(
             "getProjectCopyrightsTextFile",
             "project",
             TEXT,
             SHOW_COPYRIGHT_DETAILS,
-            versions=V14,
+            versions=V13_14,
             source=LICENSES_DOC,
         ),
         # asynchronous reports (v1.4 pages only)
@@ -273,7 +387,7 @@ REQUESTS: Mapping[str, Request] = {
             "generateOrganizationReportAsync",
             "org",
             _json("asyncProcessStatus"),
-            *REPORT_PARAMS[:3],
+            *_report_params(ORG_REPORTS, sbom=False),
             versions=V14,
             source=ASYNC,
         ),
@@ -281,7 +395,7 @@ REQUESTS: Mapping[str, Request] = {
             "generateProductReportAsync",
             "product",
             _json("asyncProcessStatus"),
-            *REPORT_PARAMS,
+            *_report_params(PRODUCT_REPORTS),
             versions=V14,
             source=ASYNC,
         ),
@@ -289,7 +403,7 @@ REQUESTS: Mapping[str, Request] = {
             "generateProjectReportAsync",
             "project",
             _json("asyncProcessStatus"),
-            *REPORT_PARAMS,
+            *_report_params(PROJECT_REPORTS),
             versions=V14,
             source=ASYNC,
         ),
@@ -374,14 +488,30 @@ def problems(request_type: str, version: str, body: Mapping[str, Any]) -> list[s
                 qualifier = f" (required in API {', '.join('v' + v for v in sorted(p.required))})"
             out.append(f"Missing parameter: {name}{qualifier}")
     for p in spec.params:
-        if p.values is None or version not in p.documented or body.get(p.name) is None:
+        if version not in p.documented or body.get(p.name) is None:
             continue
         value = body[p.name]
+        if p.pattern is not None and not re.match(p.pattern, str(value)):
+            out.append(f"Invalid value for {p.name}: {value!r}")
+            continue
+        if p.kind == "number" and not (
+            (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, str) and value.strip().isdigit())
+        ):
+            out.append(f"Invalid value for {p.name}: {value!r} (a number)")
+            continue
+        if p.values is None:
+            continue
         if p.kind == "string" and isinstance(value, bool) and p.values != BOOLEAN:
             out.append(f"Invalid value for {p.name}: {value!r}")
             continue
-        if _text(value) not in {v.lower() for v in p.values}:
-            out.append(f"Invalid value for {p.name}: {value!r} (one of {', '.join(p.values)})")
+        given = _text(value) if not p.case_sensitive or p.values == BOOLEAN else str(value)
+        allowed = {v.lower() for v in p.values} if not p.case_sensitive else set(p.values)
+        if p.values == BOOLEAN:
+            allowed = set(BOOLEAN)
+        if given not in allowed:
+            shown = ", ".join(p.values[:6]) + (", …" if len(p.values) > 6 else "")
+            out.append(f"Invalid value for {p.name}: {value!r} (one of {shown})")
     return out
 
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
-from sbomgen.errors import ConfigError, InputDataError
+from sbomgen.errors import ConfigError, InputDataError, MendApiError
 from sbomgen.model import (
     Copyright,
     Inventory,
@@ -110,7 +110,9 @@ class Fetcher:
         self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False
     ) -> tuple[dict[str, Any], Ctx]:
         response, ctx = self._call(ctx, params, org_level=org_level)
-        if not response.is_json:
+        if not response.is_json and response.body.lstrip()[:1] != b"{":
+            # the reference calls the API "a JSON speaking web service" and names no content
+            # type for JSON answers: the body decides
             raise ctx.fail("body", f"should be JSON, got content type {response.content_type!r}")
         return response.json(), ctx
 
@@ -289,11 +291,12 @@ class Fetcher:
         return project_rec, libs + inv_libs
 
     def _optional(self, ctx: Ctx, what: str, get: Callable[[Ctx], T]) -> T | None:
-        """A request whose answer the fetch can do without when the server's API version
-        lacks it: a warning names the version it needs."""
+        """A request whose answer the fetch can do without (the project-level license texts
+        and copyrights file, documented on the v1.4 pages only): when the server's version
+        lacks it, or the server refuses it, a warning says what is missing and why."""
         try:
             return get(ctx)
-        except MendVersionError as exc:
+        except (MendVersionError, MendApiError) as exc:
             log.warning("%s: %s is unavailable: %s", ctx.scope_name, what, exc.message)
             self.observer.note(f"{ctx.scope_name}: {what} unavailable ({exc.message})")
             return None
@@ -310,7 +313,18 @@ class Fetcher:
         response, ctx = self._call(ctx, params)
         if response.is_json:
             return {}, ctx.provenance
-        return parse.parse_library_blocks(ctx, response.body), ctx.provenance
+        blocks = parse.parse_library_blocks(ctx, response.body)
+        if not blocks and response.body.strip():
+            # the reference documents the headers of these files, not their layout
+            log.warning(
+                "%s (%s): %d bytes, but no 'Library: <file name>' block sbomgen can read; "
+                "its content is not used",
+                ctx.request_type,
+                ctx.scope_name,
+                len(response.body),
+            )
+            self.observer.note(f"{ctx.request_type}: unreadable layout, content not used")
+        return blocks, ctx.provenance
 
 
 def _attach_text_blocks(

@@ -535,7 +535,15 @@ def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
     archive is read as one (its text files, in name order).
     """
     if body.startswith(b"PK\x03\x04"):
-        body = b"\n".join(data for _name, data in sorted(_zip_members(ctx, body)))
+        found: dict[str, str] = {}
+        for name, data in sorted(_zip_members(ctx, body)):
+            blocks = parse_library_blocks(ctx, data)
+            if not blocks and data.strip():
+                # one file per library, named after it: "<library file name>.txt"
+                stem = re.sub(r"\.txt$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+                blocks = parse_library_blocks(ctx, b"Library: " + stem.encode() + b"\n" + data)
+            found.update(blocks)
+        return found
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

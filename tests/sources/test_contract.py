@@ -260,7 +260,7 @@ def test_a_request_the_version_lacks_is_an_error_naming_the_version_needed(
         client.call("getProjectLicensesTextZip", {"projectToken": mend.project_tokens[0]})
     assert str(info.value) == (
         "Mend API error for getProjectLicensesTextZip: the server speaks Mend API v1.2, "
-        "and getProjectLicensesTextZip needs API v1.4"
+        "and getProjectLicensesTextZip needs API v1.3 or v1.4"
     )
     assert mend.emulator.log == []  # refused before anything was sent
 
@@ -274,13 +274,16 @@ def test_a_project_fetch_on_v12_goes_on_without_the_v14_only_texts(
         inventory = Fetcher(client).fetch(FetchScope(projects=(mend.project_tokens[0],)))
     assert inventory.libraries
     text = caplog.text
-    assert "license texts is unavailable" in text and "needs API v1.4" in text
+    assert "license texts is unavailable" in text and "needs API v1.3 or v1.4" in text
     assert "copyrights text file is unavailable" in text
 
 
-def test_copyright_and_notice_files_sent_as_zip_read_the_same(start_emulator: Any) -> None:
+@pytest.mark.parametrize("layout", ["zip", "zip-per-library"])
+def test_copyright_and_notice_files_sent_as_zip_read_the_same(
+    start_emulator: Any, layout: str
+) -> None:
     plain: Mend = start_emulator(SAMPLE_DATASET)
-    zipped: Mend = start_emulator(SAMPLE_DATASET, text_files_as_zip=True)
+    zipped: Mend = start_emulator(SAMPLE_DATASET, text_layout=layout)
     scope = FetchScope(products=(plain.product_tokens[0],))
     with _client(plain.url) as client:
         expected = Fetcher(client).fetch(scope)
@@ -288,6 +291,32 @@ def test_copyright_and_notice_files_sent_as_zip_read_the_same(start_emulator: An
         got = Fetcher(client).fetch(scope)
     assert got == expected
     assert any(lib.notices for lib in got.libraries.values())
+
+
+def test_a_text_file_layout_sbomgen_cannot_read_is_said(
+    start_emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    mend: Mend = start_emulator(SAMPLE_DATASET, text_layout="lines")
+    caplog.set_level(logging.WARNING)
+    with _client(mend.url) as client:
+        inventory = Fetcher(client).fetch(FetchScope(products=(mend.product_tokens[0],)))
+    assert inventory.libraries
+    assert "getCopyrightsTextFile (product Acme Storefront):" in caplog.text
+    assert "no 'Library: <file name>' block sbomgen can read" in caplog.text
+
+
+def test_json_answers_under_another_content_type_are_read(start_emulator: Any) -> None:
+    plain: Mend = start_emulator(MINI_DATASET)
+    other: Mend = start_emulator(MINI_DATASET, json_content_type="text/plain;charset=UTF-8")
+    scope = FetchScope(org=True)
+    with _client(plain.url, plain.org_token) as client:
+        expected = Fetcher(client).fetch(scope)
+    with _client(other.url, other.org_token) as client:
+        assert Fetcher(client).fetch(scope) == expected
+    # and an error in such a body is still an error
+    with _client(other.url) as client, pytest.raises(MendApiError) as info:
+        client.call("getProductTags", {"productToken": "nope"})
+    assert info.value.code == 1003
 
 
 def test_v13_says_high_where_v14_says_critical_and_the_documents_agree(
@@ -332,3 +361,115 @@ def test_cli_talks_the_version_the_url_names(tmp_path: Any, start_emulator: Any)
     assert again.code == 0, again.stderr
     assert again.stderr.count("has no /api/v1.4 (HTTP 404); using /api/v1.2") == 1
     assert ORG_ADMIN_KEY not in again.stderr and mend.org_token not in again.stderr
+
+
+def test_sbom_reports_need_a_standard_and_report_types_are_the_documented_ones(
+    mini: Mend,
+) -> None:
+    body = {
+        "requestType": "generateProductReportAsync",
+        "userKey": ORG_ADMIN_KEY,
+        "productToken": mini.product_tokens[0],
+        "reportType": "ProductSBOMReport",
+        "format": "json",
+    }
+    refused = _post(mini, "1.4", body)
+    assert refused["errorMessage"] == "Missing parameter: standard (required in API v1.4)"
+    assert "asyncProcessStatus" in _post(mini, "1.4", {**body, "standard": "CycloneDX"})
+    unknown = _post(mini, "1.4", {**body, "standard": "spdx", "reportType": "ProjectSBOMReport"})
+    assert "reportType" in unknown["errorMessage"]
+    dated = {
+        "requestType": "getProductAlertsByType",
+        "userKey": ORG_ADMIN_KEY,
+        "productToken": mini.product_tokens[0],
+        "alertType": "SECURITY_VULNERABILITY",
+    }
+    assert "fromDate" in _post(mini, "1.4", {**dated, "fromDate": "yesterday"})["errorMessage"]
+    assert "errorCode" not in _post(mini, "1.4", {**dated, "fromDate": "2016-01-01 10:00:00"})
+
+
+def test_ignored_alerts_leave_the_active_lists(tmp_path: Any, start_emulator: Any) -> None:
+    import json
+    import shutil
+
+    folder = tmp_path / "ds"
+    shutil.copytree(MINI_DATASET, folder)
+    data = json.loads((folder / "dataset.json").read_text())
+    vulnerable = next(lib for lib in data["libraries"].values() if lib.get("vulnerabilities"))
+    vulnerable["vulnerabilities"][0]["ignored"] = {"comment": "not reachable"}
+    (folder / "dataset.json").write_text(json.dumps(data))
+    mend: Mend = start_emulator(folder)
+    name = vulnerable["vulnerabilities"][0]["name"]
+    base = {"userKey": ORG_ADMIN_KEY, "orgToken": mend.org_token}
+    ignored = _post(mend, "1.2", {**base, "requestType": "getOrganizationIgnoredAlerts"})
+    assert {a["vulnerability"]["name"] for a in ignored["alerts"]} == {name}
+    assert {a["comments"] for a in ignored["alerts"]} == {"not reachable"}
+    active = _post(
+        mend,
+        "1.4",
+        {
+            **base,
+            "requestType": "getOrganizationAlertsByType",
+            "alertType": "SECURITY_VULNERABILITY",
+        },
+    )
+    assert name not in {a["vulnerability"]["name"] for a in active["alerts"]}
+
+
+def test_organization_details_and_product_admin_vitals(mini: Mend) -> None:
+    from conftest import PRODUCT_ADMIN_KEY
+
+    details = _post(
+        mini,
+        "1.4",
+        {
+            "requestType": "getOrganizationDetails",
+            "userKey": ORG_ADMIN_KEY,
+            "orgToken": mini.org_token,
+        },
+    )
+    assert {"numberOfGroups", "numberOfUsers"} <= set(details)
+    # "Product administrators can use the Organization level call and get the
+    # product/project vitals related to their products/projects."
+    vitals = _post(
+        mini,
+        "1.4",
+        {
+            "requestType": "getOrganizationProjectVitals",
+            "userKey": PRODUCT_ADMIN_KEY,
+            "orgToken": mini.org_token,
+        },
+    )
+    own = {pr.token for pr in mini.dataset.products[0].projects}
+    assert {v["token"] for v in vitals["projectVitals"]} == own
+
+
+def test_a_request_body_not_sent_as_json_is_refused(mini: Mend) -> None:
+    response = requests.post(
+        f"{mini.url}/api/v1.4",
+        data=b'{"requestType": "getProductTags"}',
+        headers={"Content-Type": "text/plain"},
+        timeout=10,
+    )
+    assert "Content-Type must be application/json" in response.json()["errorMessage"]
+
+
+def test_a_server_refusing_a_project_text_request_leaves_it_out_with_a_warning(
+    start_emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sbomgen.emulator import Fault
+
+    mend: Mend = start_emulator(MINI_DATASET)
+    mend.emulator.inject(
+        Fault(
+            kind="error",
+            request_type="getProjectLicensesTextZip",
+            code=UNSUPPORTED_REQUEST,
+            message="Request type not supported in API v1.3: getProjectLicensesTextZip",
+        )
+    )
+    caplog.set_level(logging.WARNING)
+    with _client(f"{mend.url}/api/v1.3") as client:
+        inventory = Fetcher(client).fetch(FetchScope(projects=(mend.project_tokens[0],)))
+    assert inventory.libraries
+    assert "license texts is unavailable: Request type not supported in API v1.3" in caplog.text
