@@ -690,6 +690,11 @@ def _own_license(cfg: FileConfig) -> str | None:
         raise ConfigError(
             f"{cfg.path}: setting 'license' = {value!r} is not a valid SPDX expression"
         )
+    if "DocumentRef-" in normalized:
+        raise ConfigError(
+            f"{cfg.path}: setting 'license' = {value!r}: a DocumentRef points into another "
+            "document; use a LicenseRef with license-text"
+        )
     return normalized
 
 

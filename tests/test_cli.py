@@ -76,7 +76,7 @@ def test_wrong_key_gives_code_message_and_request_type(tmp_path: Path, mini: Men
 def test_wrong_product_token(tmp_path: Path, mini: Mend) -> None:
     result = run_cli("inventory", "--product", "no-such-product", env=mini.env(), cwd=tmp_path)
     assert result.code == 4
-    assert "errorCode 2002" in _one_line_error(result.stderr)
+    assert "errorCode 1003" in _one_line_error(result.stderr)
 
 
 def test_unreachable_server_names_url_and_request(tmp_path: Path) -> None:

@@ -291,8 +291,8 @@ def _date(value: str | None) -> datetime | None:
 
 
 def _vectors(vector: str | None) -> tuple[str | None, str | None]:
-    """(CVSS v3 vector, CVSS v2 vector), kept whole. Mend's scoreMetadataVector is the v3
-    vector ("CVSS:3.1/AV:N/…"); one with v2's "Au:" metric is a v2 vector."""
+    """(CVSS v3 or v4 vector, CVSS v2 vector), kept whole. Mend's scoreMetadataVector is the
+    v3 vector ("CVSS:3.1/AV:N/…"); one with v2's "Au:" metric is a v2 vector."""
     if not vector:
         return None, None
     if vector.startswith("CVSS:2") or re.search(r"(^|/)Au:[NSM](/|$)", vector):
@@ -302,7 +302,7 @@ def _vectors(vector: str | None) -> tuple[str | None, str | None]:
 
 def _rating(
     source: VulnerabilitySource | None,
-    score: float,
+    score: float | None,
     severity: VulnerabilitySeverity | None,
     method: VulnerabilityScoreSource,
     vector: str | None,
@@ -328,9 +328,13 @@ def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
         method = VulnerabilityScoreSource.CVSS_V3
         if v3_vector and v3_vector.startswith("CVSS:3.1/"):
             method = VulnerabilityScoreSource.CVSS_V3_1
+        elif v3_vector and v3_vector.startswith("CVSS:4"):
+            method = VulnerabilityScoreSource.CVSS_V4
         ratings.append(
             _rating(source, vuln.cvss3_score, _severity(vuln.cvss3_score), method, v3_vector)
         )
+    if vuln.score is None and v2_vector is not None:
+        ratings.append(_rating(source, None, None, VulnerabilityScoreSource.CVSS_V2, v2_vector))
     if vuln.score is not None and (
         v2_vector is not None or vuln.cvss3_score is None or vuln.score != vuln.cvss3_score
     ):

@@ -62,7 +62,7 @@ class User:
 class Fault:
     """Misbehaviour to inject. ``request_type`` None matches every request.
 
-    kinds: ``429`` (with ``retry_after``), ``503``, ``500``, ``truncate`` (a body cut in
+    kinds: ``429`` (with ``retry_after``), ``503``, ``500``, ``404``, ``truncate`` (a body cut in
     half after a full Content-Length), ``malformed`` (a consistent but invalid JSON body),
     ``error`` (HTTP 200 with ``code``/``message``), ``drop`` (close without answering).
     """
@@ -155,6 +155,9 @@ class Emulator:
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
+        if snapshot is not None:
+            # a snapshot holds the answers of the version it was recorded at, and only those
+            versions = (snapshot.api_version,)
         self.dataset = dataset or Dataset({"organization": {"orgToken": org_token or ""}}, {})
         self.snapshot = snapshot
         self.org_token = org_token or self.dataset.org_token
@@ -339,7 +342,7 @@ class Emulator:
         params = {k: v for k, v in data.items() if k not in ("requestType", "userKey", "orgToken")}
         try:
             response = self.snapshot.call(rt, params)
-        except InputDataError as exc:
+        except (InputDataError, ValueError) as exc:
             raise MendError(INVALID_PARAMETERS, f"Invalid parameters: {exc}") from None
         return Reply(body=response.body, content_type=response.content_type)
 
@@ -701,6 +704,9 @@ class _Handler(BaseHTTPRequestHandler):
                     {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 )
                 reply = Reply(status=429, body=b'{"message":"Too Many Requests"}', headers=headers)
+                fault = None
+            elif fault.kind == "404":  # a proxy or load balancer that briefly lost the route
+                reply = Reply(status=404, body=b"<html>Not Found</html>", content_type="text/html")
                 fault = None
             elif fault.kind in ("503", "500"):
                 headers = (

@@ -289,10 +289,14 @@ class LicenseNormalizer:
 
     def _resolve(self, lic: MendLicense) -> ResolvedLicense:
         raw = lic.name or ""
+        # A mapping of Mend's exact name ("Suspected MIT" = "MIT") maps the name; what Mend
+        # only suspects stays a suspicion (concluded, not declared).
+        suspected = bool(SUSPECTED.match(raw))
         mapped = self.policy.mapping.get(" ".join(raw.split()).casefold())
         if mapped is not None:
-            return ResolvedLicense(mend_name=raw, expression=mapped, method="mapping-file")
-        suspected = bool(SUSPECTED.match(raw))
+            return ResolvedLicense(
+                mend_name=raw, expression=mapped, method="mapping-file", suspected=suspected
+            )
         name = SUSPECTED.sub("", raw).strip() if suspected else raw.strip()
 
         def done(expression: str, method: str) -> ResolvedLicense:

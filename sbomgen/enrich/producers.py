@@ -26,15 +26,27 @@ ORGANIZATION = re.compile(
     r"|b\.?v|s\.?a|s\.?r\.?l|a\.?b|oy|kk|foundation|project|projects|authors|contributors"
     r"|maintainers|developers|team|group|community|organi[sz]ation|university|institute"
     r"|consortium|association|society|labs?|software|systems|technologies|technology|studio"
-    r"|affiliates|committee|network|cooperative)\b\.?)|(\.(com|org|net|io|ch|de|fr|uk|edu|gov|dev)\b)",
+    r"|affiliates|committee|network|cooperative|services|initiative|alliance|solutions"
+    r"|microsystems|partners|research|council|trust|ventures|center|centre)\b\.?)"
+    r"|(\.(com|org|net|io|ch|de|fr|uk|edu|gov|dev)\b)",
     re.IGNORECASE,
 )
-PERSON_WORD = re.compile(r"^(?:[A-Z][\w'\u2019-]*\.?|[A-Z]{1,3}\.?)$")
+# Multi-word organizations without a marker (the rule would read them as persons)
+KNOWN_ORGANIZATIONS = frozenset(
+    {"red hat", "bouncy castle", "legion of the bouncy castle", "sun microsystems"}
+)
+# Lowercase particles of personal names ("Guido van Rossum", "Ludwig van Beethoven")
+PARTICLES = frozenset(
+    {"van", "von", "de", "da", "di", "del", "der", "den", "du", "la", "le", "ten", "ter", "bin"}
+)
 
 
 def party_kind(name: str) -> str:
     """ "person" or "organization" for a name Mend gives as a copyright author."""
-    text = " ".join(name.split())
+    # an e-mail or web address after a name says nothing about who it is
+    text = " ".join(re.sub(r"[<(\[][^>)\]]*[>)\]]", " ", name).split())
+    if not text or text.casefold().removeprefix("the ") in KNOWN_ORGANIZATIONS:
+        return "organization"
     if ORGANIZATION.search(text):
         return "organization"
     names = [n for n in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if n]
@@ -44,8 +56,14 @@ def party_kind(name: str) -> str:
 
 
 def _person_name(name: str) -> bool:
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(PERSON_WORD.match(w) for w in words)
+    words = [w for w in name.split() if w not in PARTICLES]
+    return 2 <= len(words) <= 4 and all(_person_word(w) for w in words)
+
+
+def _person_word(word: str) -> bool:
+    """A capitalized word or an initial, in any script ("Łukasz", "Émile", "J.")."""
+    core = word.rstrip(".")
+    return bool(core) and core[0].isupper() and all(c.isalpha() or c in "'\u2019-" for c in core)
 
 
 def _start(c: Copyright) -> int:

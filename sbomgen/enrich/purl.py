@@ -89,7 +89,18 @@ FILE_NAME = re.compile(
 NPM_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9._~-][a-z0-9._~-]*$")
 MAVEN_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
 PACKAGE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")  # NuGet ids, gem/pypi/deb names
-GO_MODULE = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[A-Za-z0-9._~+-]+)+$")
+GO_MODULE = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+(/[A-Za-z0-9._~+-]+)*$")
+# Hosts whose module paths are host/owner/repo at least
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+
+
+def _go_module(value: str) -> bool:
+    """A Go module path: a domain first (``golang.org/x/net``, ``go.opencensus.io``); on
+    the big code hosts, owner and repository after it (``github.com/gorilla/mux``)."""
+    if not GO_MODULE.match(value) or _is_file(value):
+        return False
+    parts = value.split("/")
+    return not (parts[0] in CODE_HOSTS and len(parts) < 3)
 
 
 class NoPurl(Exception):
@@ -160,6 +171,11 @@ def _suffix(file_name: str | None, prefix: str, suffix: str) -> str | None:
     return None
 
 
+def _ends_with_version(value: str, version: str) -> bool:
+    """``log4net-2.0.15``, ``jquery-3.4.1``: a label that carries the version."""
+    return value.lower().endswith((f"-{version}".lower(), f".{version}".lower()))
+
+
 def _without_epoch(version: str) -> str:
     return version.split(":", 1)[1] if re.match(r"^\d+:", version) else version
 
@@ -169,8 +185,17 @@ def _without_epoch(version: str) -> str:
 
 def _maven(lib: Library) -> Decision:
     group, artifact, version = lib.group_id, lib.artifact_id, (lib.version or "").strip()
-    if not (group and artifact) and lib.coordinates and lib.coordinates.count(":") >= 2:
-        group, artifact, version = lib.coordinates.split(":")[:3]
+    qualifiers: dict[str, str | None] = {}
+    if not (group and artifact) and lib.coordinates:
+        # g:a:v, g:a:packaging:v or g:a:packaging:classifier:v
+        parts = lib.coordinates.split(":")
+        if len(parts) in (3, 4, 5):
+            group, artifact, version = parts[0], parts[1], parts[-1]
+            packaging = parts[2] if len(parts) > 3 else None
+            qualifiers = {
+                "type": packaging if packaging != "jar" else None,
+                "classifier": parts[3] if len(parts) == 5 else None,
+            }
     if not (group and artifact):
         raise NoPurl("no Maven groupId/artifactId")
     if _is_file(artifact) or _is_file(group):
@@ -179,7 +204,7 @@ def _maven(lib: Library) -> Decision:
         raise NoPurl(f"{group}:{artifact} are not Maven coordinates")
     if not version:
         raise NoPurl("Mend gives no version")
-    return Decision(build("maven", group, artifact, version))
+    return Decision(build("maven", group, artifact, version, qualifiers))
 
 
 def _npm(lib: Library) -> Decision:
@@ -210,6 +235,11 @@ def _dotnet(lib: Library) -> Decision:
                 return Decision(build("nuget", None, candidate, version))
         raise NoPurl(f"NuGet file {artifact!r} does not match groupId {group!r} and version")
     if artifact and not _is_file(artifact) and PACKAGE_ID.match(artifact):
+        if _ends_with_version(artifact, version):
+            raise NoPurl(
+                f"artifactId {artifact!r} holds the version: a file label, not the .NET "
+                "project name"
+            )
         return Decision(
             build("nuget", None, artifact, version),
             note=f"NuGet id from the .NET project name (artifactId {artifact!r})",
@@ -234,25 +264,56 @@ def _golang(lib: Library) -> Decision:
     group = (lib.group_id or "").strip()
     artifact = (lib.artifact_id or "").strip()
     module = None
-    if GO_MODULE.match(group):
+    if _go_module(group):
         module = group
-        if GO_MODULE.match(artifact) and artifact != group:
+        if _go_module(artifact) and artifact != group:
             raise NoPurl(f"groupId {group!r} and artifactId {artifact!r} name different modules")
-    elif GO_MODULE.match(artifact):
+    elif _go_module(artifact):
         module = artifact  # the owner in groupId, the module path in artifactId
     if module is None:
         raise NoPurl(f"Go groupId {group or None!r} is not a module path")
     namespace, _, name = module.rpartition("/")
+    if not namespace:
+        raise NoPurl(
+            f"module path {module!r} has one element; the golang purl type requires a namespace"
+        )
     return Decision(build("golang", namespace, name, _version(lib)))
 
 
+# Debian derivatives that mark their own builds in the version: the purl vendor, or None
+# when sbomgen knows none
+DEB_DERIVATIVES: tuple[tuple[str, str | None], ...] = (
+    (r"ubuntu|build\d+$", "ubuntu"),  # "0ubuntu3", and Ubuntu's no-change rebuilds "3build1"
+    (r"\+kali\d", None),
+    (r"\+rpi\d|raspbian", None),
+    (r"deepin", None),
+    (r"pureos", None),
+    (r"linuxmint", None),
+    (r"devuan", None),
+)
+
+
 def _deb(lib: Library) -> Decision:
+    """Mend's type says Debian. A version that marks another distribution's build
+    ("0ubuntu3", "3build1", "+kali1") is that distribution's: Ubuntu's is ``ubuntu``; for
+    others sbomgen knows no purl vendor and builds none."""
     name, version = _package_name(lib, "Debian"), _version(lib)
-    # Mend's type says Debian; Ubuntu marks its own builds in the version ("2.35-0ubuntu3")
-    vendor = "ubuntu" if "ubuntu" in version.lower() else "debian"
-    arch = _suffix(_file_name(lib), f"{name}_{_without_epoch(version)}_", ".deb") or _suffix(
-        _file_name(lib), f"{name}_{version}_", ".deb"
+    vendor = "debian"
+    for marker, purl_vendor in DEB_DERIVATIVES:
+        if re.search(marker, version.lower()):
+            if purl_vendor is None:
+                raise NoPurl(
+                    f"version {version!r} is a Debian derivative's build; sbomgen knows no "
+                    "purl vendor for it"
+                )
+            vendor = purl_vendor
+            break
+    file_name = _file_name(lib)
+    arch = _suffix(file_name, f"{name}_{_without_epoch(version)}_", ".deb") or _suffix(
+        file_name, f"{name}_{version}_", ".deb"
     )
+    if arch and not re.fullmatch(r"[a-z0-9-]+", arch):
+        arch = None
     return Decision(build("deb", vendor, name, version, {"arch": arch}))
 
 
@@ -265,12 +326,13 @@ def _rpm(lib: Library) -> Decision:
             "the RPM vendor is not stated: the rpm purl type requires a namespace, and "
             f"release {release!r} names no single vendor"
         )
-    arch = _suffix(_file_name(lib), f"{name}-{_without_epoch(version)}.", ".rpm")
+    plain = _without_epoch(version)
+    epoch = version.split(":", 1)[0] if plain != version else None
+    arch = _suffix(_file_name(lib), f"{name}-{plain}.", ".rpm")
     if arch and not re.fullmatch(r"[A-Za-z0-9_]+", arch):
         arch = None
-    return Decision(
-        build("rpm", "fedora", name, version, {"arch": arch, "distro": f"fedora-{fedora[1]}"})
-    )
+    qualifiers = {"arch": arch, "distro": f"fedora-{fedora[1]}", "epoch": epoch}
+    return Decision(build("rpm", "fedora", name, plain, qualifiers))
 
 
 def _apk(lib: Library) -> Decision:
@@ -296,9 +358,15 @@ def _gem(lib: Library) -> Decision:
 
 def _bower(lib: Library) -> Decision:
     """javascript/Bower: groupId is the project owner, artifactId the package name."""
+    version = _version(lib)
     for candidate in (lib.artifact_id, lib.name):
-        if candidate and not _is_file(candidate) and PACKAGE_ID.match(candidate):
-            return Decision(build("bower", None, candidate, _version(lib)))
+        if (
+            candidate
+            and not _is_file(candidate)
+            and PACKAGE_ID.match(candidate)
+            and not _ends_with_version(candidate, version)
+        ):
+            return Decision(build("bower", None, candidate, version))
     raise NoPurl("no Bower package name (artifactId)")
 
 

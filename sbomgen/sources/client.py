@@ -300,10 +300,17 @@ class MendClient:
             )
         org_level = org_level or contract.request(request_type).scope == "org"
         first = self._version
+        confirmed = self._settled  # a 404 before any answer is asked again before believed
         while True:
             try:
                 response = self._call_version(request_type, params, org_level=org_level)
             except _NotFound:
+                if not confirmed:
+                    confirmed = True
+                    log.debug(
+                        "%s: HTTP 404 for /api/v%s; asking once more", request_type, self._version
+                    )
+                    continue
                 self._fall_back(request_type, first)
                 continue
             if not self._settled and self._version != first:
@@ -351,12 +358,14 @@ class MendClient:
             attempt += 1
             try:
                 response = self._post_once(request_type, payload, described, attempt)
+                # a server may echo a credential in its error message: checked redacted
+                checked = self.redact(response.body)
                 if response.is_json:
-                    raise_for_mend_error(request_type, response.json())
-                elif response.body.lstrip()[:1] == b"{":
+                    raise_for_mend_error(request_type, decode_json(request_type, checked))
+                elif checked.lstrip()[:1] == b"{":
                     # an error body under another content type (the reference names none)
                     with contextlib.suppress(InputDataError):
-                        raise_for_mend_error(request_type, decode_json(request_type, response.body))
+                        raise_for_mend_error(request_type, decode_json(request_type, checked))
                 return response
             except MendInvalidParametersError:
                 if retried_3000:

@@ -90,11 +90,25 @@ def _obj(ctx: Ctx, value: Any, field: str) -> Mapping[str, Any]:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def decode_entities(value: str) -> str:
     """Mend's texts are HTML-escaped in places (``TJ Holowaychuk &lt;tj@…&gt;``, ``AT&amp;T``):
-    decoded here, once, so that every format escapes the real characters its own way. A text
-    that was escaped twice keeps one level (``&amp;lt;`` → ``&lt;``), as its author wrote it."""
-    return html.unescape(value) if "&" in value else value
+    decoded here, once, so that every format escapes the real characters its own way. Only
+    complete entities (``…;``) are decoded, so "&region=" in a text stays as it is; a text
+    escaped twice keeps one level (``&amp;lt;`` → ``&lt;``), as its author wrote it. Applied
+    to free texts only (copyrights, authors, names, descriptions, the text files), never to
+    URLs, keys or versions."""
+    if "&" not in value:
+        return value
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), value)
+
+
+def _text(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:
+    """A free text: a string with Mend's HTML entities decoded."""
+    value = _str(ctx, data, key, field)
+    return decode_entities(value) if value is not None else None
 
 
 def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:
@@ -105,7 +119,6 @@ def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) 
         return str(value)
     if not isinstance(value, str):
         raise ctx.fail(field or key, f"should be a string, got {type(value).__name__}")
-    value = decode_entities(value)
     if _NOT_XML.search(value):
         log.warning(
             "%s: field %r holds control characters; they were removed",
@@ -283,13 +296,13 @@ def _copyrights(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[Copyrigh
     for j, ref in enumerate(_list(ctx, item, "copyrightReferences", required=False)):
         cf = f"{field}.copyrightReferences[{j}]"
         ref = _obj(ctx, ref, cf)
-        text = _str(ctx, ref, "copyright", f"{cf}.copyright")
+        text = _text(ctx, ref, "copyright", f"{cf}.copyright")
         if not text:
             continue
         out.append(
             Copyright(
                 text=text.strip(),
-                author=_str(ctx, ref, "author", f"{cf}.author"),
+                author=_text(ctx, ref, "author", f"{cf}.author"),
                 start_year=_str(ctx, ref, "startYear", f"{cf}.startYear"),
                 end_year=_str(ctx, ref, "endYear", f"{cf}.endYear"),
             )
@@ -301,13 +314,13 @@ def _library_core(ctx: Ctx, item: Mapping[str, Any], field: str) -> dict[str, An
     return {
         "key_uuid": KeyUuid(_req_str(ctx, item, "keyUuid", f"{field}.keyUuid")),
         "key_id": _int(ctx, item, "keyId", f"{field}.keyId"),
-        "name": _str(ctx, item, "name", f"{field}.name"),
+        "name": _text(ctx, item, "name", f"{field}.name"),
         "group_id": _str(ctx, item, "groupId", f"{field}.groupId"),
         "artifact_id": _str(ctx, item, "artifactId", f"{field}.artifactId"),
         "version": _str(ctx, item, "version", f"{field}.version"),
         "sha1": _str(ctx, item, "sha1", f"{field}.sha1"),
         "filename": _str(ctx, item, "filename", f"{field}.filename"),
-        "description": _str(ctx, item, "description", f"{field}.description"),
+        "description": _text(ctx, item, "description", f"{field}.description"),
         "references": _references(ctx, item, field),
         "provenance": (ctx.provenance,),
     }
@@ -451,7 +464,7 @@ def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
         cvss3_severity=_str(ctx, v, "cvss3_severity", f"{field}.cvss3_severity"),
         cvss3_score=_float(ctx, v, "cvss3_score", f"{field}.cvss3_score"),
         cvss3_vector=_str(ctx, v, "scoreMetadataVector", f"{field}.scoreMetadataVector"),
-        description=_str(ctx, v, "description", f"{field}.description"),
+        description=_text(ctx, v, "description", f"{field}.description"),
         published=_str(ctx, v, "publishDate", f"{field}.publishDate"),
         url=_str(ctx, v, "url", f"{field}.url"),
         fix_resolution=resolution,

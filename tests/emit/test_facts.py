@@ -175,3 +175,69 @@ def test_no_license_reference_without_its_text(spdx: dict[str, Any], sample: Inv
 )
 def test_person_or_organization(name: str, kind: str) -> None:
     assert party_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Łukasz Langa", "person"),
+        ("Guido van Rossum", "person"),
+        ("TJ Holowaychuk <tj@vision-media.ca>", "person"),
+        ("Red Hat", "organization"),
+        ("Amazon Web Services", "organization"),
+        ("Open Source Initiative", "organization"),
+    ],
+)
+def test_person_or_organization_review_cases(name: str, kind: str) -> None:
+    assert party_kind(name) == kind
+
+
+def test_urls_keep_their_ampersands() -> None:
+    from sbomgen.sources.parse import Ctx, parse_licenses
+
+    data = {
+        "libraries": [
+            {
+                "keyUuid": "k",
+                "name": "AT&amp;T&#39;s lib",
+                "description": "compares &lt;a&gt; &region=2",
+                "references": {"url": "https://example.org/x?a=1&region=2&amp=3&para=4"},
+                "licenses": [],
+                "copyrightReferences": [
+                    {"copyright": "Copyright (c) 2012 TJ &lt;tj@x.org&gt;", "author": "TJ"}
+                ],
+            }
+        ]
+    }
+    (lib,) = parse_licenses(Ctx("getProductLicenses"), data, {})
+    assert lib.references.homepage == "https://example.org/x?a=1&region=2&amp=3&para=4"
+    assert lib.name == "AT&T's lib"
+    assert lib.description == "compares <a> &region=2"
+    assert lib.copyrights[0].text == "Copyright (c) 2012 TJ <tj@x.org>"
+
+
+def test_cvss4_and_lone_v2_vectors_are_labelled() -> None:
+    from sbomgen.emit.cyclonedx import _vulnerability
+    from sbomgen.model import Vulnerability
+
+    v4 = _vulnerability(
+        Vulnerability(id="CVE-1", cvss3_score=8.7, cvss3_vector="CVSS:4.0/AV:N/AC:L/AT:N"), []
+    )
+    assert [(r.method.value, r.vector) for r in v4.ratings] == [
+        ("CVSSv4", "CVSS:4.0/AV:N/AC:L/AT:N")
+    ]
+    v2 = _vulnerability(Vulnerability(id="CVE-2", cvss3_vector="AV:N/AC:L/Au:N/C:P/I:P/A:P"), [])
+    assert [(r.method.value, r.score, r.vector) for r in v2.ratings] == [
+        ("CVSSv2", None, "AV:N/AC:L/Au:N/C:P/I:P/A:P")
+    ]
+
+
+def test_a_documentref_as_the_configured_license_is_a_config_error(tmp_path: Any) -> None:
+    from conftest import SAMPLE_SNAPSHOT, run_cli
+
+    (tmp_path / "sbomgen.toml").write_text('license = "DocumentRef-x:LicenseRef-y"\n')
+    result = run_cli(
+        "generate", "--snapshot", SAMPLE_SNAPSHOT, "--out", tmp_path / "out", cwd=tmp_path
+    )
+    assert result.code == 3 and "DocumentRef" in result.stderr
+    assert not (tmp_path / "out").exists()

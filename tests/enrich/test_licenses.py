@@ -335,3 +335,10 @@ def test_malformed_mapping_file_names_file_and_line(
 def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"map\.toml: not valid TOML: .*line 2"):
         _policy(tmp_path, '[licenses]\n"A" = \n')
+
+
+def test_mapping_a_suspected_name_keeps_the_suspicion() -> None:
+    policy = LicensePolicy(mapping={"suspected mit": "MIT"})
+    decision = LicenseNormalizer(policy).decide([MendLicense(name="Suspected MIT")])
+    assert (decision.declared, decision.concluded) == ("NOASSERTION", "MIT")
+    assert decision.suspected

@@ -453,3 +453,79 @@ def test_counts_per_mend_type_say_why_purls_are_missing() -> None:
     counts = purl_counts(PurlEnricher().enrich(Inventory(libraries=libs)))
     assert [(c.mend_type, c.built, c.missing) for c in counts] == [("GO_PACKAGE", 1, 2)]
     assert counts[0].reasons == {"Go groupId … is not a module path": 2}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # Ubuntu's builds, including its no-change rebuilds
+        (
+            dict(language_type="Debian", group_id="bash", version="5.1-6build1"),
+            "pkg:deb/ubuntu/bash@5.1-6build1",
+        ),
+        # Maven coordinates with packaging and classifier
+        (dict(type="MAVEN_ARTIFACT", coordinates="g:a:pom:1.0"), "pkg:maven/g/a@1.0?type=pom"),
+        (
+            dict(type="MAVEN_ARTIFACT", coordinates="g:a:jar:sources:1.0"),
+            "pkg:maven/g/a@1.0?classifier=sources",
+        ),
+        # an RPM epoch is a qualifier (purl-spec's rpm type)
+        (
+            dict(
+                type="REDHAT_PACKAGE_MODULE",
+                group_id="curl",
+                artifact_id="curl-7.50.3-1.fc25.x86_64.rpm",
+                version="1:7.50.3-1.fc25",
+            ),
+            "pkg:rpm/fedora/curl@7.50.3-1.fc25?arch=x86_64&distro=fedora-25&epoch=1",
+        ),
+        # a Go module on its own domain, with a path
+        (
+            dict(language_type="Go", group_id="gopkg.in/yaml.v3", version="v3.0.1"),
+            "pkg:golang/gopkg.in/yaml.v3@v3.0.1",
+        ),
+    ],
+)
+def test_review_cases(fields: dict[str, Any], expected: str) -> None:
+    assert purl_for(lib(**fields)) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        (dict(language_type="Debian", group_id="x", version="1.0-1+kali1"), "Debian derivative"),
+        (
+            dict(language_type="Go", group_id="github.com/gorilla", version="v1"),
+            "not a module path",
+        ),
+        (dict(language_type="Go", group_id="go.opencensus.io", version="v0.24.0"), "one element"),
+        (
+            dict(
+                language_type=".NET",
+                group_id="Apache",
+                artifact_id="log4net-2.0.15",
+                version="2.0.15",
+            ),
+            "holds the version",
+        ),
+        (
+            dict(
+                language_type="javascript/Bower",
+                group_id="jquery",
+                artifact_id="jquery-3.4.1",
+                version="3.4.1",
+            ),
+            "no Bower package name",
+        ),
+    ],
+)
+def test_review_cases_without_purl(fields: dict[str, Any], why: str) -> None:
+    purl, problem = purl_for(lib(**fields))
+    assert purl is None and problem and why in problem
+
+
+def test_a_deb_arch_must_look_like_one() -> None:
+    purl, _ = purl_for(
+        lib(language_type="Debian", group_id="a", artifact_id="a_1.0_AMD 64.deb", version="1.0")
+    )
+    assert purl == "pkg:deb/debian/a@1.0"

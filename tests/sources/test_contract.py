@@ -228,7 +228,8 @@ def test_no_version_in_url_falls_back_to_the_newest_the_server_offers(
     assert inventory.libraries
     assert mend.emulator.errors == []
     not_found = [entry for entry in mend.emulator.log if entry[1] == 404]
-    assert [e[0] for e in not_found] == ["<404 /api/v1.4>", "<404 /api/v1.3>"]
+    # the first 404 is asked once more before it is believed
+    assert [e[0] for e in not_found] == ["<404 /api/v1.4>"] * 2 + ["<404 /api/v1.3>"]
     said = [r.getMessage() for r in caplog.records if "/api/v1.2" in r.getMessage()]
     assert said == [
         f"{mend.url} has no /api/v1.4 (HTTP 404); using /api/v1.2, the newest Mend API "
@@ -473,3 +474,40 @@ def test_a_server_refusing_a_project_text_request_leaves_it_out_with_a_warning(
         inventory = Fetcher(client).fetch(FetchScope(projects=(mend.project_tokens[0],)))
     assert inventory.libraries
     assert "license texts is unavailable: Request type not supported in API v1.3" in caplog.text
+
+
+def test_one_passing_404_does_not_change_the_version(start_emulator: Any) -> None:
+    from sbomgen.emulator import Fault
+
+    mend: Mend = start_emulator(MINI_DATASET)
+    mend.emulator.inject(Fault(kind="404", request_type="getProductTags"))
+    with _client(mend.url) as client:
+        Fetcher(client).fetch(FetchScope(products=(mend.product_tokens[0],)))
+        assert client.api_version == "1.4"
+
+
+def test_a_credential_the_server_echoes_in_an_error_is_not_shown(start_emulator: Any) -> None:
+    from sbomgen.emulator import Fault
+
+    mend: Mend = start_emulator(MINI_DATASET)
+    mend.emulator.inject(
+        Fault(kind="error", code=5001, message=f"User {ORG_ADMIN_KEY} is not allowed")
+    )
+    with _client(mend.url) as client, pytest.raises(MendApiError) as info:
+        client.call("getProductTags", {"productToken": mend.product_tokens[0]})
+    assert ORG_ADMIN_KEY not in str(info.value) and "***" in str(info.value)
+
+
+def test_a_snapshot_is_served_at_the_version_it_was_recorded_at(tmp_path: Any) -> None:
+    from conftest import SAMPLE_SNAPSHOT
+
+    from sbomgen.emulator import Emulator, User
+    from sbomgen.sources.snapshot import SnapshotReplay
+
+    emulator = Emulator(None, [User(ORG_ADMIN_KEY)], snapshot=SnapshotReplay(SAMPLE_SNAPSHOT))
+    url = emulator.start()
+    try:
+        old = requests.post(f"{url}/api/v1.2", json={"requestType": "getProductTags"}, timeout=10)
+        assert old.status_code == 404
+    finally:
+        emulator.stop()
