@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import uuid
+import warnings
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -51,6 +52,7 @@ from cyclonedx.model.vulnerability import (
 )
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
+from cyclonedx.schema.deprecation import SchemaDeprecationWarning1Dot6
 from packageurl import PackageURL
 
 from sbomgen import __version__
@@ -193,6 +195,7 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
     )
     if lib.in_house:
         props.append(Property(name="mend:inHouse", value="true"))
+    written = _licenses(lib, version)
     if lib.license is not None:
         for part in lib.license.parts:
             props.append(Property(name="mend:license", value=part.mend_name))
@@ -203,7 +206,6 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
             props.append(Property(name="mend:licenseInference", value=lib.license.inference))
         if lib.license.curation:
             props.append(Property(name="mend:licenseCuration", value=lib.license.curation))
-        written = _licenses(lib, version)
         if lib.license.declared not in (NOASSERTION, lib.license.concluded) and len(written) < 2:
             props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
     if lib.purl is None and lib.purl_problem:
@@ -215,33 +217,36 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
     originator = lib.originator
     person = originator is not None and originator.kind == "person"
     modern = version not in ("1.4", "1.5")  # authors and manufacturer exist from 1.6 on
-    return Component(
-        type=ComponentType.LIBRARY,
-        bom_ref=node_ref(f"lib:{lib.key_uuid}"),
-        name=name,
-        group=group,
-        version=lib.version,
-        purl=purl,
-        description=lib.description,
-        hashes=hashes,
-        licenses=written if lib.license is not None else [],
-        copyright="\n".join(c.text for c in lib.copyrights) or None,
-        external_references=_external_refs(lib),
-        properties=props,
-        supplier=OrganizationalEntity(name=lib.supplier.name) if lib.supplier else None,
-        authors=(
-            [OrganizationalContact(name=originator.name)]
-            if originator and person and modern
-            else None
-        ),
-        manufacturer=(
-            OrganizationalEntity(name=originator.name)
-            if originator and not person and modern
-            else None
-        ),
-        author=originator.name if originator and not modern else None,
-        evidence=_evidence(lib, sha1) if version != "1.4" else None,
-    )
+    with warnings.catch_warnings():
+        # "author" is what 1.4 and 1.5 have; the library warns on setting it at all
+        warnings.simplefilter("ignore", SchemaDeprecationWarning1Dot6)
+        return Component(
+            type=ComponentType.LIBRARY,
+            bom_ref=node_ref(f"lib:{lib.key_uuid}"),
+            name=name,
+            group=group,
+            version=lib.version,
+            purl=purl,
+            description=lib.description,
+            hashes=hashes,
+            licenses=written,
+            copyright="\n".join(c.text for c in lib.copyrights) or None,
+            external_references=_external_refs(lib),
+            properties=props,
+            supplier=OrganizationalEntity(name=lib.supplier.name) if lib.supplier else None,
+            authors=(
+                [OrganizationalContact(name=originator.name)]
+                if originator and person and modern
+                else None
+            ),
+            manufacturer=(
+                OrganizationalEntity(name=originator.name)
+                if originator and not person and modern
+                else None
+            ),
+            author=originator.name if originator and not modern else None,
+            evidence=_evidence(lib, sha1) if version != "1.4" else None,
+        )
 
 
 def _evidence(lib: Library, sha1: str | None) -> ComponentEvidence | None:
