@@ -373,6 +373,12 @@ def cli(
 @click.option(
     "--exclude-in-house", is_flag=True, help="Leave in-house libraries out of the documents."
 )
+@click.option(
+    "--include-in-house",
+    is_flag=True,
+    help="Include in-house libraries in the attribution bundle (its NOTICE leaves them out by "
+    "default; the SBOMs include them unless --exclude-in-house).",
+)
 @_enrich_options
 @click.pass_obj
 def generate(
@@ -386,6 +392,7 @@ def generate(
     spdx_version: str,
     split: bool,
     exclude_in_house: bool,
+    include_in_house: bool,
     license_map: Path | None,
     multi_license: str,
 ) -> None:
@@ -409,6 +416,7 @@ def generate(
                 cyclonedx_version=cyclonedx_version,
                 spdx_version=spdx_version,
                 exclude_in_house=exclude_in_house,
+                attribution=AttributionOptions(include_in_house=include_in_house),
             ),
             split=split,
             enrichers=enrichers,
@@ -444,7 +452,7 @@ def _attribution_summary(emitters: list[Emitter]) -> None:
             if problems:
                 kinds = ", ".join(f"{n} {k}" for k, n in sorted(count_problems(problems).items()))
                 click.echo(
-                    f"attribution: {len(problems)} item(s) need review ({kinds}); see the 'Needs review' section",
+                    f"attribution: {len(problems)} item(s) need review ({kinds}); see REVIEW.md beside the notice",
                     err=True,
                 )
             else:
@@ -501,7 +509,10 @@ def _attribution_summary(emitters: list[Emitter]) -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 9 and write nothing when anything needs review.")
 @click.option(
-    "--exclude-in-house", is_flag=True, help="Leave in-house libraries out of the bundle."
+    "--include-in-house",
+    is_flag=True,
+    help="Include the organization's in-house libraries (left out by default: they are its "
+    "own code, not third-party software).",
 )
 @_enrich_options
 @click.pass_obj
@@ -520,14 +531,16 @@ def attribution(
     missing_license: str,
     template_dir: Path | None,
     strict: bool,
-    exclude_in_house: bool,
+    include_in_house: bool,
     license_map: Path | None,
     multi_license: str,
 ) -> None:
-    """Write an attribution bundle: NOTICE.html, NOTICE.txt, NOTICE.md and licenses/.
+    """Write an attribution bundle: NOTICE.html, NOTICE.txt, NOTICE.md and licenses/ for
+    customers, and REVIEW.md / REVIEW.json for the people preparing the release.
 
-    Each license text is printed once; components without a license or a license text are
-    listed under "Needs review" and counted here (--strict makes that an error, exit 9).
+    Each license's terms are printed once, each copyright with its own component. What needs
+    a person's attention goes to REVIEW.* and is counted here (--strict makes that an error,
+    exit 9, and writes nothing).
     """
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in chosen if f not in ("html", "txt", "md")]
@@ -552,7 +565,7 @@ def attribution(
         missing_license=missing_license.upper(),
         template_dir=template_dir,
         strict=strict,
-        exclude_in_house=exclude_in_house,
+        include_in_house=include_in_house,
     )
     r = _resolve(state, source)
     out_dir = out or _cfg_path(r.file_cfg, "out")

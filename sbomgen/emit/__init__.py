@@ -65,8 +65,8 @@ def make_emitters(
     bundle = [f.removeprefix("attribution-") for f in formats if f.startswith("attribution-")]
     if bundle:
         options = attribution or AttributionOptions()
-        if exclude_in_house and not options.exclude_in_house:
-            options = replace(options, exclude_in_house=True)
+        if exclude_in_house and options.include_in_house:
+            options = replace(options, include_in_house=False)
         out.append(Attribution(bundle, options))
     return out
 

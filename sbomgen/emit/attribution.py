@@ -8,7 +8,9 @@ documents the data they get). Options have the meaning of Mend's attribution rep
 
 from __future__ import annotations
 
+import json
 import re
+import textwrap
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,9 @@ import jinja2
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import short_hash
-from sbomgen.enrich.texts import symbols_of
+from sbomgen.enrich.licenses import SUSPECTED
+from sbomgen.enrich.terms import COPYRIGHT_LINE, holder_key, split_terms
+from sbomgen.enrich.texts import spdx_text, symbols_of
 from sbomgen.errors import ConfigError, InputDataError, SbomgenError
 from sbomgen.model import NOASSERTION, Inventory, Library
 
@@ -57,7 +61,7 @@ class AttributionOptions:
     missing_license: str = "BLANK"
     template_dir: Path | None = None
     strict: bool = False
-    exclude_in_house: bool = False
+    include_in_house: bool = False  # the organization's own code is not a third party
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.scope if s not in SCOPES]
@@ -95,8 +99,10 @@ class LicenseEntry:
     ids: list[str]
     name: str
     text: str
-    source: str
+    origin: str  # "component" (one component's own text), "mend", "spdx-list"
     file: str
+    url: str = ""
+    component: str = ""  # for a component's own text: its label
     used_by: list[str] = field(default_factory=list)  # component anchors
 
     @property
@@ -117,6 +123,166 @@ def _display(lib: Library) -> str:
     return lib.name or lib.artifact_id or lib.filename or lib.key_uuid
 
 
+def _link(url: str | None) -> str:
+    """An http(s) URL that is safe in an href and a Markdown link, or an empty string."""
+    url = (url or "").strip()
+    return url if re.fullmatch(r"https?://[^\s<>\"'()\\]+", url) else ""
+
+
+def _license_url(identifier: str, libraries: Sequence[Library]) -> str:
+    if not identifier.startswith("LicenseRef-"):
+        return f"https://spdx.org/licenses/{identifier}.html"
+    for lib in libraries:
+        for part in lib.license.parts if lib.license else ():
+            if part.expression == identifier:
+                for lic in lib.licenses:
+                    if lic.name == part.mend_name and _link(lic.url):
+                        return _link(lic.url)
+    return ""
+
+
+def _uses(lib: Library, identifier: str) -> bool:
+    return identifier in symbols_of(lib.license.concluded if lib.license else NOASSERTION)
+
+
+@dataclass
+class _Texts:
+    """Which text each component reads for each id, and what the split left over."""
+
+    general: dict[str, LicenseEntry] = field(default_factory=dict)  # id -> entry
+    own: dict[tuple[str, str], LicenseEntry] = field(default_factory=dict)  # (id, key) -> entry
+    extra_copyrights: dict[str, list[str]] = field(default_factory=dict)  # key -> lines
+    review: list[dict[str, str]] = field(default_factory=list)
+
+
+def _resolve_texts(
+    inventory: Inventory, libraries: Sequence[Library], names: Mapping[str, str]
+) -> _Texts:
+    """Terms once per license, and each work's copyright lines with that work only.
+
+    A text from Mend's license-text zip is some component's own LICENSE file. Its copyright
+    lines go to the component whose copyrights they are (found by comparing them with the
+    components' copyright lines); the terms serve every component under the license. A
+    text whose lines cannot be told apart from the terms is printed only with the component
+    it came from; the others get the SPDX License List text.
+    """
+    out = _Texts()
+    used = sorted(
+        {
+            s
+            for lib in libraries
+            for s in symbols_of(lib.license.concluded if lib.license else NOASSERTION)
+        }
+    )
+    by_text: dict[str, LicenseEntry] = {}
+
+    def general(identifier: str, text: str, origin: str) -> LicenseEntry:
+        key = _normalized_text(text)
+        entry = by_text.get(key)
+        if entry is None:
+            entry = by_text[key] = LicenseEntry(
+                anchor=_anchor("license", identifier, identifier),
+                ids=[identifier],
+                name=names.get(identifier, identifier),
+                text=text.rstrip("\n"),
+                origin=origin,
+                file=f"licenses/{identifier}.txt",
+                url=_license_url(identifier, libraries),
+            )
+        elif identifier not in entry.ids:
+            entry.ids.append(identifier)
+        return entry
+
+    def spdx_terms(identifier: str) -> str | None:
+        found = spdx_text(identifier)
+        return split_terms(identifier, found[0]).text if found else None
+
+    for identifier in used:
+        text = inventory.texts.get(identifier)
+        if text is None:
+            continue
+        users = [lib for lib in libraries if _uses(lib, identifier)]
+        if not text.source.startswith("mend:"):
+            terms = split_terms(identifier, text.text)
+            out.general[identifier] = general(identifier, terms.text, "spdx-list")
+            continue
+        terms = split_terms(identifier, text.text)
+        lines = list(terms.copyrights)
+        if not terms.safe:
+            lines = [ln.strip() for ln in text.text.splitlines() if COPYRIGHT_LINE.match(ln)]
+        keys = {holder_key(ln) for ln in lines}
+        origins = [lib for lib in users if keys & {holder_key(c.text) for c in lib.copyrights}]
+        if terms.safe:
+            out.general[identifier] = general(identifier, terms.text, "mend")
+            for lib in origins:
+                known = {holder_key(c.text) for c in lib.copyrights}
+                out.extra_copyrights.setdefault(lib.key_uuid, []).extend(
+                    ln for ln in lines if holder_key(ln) not in known
+                )
+            if lines and not origins:
+                out.review.append(
+                    {
+                        "kind": "copyright-unattributed",
+                        "component": identifier,
+                        "message": f"the license text Mend holds for {identifier} carries "
+                        f"{'; '.join(lines)!r}, which is no component's in scope: left out "
+                        "of the notice",
+                    }
+                )
+            continue
+        # the terms and the work's lines cannot be told apart
+        fallback = spdx_terms(identifier)
+        for lib in origins:
+            label = f"{_display(lib)} {lib.version or ''}".strip()
+            out.own[(identifier, lib.key_uuid)] = LicenseEntry(
+                anchor=_anchor("license", f"{identifier}-{label}", f"{identifier}/{lib.key_uuid}"),
+                ids=[identifier],
+                name=names.get(identifier, identifier),
+                text=text.text.rstrip("\n"),
+                origin="component",
+                file=f"licenses/{identifier}-{_file_part(label)}.txt",
+                url=_license_url(identifier, libraries),
+                component=label,
+            )
+        if fallback is not None:
+            out.general[identifier] = general(identifier, fallback, "spdx-list")
+        elif not origins:
+            out.general[identifier] = general(identifier, text.text, "mend")
+        how = (
+            f"printed with {', '.join(_display(lib) for lib in origins)} only"
+            if origins
+            else "it names no component in scope"
+        )
+        if not origins or fallback is None:
+            out.review.append(
+                {
+                    "kind": "copyright-split",
+                    "component": identifier,
+                    "message": f"the license text Mend holds for {identifier} could not be "
+                    f"split into terms and copyright lines ({how}); "
+                    + (
+                        "the other components get the SPDX License List text"
+                        if fallback is not None
+                        else "check which copyright it carries before shipping"
+                    ),
+                }
+            )
+    return out
+
+
+def _readable(expression: str, names: Mapping[str, str]) -> str:
+    """The expression as a reader reads it: a ``LicenseRef-`` by its name."""
+    return re.sub(
+        r"LicenseRef-[A-Za-z0-9.-]+",
+        lambda m: names.get(m.group(0), m.group(0).removeprefix("LicenseRef-")),
+        expression,
+    )
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")[:60] or "component"
+
+
 def build_context(
     inventory: Inventory, meta: DocumentMeta, options: AttributionOptions
 ) -> dict[str, Any]:
@@ -125,7 +291,7 @@ def build_context(
         (
             lib
             for lib in inventory.libraries.values()
-            if not (options.exclude_in_house and lib.in_house)
+            if options.include_in_house or not lib.in_house
         ),
         key=lambda lib: (_display(lib).lower(), lib.version or "", lib.key_uuid),
     )
@@ -133,37 +299,13 @@ def build_context(
         raise InputDataError(
             "the scope holds no library: there is nothing to attribute, so no bundle is written"
         )
-    # one license entry per distinct text; ids that share a text share the entry
-    entries: dict[str, LicenseEntry] = {}
-    by_id: dict[str, LicenseEntry] = {}
     names: dict[str, str] = {}
     for lib in libraries:
         for part in lib.license.parts if lib.license else ():
             if len(symbols_of(part.expression)) == 1:
-                names.setdefault(part.expression, part.mend_name.removeprefix("Suspected ").strip())
-    used_ids = {
-        symbol
-        for lib in libraries
-        for symbol in symbols_of(lib.license.concluded if lib.license else NOASSERTION)
-    }
-    for identifier in sorted(i for i in inventory.texts if i in used_ids):
-        text = inventory.texts[identifier]
-        key = _normalized_text(text.text)
-        entry = entries.get(key)
-        if entry is None:
-            entry = entries[key] = LicenseEntry(
-                anchor=_anchor("license", identifier, identifier),
-                ids=[identifier],
-                name=names.get(identifier, identifier),
-                text=text.text.rstrip("\n"),
-                source=text.source,
-                file=f"licenses/{identifier}.txt",
-            )
-        else:
-            entry.ids.append(identifier)
-        by_id[identifier] = entry
-
-    problems: list[dict[str, str]] = []
+                names.setdefault(part.expression, SUSPECTED.sub("", part.mend_name).strip())
+    texts = _resolve_texts(inventory, libraries, names)
+    review: list[dict[str, str]] = []
     components: list[dict[str, Any]] = []
     for lib in libraries:
         anchor = _anchor("component", _display(lib), lib.key_uuid)
@@ -172,55 +314,42 @@ def build_context(
         ids = symbols_of(expression)
         license_links = []
         for identifier in ids:
-            entry = by_id.get(identifier)
+            entry = texts.own.get((identifier, lib.key_uuid)) or texts.general.get(identifier)
             license_links.append(
                 {
                     "id": identifier,
                     "anchor": entry.anchor if entry else None,
                     "file": entry.file if entry else None,
+                    "url": entry.url if entry else _license_url(identifier, [lib]),
                 }
             )
             if entry is not None and anchor not in entry.used_by:
                 entry.used_by.append(anchor)
         label = f"{_display(lib)} {lib.version or ''}".strip()
+
+        def note(kind: str, message: str, label: str = label, anchor: str = anchor) -> None:
+            review.append({"kind": kind, "component": label, "anchor": anchor, "message": message})
+
         if expression == NOASSERTION:
-            problems.append(
-                {
-                    "kind": "no-license",
-                    "component": label,
-                    "anchor": anchor,
-                    "message": "no license is known (NOASSERTION): find the license before shipping",
-                }
+            note(
+                "no-license", "no license is known (NOASSERTION): find the license before shipping"
             )
-        missing = [i for i in ids if i not in by_id]
-        for identifier in missing:
-            problems.append(
-                {
-                    "kind": "missing-text",
-                    "component": label,
-                    "anchor": anchor,
-                    "message": f"no text for {identifier}: the bundle cannot include its terms",
-                }
-            )
+        for identifier in ids:
+            if not any(link["id"] == identifier and link["anchor"] for link in license_links):
+                note(
+                    "missing-text", f"no text for {identifier}: the notice cannot include its terms"
+                )
         if decision and decision.inference and " OR " in expression and not decision.curation:
-            problems.append(
-                {
-                    "kind": "unresolved-choice",
-                    "component": label,
-                    "anchor": anchor,
-                    "message": f"{expression} is a choice nobody made yet; record it with a curation",
-                }
+            note(
+                "unresolved-choice",
+                f"{expression} is a choice nobody made yet; record it with a curation",
             )
         if decision and decision.suspected and not decision.curation:
-            problems.append(
-                {
-                    "kind": "suspected",
-                    "component": label,
-                    "anchor": anchor,
-                    "message": "Mend only suspected this license ("
-                    + ", ".join(p.mend_name for p in decision.parts if p.suspected)
-                    + ")",
-                }
+            note(
+                "suspected",
+                "Mend only suspected this license ("
+                + ", ".join(p.mend_name for p in decision.parts if p.suspected)
+                + "); the notice states it as the license",
             )
         projects = sorted(
             {
@@ -229,23 +358,26 @@ def build_context(
                 if o.project in inventory.projects
             }
         )
+        copyrights = list(dict.fromkeys(c.text for c in lib.copyrights))
+        copyrights += [
+            c for c in texts.extra_copyrights.get(lib.key_uuid, []) if c not in copyrights
+        ]
         components.append(
             {
                 "anchor": anchor,
                 "name": _display(lib),
                 "version": lib.version or "",
                 "purl": lib.purl or "",
-                "homepage": lib.references.homepage or "",
+                "homepage": _link(lib.references.homepage),
                 "license": "" if expression == NOASSERTION else expression,
                 "license_missing": expression == NOASSERTION,
                 "license_display": (
-                    expression
+                    _readable(expression, names)
                     if expression != NOASSERTION
                     else (GENERIC_LICENSE if options.missing_license == "GENERIC_LICENSE" else "")
                 ),
                 "licenses": license_links,
-                "mend_licenses": [lic.name for lic in lib.licenses],
-                "copyrights": list(dict.fromkeys(c.text for c in lib.copyrights)),
+                "copyrights": copyrights,
                 "notices": list(dict.fromkeys(n.strip() for n in lib.notices if n.strip())),
                 "projects": projects,
                 "project_tokens": sorted({o.project for o in lib.occurrences}),
@@ -259,6 +391,8 @@ def build_context(
         inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token)
     ):
         members = [c["anchor"] for c in components if project.token in c["project_tokens"]]
+        if not members:
+            continue
         project_anchor = _anchor("project", project.name, project.token)
         for member in members:
             first_project.setdefault(member, project_anchor)
@@ -276,9 +410,11 @@ def build_context(
             component["target"] = f"{first_project[component['anchor']]}-{component['anchor']}"
         else:
             component["target"] = component["anchor"]
-    for problem in problems:
-        problem["target"] = by_anchor[problem["anchor"]]["target"]
-    licenses = sorted(entries.values(), key=lambda e: e.id)
+    entries = sorted(
+        {id(e): e for e in [*texts.general.values(), *texts.own.values()] if e.used_by}.values(),
+        key=lambda e: (e.id, e.component),
+    )
+    review += texts.review
     return {
         "meta": {
             "header": options.header,
@@ -291,6 +427,7 @@ def build_context(
             "name": meta.name,
             "version": meta.version or "",
             "tool": f"sbomgen {__version__}",
+            "in_house": options.include_in_house,
         },
         "components": components,
         "licenses": [
@@ -300,14 +437,16 @@ def build_context(
                 "ids": e.ids,
                 "name": e.name,
                 "text": e.text,
-                "source": e.source,
+                "origin": e.origin,
+                "component": e.component,
                 "file": e.file,
+                "url": e.url,
                 "used_by": [by_anchor[a] for a in e.used_by],
             }
-            for e in licenses
+            for e in entries
         ],
         "projects": project_list,
-        "problems": sorted(problems, key=lambda p: (p["component"].lower(), p["kind"])),
+        "review": sorted(review, key=lambda p: (p["component"].lower(), p["kind"], p["message"])),
     }
 
 
@@ -327,6 +466,67 @@ def _md_escape(value: Any) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", line)
 
 
+# Fields the template data model no longer has, and what replaced them: a template written
+# for the earlier model fails with this message instead of printing nothing.
+MOVED = {
+    "problems": "the review list is no longer part of the NOTICE: it goes to REVIEW.md "
+    "(review.md.j2 gets it as `review`) and REVIEW.json",
+    "mend_licenses": "`component.mend_licenses` was removed: a NOTICE states the license "
+    "(`component.license`), not Mend's name for it",
+    "source": "`license.source` was replaced by `license.origin` (component, mend or "
+    "spdx-list) and `license.component`",
+}
+
+
+class ModelUndefined(jinja2.StrictUndefined):
+    """StrictUndefined that names the replacement of a field the data model dropped."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        if name in MOVED:
+            return f"{name!r} is not in the template data model: {MOVED[name]}"
+        return str(super()._undefined_message)
+
+
+def wrap(value: Any, width: int = 80, indent: int = 0) -> str:
+    """Text reflowed to ``width`` columns without changing a word: paragraphs with a line
+    too long are re-filled (a list item keeps its hanging indent); paragraphs that fit, and
+    preformatted ones (tables, drawings, aligned columns), stay as they are."""
+    text = str(value).replace("\t", "    ")
+    pad = " " * indent
+    out = []
+    for paragraph in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = paragraph.split("\n")
+        if all(len(pad + ln.rstrip()) <= width for ln in lines) or _preformatted(lines):
+            out.append("\n".join((pad + ln).rstrip() for ln in lines))
+            continue
+        lead = re.match(r"\s*", lines[0]).group(0)  # type: ignore[union-attr]
+        marker = re.match(r"\s*((?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*•])\s+)", lines[0])
+        hanging = " " * (len(marker.group(1)) if marker else 0)
+        out.append(
+            textwrap.fill(
+                " ".join(paragraph.split()),
+                width=width,
+                initial_indent=pad + lead,
+                subsequent_indent=pad + lead + hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n\n".join(out)
+
+
+def _preformatted(lines: list[str]) -> bool:
+    """Aligned columns, rules or drawings: reflowing would change what they show."""
+    if any(re.search(r"[|+]-{2,}|-{3,}\+|[│┌└═]", ln) for ln in lines):
+        return True
+    spaced = sum(1 for ln in lines if re.search(r"\S {3,}\S", ln))
+    return len(lines) > 1 and spaced * 2 >= len(lines)
+
+
 def environment(template_dir: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
@@ -334,7 +534,7 @@ def environment(template_dir: Path | None) -> jinja2.Environment:
     loaders.append(jinja2.FileSystemLoader(str(resources.files("sbomgen.templates"))))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
+        undefined=ModelUndefined,
         # on for HTML templates; the text and Markdown templates escape what they need
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "html.j2"), default_for_string=False
@@ -345,6 +545,7 @@ def environment(template_dir: Path | None) -> jinja2.Environment:
     )
     env.filters["md"] = _md_escape
     env.filters["fence"] = _md_fence
+    env.filters["wrap"] = wrap
     return env
 
 
@@ -385,12 +586,13 @@ class Attribution(Emitter):
 
     def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
         context = build_context(inventory, meta, self.options)
-        self.problems = context["problems"]
-        if self.options.strict and self.problems:
-            listed = "; ".join(f"{p['component']}: {p['message']}" for p in self.problems[:5])
-            more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        review = context.pop("review")
+        self.problems = review
+        if self.options.strict and review:
+            listed = "; ".join(f"{p['component']}: {p['message']}" for p in review[:5])
+            more = f" (and {len(review) - 5} more)" if len(review) > 5 else ""
             raise NeedsReviewError(
-                f"--strict: {len(self.problems)} attribution problem(s) need review, nothing was written: {listed}{more}"
+                f"--strict: {len(review)} attribution problem(s) need review, nothing was written: {listed}{more}"
             )
         env = environment(self.options.template_dir)
         prefix = meta.bundle_dir.rstrip("/") + "/"
@@ -400,6 +602,29 @@ class Attribution(Emitter):
         if "LICENSES" in self.options.scope:
             for entry in context["licenses"]:
                 files[prefix + entry["file"]] = (entry["text"].rstrip("\n") + "\n").encode("utf-8")
+        # for the people preparing the release, not for customers
+        review_context = {
+            "meta": context["meta"],
+            "review": review,
+            "counts": count_problems(review),
+        }
+        files[prefix + "REVIEW.md"] = render(env, "review.md.j2", review_context).encode("utf-8")
+        files[prefix + "REVIEW.json"] = (
+            json.dumps(
+                {
+                    "name": meta.name,
+                    "version": meta.version,
+                    "generated": context["meta"]["generated"],
+                    "counts": review_context["counts"],
+                    "items": [
+                        {k: item[k] for k in ("kind", "component", "message")} for item in review
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        ).encode("utf-8")
         return files
 
 

@@ -67,15 +67,16 @@ def test_each_license_text_is_printed_once(sample: Inventory, meta: DocumentMeta
 def test_identical_texts_of_two_ids_share_one_entry(sample: Inventory, meta: DocumentMeta) -> None:
     from dataclasses import replace
 
-    mit = sample.texts["MIT"]
-    before = len(build_context(sample, meta, AttributionOptions())["licenses"])
+    options = AttributionOptions(include_in_house=True)  # the LicenseRef is the in-house one's
+    before = len(build_context(sample, meta, options)["licenses"])
+    mit = next(e for e in build_context(sample, meta, options)["licenses"] if e["id"] == "MIT")
     texts = {
         **sample.texts,
         "LicenseRef-Acme-Proprietary-License": LicenseText(
-            name="x", text=mit.text + "\n\n", source="test"
+            name="x", text=mit["text"] + "\n\n", source="test"
         ),
     }
-    context = build_context(replace(sample, texts=texts), meta, AttributionOptions())
+    context = build_context(replace(sample, texts=texts), meta, options)
     shared = [entry for entry in context["licenses"] if "MIT" in entry["ids"]]
     assert len(shared) == 1 and shared[0]["ids"] == ["LicenseRef-Acme-Proprietary-License", "MIT"]
     assert len(context["licenses"]) == before - 1
@@ -187,7 +188,7 @@ def test_custom_template_dir_overrides_one_template(tmp_path: Path) -> None:
     assert (
         (out / "attribution" / "NOTICE.txt")
         .read_text()
-        .startswith("Attribution Report: 67 components\nApache-2.0\n")
+        .startswith("Attribution Report: 66 components\nApache-2.0\n")
     )
     assert "<!DOCTYPE html>" in (out / "attribution" / "NOTICE.html").read_text()  # still bundled
 
@@ -220,11 +221,31 @@ def test_problems_are_counted_and_strict_fails(tmp_path: Path) -> None:
     result = run_cli("attribution", "--snapshot", SAMPLE_SNAPSHOT, "--out", out)
     assert result.code == 0
     assert (
-        "attribution: 10 item(s) need review (1 missing-text, 1 no-license, 2 suspected, 6 unresolved-choice)"
-        in result.stderr
+        "attribution: 10 item(s) need review (1 missing-text, 1 no-license, 2 suspected, "
+        "6 unresolved-choice); see REVIEW.md beside the notice" in result.stderr
     )
-    html = (out / "attribution" / "NOTICE.html").read_text()
-    assert 'id="needs-review"' in html and "component-bind 1.0.0</a>: no license is known" in html
+    # the review goes to its own report, not to the customer's notice
+    review = (out / "attribution" / "REVIEW.md").read_text()
+    assert "| no-license | component-bind 1.0.0 | no license is known" in review
+    items = json.loads((out / "attribution" / "REVIEW.json").read_text())
+    assert items["counts"] == {
+        "missing-text": 1,
+        "no-license": 1,
+        "suspected": 2,
+        "unresolved-choice": 6,
+    }
+    for name in ("NOTICE.html", "NOTICE.txt", "NOTICE.md"):
+        notice = (out / "attribution" / name).read_text()
+        for internal in (
+            r"\bMend\b",
+            r"\bNOASSERTION\b",
+            r"\bcuration\b",
+            r"getLicensesTextZip",
+            r"Suspected",
+            r"(?i)needs review",
+            r"(?i)before shipping",
+        ):
+            assert not re.search(internal, notice), (name, internal)
     strict = tmp_path / "strict"
     result = run_cli("attribution", "--snapshot", SAMPLE_SNAPSHOT, "--strict", "--out", strict)
     assert result.code == 9

@@ -58,7 +58,7 @@ def test_by_project_groups_by_token_not_name(tmp_path: Path, start_emulator) -> 
     )
     assert result.code == 0, result.stderr
     text = (out / "attribution" / "NOTICE.txt").read_text()
-    sections = re.split(r"\nPROJECT mini-app", text)[1:]
+    sections = re.split(r"\nmini-app \(", text)[1:]
     assert len(sections) == 2
     first, second = (s.split("LICENSE TEXTS")[0] for s in sections)
     assert "express" in first and "express" not in second
@@ -317,8 +317,8 @@ def test_single_name_choice_is_flagged(meta: DocumentMeta) -> None:
     inventory = enrich(
         Inventory(libraries={KeyUuid("g"): _lib("g", "CDDL or GPLv2 with exceptions")})
     )
-    problems = build_context(inventory, meta, AttributionOptions())["problems"]
-    assert [p["kind"] for p in problems] == ["unresolved-choice"]
+    review = build_context(inventory, meta, AttributionOptions())["review"]
+    assert [p["kind"] for p in review] == ["unresolved-choice"]
 
 
 def test_validate_goes_on_after_a_bad_file(tmp_path: Path) -> None:
@@ -350,11 +350,16 @@ def test_validate_goes_on_after_a_bad_file(tmp_path: Path) -> None:
 def test_attribution_options_agree_with_the_docs(
     sample: Inventory, meta: DocumentMeta, tmp_path: Path
 ) -> None:
-    with_in_house = build_context(sample, meta, AttributionOptions())
-    without = build_context(sample, meta, AttributionOptions(exclude_in_house=True))
+    with_in_house = build_context(sample, meta, AttributionOptions(include_in_house=True))
+    without = build_context(sample, meta, AttributionOptions())
     assert len(without["components"]) == len(with_in_house["components"]) - 1
     files = Attribution(["txt"], AttributionOptions(scope=("SUMMARY",))).render(sample, meta)
-    assert sorted(files) == ["attribution/NOTICE.txt"]  # no licenses/ without the LICENSES scope
+    # no licenses/ without the LICENSES scope; the review report is always there
+    assert sorted(files) == [
+        "attribution/NOTICE.txt",
+        "attribution/REVIEW.json",
+        "attribution/REVIEW.md",
+    ]
     bad = run_cli(
         "attribution", "--snapshot", SAMPLE_SNAPSHOT, "--scope", "FOO", "--out", tmp_path / "o"
     )
