@@ -165,6 +165,7 @@ class LicenseDecision:
     concluded: str  # all of Mend's licenses, suspected ones included, unless curated
     parts: tuple[ResolvedLicense, ...] = ()
     inference: str | None = None  # e.g. how several licenses were joined
+    joined: bool = False  # sbomgen joined several Mend licenses (the operator is its reading)
     curation: str | None = None  # the reason given by a curation, when one applied
 
     @property

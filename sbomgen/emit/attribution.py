@@ -25,7 +25,7 @@ from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import short_hash
 from sbomgen.enrich.licenses import SUSPECTED
 from sbomgen.enrich.terms import COPYRIGHT_LINE, holder_key, split_terms
-from sbomgen.enrich.texts import spdx_text, symbols_of
+from sbomgen.enrich.texts import spdx_name, spdx_text, symbols_of
 from sbomgen.errors import ConfigError, InputDataError, SbomgenError
 from sbomgen.model import NOASSERTION, Inventory, Library
 
@@ -270,6 +270,21 @@ def _resolve_texts(
     return out
 
 
+def _license_display(
+    lib: Library, expression: str, names: Mapping[str, str], options: AttributionOptions
+) -> str:
+    """What the notice states as the license. Where sbomgen joined several of Mend's
+    licenses and nobody recorded what the operator is, the notice lists them without
+    claiming a choice ("OpenSSL, Apache-2.0"); the review report asks for the choice."""
+    if expression == NOASSERTION:
+        return GENERIC_LICENSE if options.missing_license == "GENERIC_LICENSE" else ""
+    decision = lib.license
+    if decision is not None and decision.joined and not decision.curation:
+        parts = dict.fromkeys(p.expression for p in decision.parts if p.expression != NOASSERTION)
+        return ", ".join(_readable(p, names) for p in parts)
+    return _readable(expression, names)
+
+
 def _readable(expression: str, names: Mapping[str, str]) -> str:
     """The expression as a reader reads it: a ``LicenseRef-`` by its name."""
     return re.sub(
@@ -303,7 +318,14 @@ def build_context(
     for lib in libraries:
         for part in lib.license.parts if lib.license else ():
             if len(symbols_of(part.expression)) == 1:
-                names.setdefault(part.expression, SUSPECTED.sub("", part.mend_name).strip())
+                names.setdefault(
+                    part.expression,
+                    spdx_name(part.expression) or SUSPECTED.sub("", part.mend_name).strip(),
+                )
+    for lib in libraries:  # ids no Mend name gave a name to (exceptions, curations)
+        for identifier in symbols_of(lib.license.concluded if lib.license else NOASSERTION):
+            if identifier not in names:
+                names[identifier] = spdx_name(identifier) or identifier.removeprefix("LicenseRef-")
     texts = _resolve_texts(inventory, libraries, names)
     review: list[dict[str, str]] = []
     components: list[dict[str, Any]] = []
@@ -318,6 +340,7 @@ def build_context(
             license_links.append(
                 {
                     "id": identifier,
+                    "name": names.get(identifier, identifier),
                     "anchor": entry.anchor if entry else None,
                     "file": entry.file if entry else None,
                     "url": entry.url if entry else _license_url(identifier, [lib]),
@@ -371,11 +394,7 @@ def build_context(
                 "homepage": _link(lib.references.homepage),
                 "license": "" if expression == NOASSERTION else expression,
                 "license_missing": expression == NOASSERTION,
-                "license_display": (
-                    _readable(expression, names)
-                    if expression != NOASSERTION
-                    else (GENERIC_LICENSE if options.missing_license == "GENERIC_LICENSE" else "")
-                ),
+                "license_display": _license_display(lib, expression, names, options),
                 "licenses": license_links,
                 "copyrights": copyrights,
                 "notices": list(dict.fromkeys(n.strip() for n in lib.notices if n.strip())),
@@ -428,6 +447,7 @@ def build_context(
             "version": meta.version or "",
             "tool": f"sbomgen {__version__}",
             "in_house": options.include_in_house,
+            "third_party": not options.include_in_house,
         },
         "components": components,
         "licenses": [
@@ -491,7 +511,7 @@ class ModelUndefined(jinja2.StrictUndefined):
         return str(super()._undefined_message)
 
 
-def wrap(value: Any, width: int = 80, indent: int = 0) -> str:
+def wrap(value: Any, width: int = 80, indent: int = 0, hang: int = 0) -> str:
     """Text reflowed to ``width`` columns without changing a word: paragraphs with a line
     too long are re-filled (a list item keeps its hanging indent); paragraphs that fit, and
     preformatted ones (tables, drawings, aligned columns), stay as they are."""
@@ -505,7 +525,7 @@ def wrap(value: Any, width: int = 80, indent: int = 0) -> str:
             continue
         lead = re.match(r"\s*", lines[0]).group(0)  # type: ignore[union-attr]
         marker = re.match(r"\s*((?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*•])\s+)", lines[0])
-        hanging = " " * (len(marker.group(1)) if marker else 0)
+        hanging = " " * (len(marker.group(1)) if marker else hang)
         out.append(
             textwrap.fill(
                 " ".join(paragraph.split()),

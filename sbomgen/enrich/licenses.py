@@ -357,7 +357,11 @@ class LicenseNormalizer:
             if normalize_expression(expression) is None:  # cannot happen: parts are valid
                 raise AssertionError(f"joined expression {expression!r} does not validate")
         return LicenseDecision(
-            declared=declared, concluded=concluded, parts=parts, inference=inference
+            declared=declared,
+            concluded=concluded,
+            parts=parts,
+            inference=inference,
+            joined=len(distinct) > 1,
         )
 
 

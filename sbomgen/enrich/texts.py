@@ -58,6 +58,14 @@ def _spdx_cache() -> tuple[Mapping[str, Any], Mapping[str, Any], str]:
     return data.get("licenses", {}), data.get("exceptions", {}), pkg_version
 
 
+def spdx_name(identifier: str) -> str | None:
+    """The full name the SPDX License List gives a license or exception id."""
+    licenses, exceptions, _ = _spdx_cache()
+    entry = licenses.get(identifier) or exceptions.get(identifier)
+    name = entry.get("name") if entry else None
+    return str(name) if name else None
+
+
 def spdx_text(identifier: str) -> tuple[str, str] | None:
     """(text, source) from the bundled SPDX list, for a license or exception id."""
     licenses, exceptions, pkg_version = _spdx_cache()

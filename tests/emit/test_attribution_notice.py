@@ -180,3 +180,20 @@ def test_a_template_for_the_earlier_model_fails_naming_the_new_field(
     assert "notice.txt.j2:2" in result.stderr
     assert "is not in the template data model" in result.stderr and named in result.stderr
     assert not out.exists()
+
+
+def test_a_choice_nobody_made_is_not_claimed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("attribution", "--snapshot", SAMPLE_SNAPSHOT, "--out", out).code == 0
+    notice = (out / "attribution" / "NOTICE.txt").read_text()
+    # Mend lists two licenses for openssl-libs; whether they are a choice is not stated
+    assert "* openssl-libs 1.1.1k-7.el8_6: OpenSSL, Apache-2.0" in notice
+    assert "OpenSSL OR Apache-2.0" not in notice
+    review = (out / "attribution" / "REVIEW.md").read_text()
+    assert (
+        "| unresolved-choice | openssl-libs 1.1.1k-7.el8\\_6 | OpenSSL OR Apache-2.0 is a choice"
+        in review
+    )
+    # a LicenseRef is named, not shown as an id
+    assert "* xmlpull:xmlpull 1.1.3.1: Public Domain" in notice
+    assert "LicenseRef-" not in notice
