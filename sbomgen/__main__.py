@@ -1,5 +1,5 @@
 import sys
 
-from sbomgen._cli import main
+from sbomgen.cli import main
 
 sys.exit(main())

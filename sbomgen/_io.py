@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sbomgen.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 
 def _umask() -> int:
@@ -40,9 +46,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_all(
-    out_dir: Path, files: Mapping[str, bytes], replace_dirs: Iterable[str] = ()
-) -> list[Path]:
+def write_all(out_dir: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write several files into ``out_dir`` so that either all appear or none do.
 
     Every file is first written in full to a temporary name. Only when all of them are on
@@ -82,16 +86,6 @@ def write_all(
             if backup is not None:
                 with contextlib.suppress(OSError):
                     backup.unlink()
-        # folders this run owns (a bundle's licenses/): what an earlier run left there and
-        # this run did not write would stand beside the new files as if it belonged to them
-        written = {final.resolve() for _, final in staged}
-        for rel in replace_dirs:
-            folder = out_dir / rel
-            if folder.is_dir():
-                for stale in folder.iterdir():
-                    if stale.is_file() and stale.resolve() not in written:
-                        with contextlib.suppress(OSError):
-                            stale.unlink()
         return [final for _, final in staged]
     except BaseException as exc:
         for final, backup in reversed(moved):  # undo the renames already done
@@ -109,6 +103,156 @@ def write_all(
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
         raise
+
+
+MANIFEST = ".sbomgen-manifest.json"
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class WriteOutcome:
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+class OutputDir:
+    """An output directory sbomgen owns the files of.
+
+    A small manifest (``.sbomgen-manifest.json``) records each file sbomgen wrote there,
+    its SHA-256 and the command that wrote it. A later run of the same command removes
+    the files it wrote before and does not write now, so that ``SHA256SUMS`` always
+    matches what stands there; and it refuses to replace a file it did not write (or that
+    was changed since) unless ``force``. Files it does not own and does not write are
+    left alone.
+    """
+
+    def __init__(self, path: Path, *, owner: str, force: bool = False) -> None:
+        self.path = path
+        self.owner = owner
+        self.force = force
+        self._created: list[Path] = []
+
+    def check(self) -> None:
+        """Create the directory and prove it writable, before any work is done."""
+        path = self.path
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"--out {path} exists and is not a directory")
+        try:
+            for parent in reversed([path, *path.parents]):
+                if not parent.exists():
+                    parent.mkdir()
+                    self._created.append(parent)
+            fd, probe = tempfile.mkstemp(prefix=".sbomgen-probe.", dir=path)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write to --out {path}: {exc.strerror or exc}") from exc
+
+    def discard(self) -> None:
+        """After a failure: remove the directories :meth:`check` created, if still empty."""
+        for folder in reversed(self._created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._created = []
+
+    def manifest(self) -> dict[str, dict[str, str]]:
+        try:
+            data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "%s: unreadable (%s); treating no file as sbomgen's", self.path / MANIFEST, exc
+            )
+            return {}
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, dict):
+            return {}
+        return {
+            str(k): v
+            for k, v in files.items()
+            if isinstance(v, dict) and isinstance(v.get("sha256"), str)
+        }
+
+    def write(self, files: Mapping[str, bytes]) -> WriteOutcome:
+        manifest = self.manifest()
+
+        def owned(rel: str) -> bool:
+            entry = manifest.get(rel)
+            return entry is not None and _sha256(self.path / rel) == entry["sha256"]
+
+        foreign = [
+            rel
+            for rel, data in sorted(files.items())
+            if (self.path / rel).exists()
+            and not owned(rel)
+            and _sha256(self.path / rel) != hashlib.sha256(data).hexdigest()
+        ]
+        if foreign and not self.force:
+            shown = ", ".join(foreign[:5]) + (
+                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            )
+            raise OutputError(
+                f"--out {self.path} holds {len(foreign)} file(s) sbomgen did not write, or that "
+                f"changed since: {shown}; refusing to replace them (pass --force to replace "
+                "them, or choose another --out)"
+            )
+        stale = sorted(
+            rel
+            for rel, entry in manifest.items()
+            if entry.get("owner") == self.owner and rel not in files
+        )
+        try:
+            written = write_all(self.path, files)
+        except BaseException:
+            self.discard()
+            raise
+        self._created = []
+        removed: list[Path] = []
+        kept = {}
+        for rel in stale:
+            target = self.path / rel
+            if not target.exists():
+                continue
+            if not owned(rel):
+                log.warning("left %s in place: it changed since sbomgen wrote it", target)
+                continue
+            try:
+                target.unlink()
+            except OSError as exc:
+                log.warning(
+                    "could not remove %s, written by an earlier run: %s", target, exc.strerror
+                )
+                kept[rel] = manifest[rel]
+                continue
+            removed.append(target)
+            for parent in target.parents:
+                if parent == self.path or self.path not in parent.parents:
+                    break
+                with contextlib.suppress(OSError):
+                    parent.rmdir()  # only when empty
+        entries = {
+            rel: entry
+            for rel, entry in manifest.items()
+            if rel not in files and rel not in stale and (self.path / rel).exists()
+        }
+        entries.update(kept)
+        for rel, data in files.items():
+            entries[rel] = {"owner": self.owner, "sha256": hashlib.sha256(data).hexdigest()}
+        document = {
+            "format": "sbomgen-output-manifest/1",
+            "note": "Files sbomgen wrote here; a later run removes those it no longer writes.",
+            "files": dict(sorted(entries.items())),
+        }
+        atomic_write(self.path / MANIFEST, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+        return WriteOutcome(written=written, removed=removed)
 
 
 def is_snapshot_dir(path: Path) -> bool:

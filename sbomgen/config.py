@@ -2,8 +2,10 @@
 
 The config file is ``sbomgen.toml`` (top-level keys) or the ``[tool.sbomgen]`` table of
 ``pyproject.toml``, looked up in the current directory, or the file named by
-``--config``. Such files get committed, so credentials are never read from them unless
-the user says so explicitly with ``--allow-config-credentials``.
+``--config``. Top-level keys hold shared settings, a table named after a command (such as
+``[generate]``) settings of that command; which keys exist is decided by the CLI's options
+(:func:`check_keys`). Such files get committed, so credentials are never read from them
+unless the user says so explicitly with ``--allow-config-credentials``.
 """
 
 from __future__ import annotations
@@ -28,21 +30,6 @@ ENV_USER_KEY = ("MEND_USER_KEY", "WS_USERKEY", "WS_USER_KEY")
 ENV_ORG_TOKEN = ("MEND_ORG_TOKEN", "WS_ORG_TOKEN", "WS_APIKEY", "WS_TOKEN")
 
 CREDENTIAL_KEYS = ("user-key", "org-token")
-KNOWN_KEYS = {
-    "url",
-    "product",
-    "project",
-    "org",
-    "out",
-    "name",
-    "version",
-    "supplier",
-    "authors",
-    "license",
-    "license-text",
-    "copyright",
-    *CREDENTIAL_KEYS,
-}
 
 
 def from_env(names: tuple[str, ...], environ: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -58,6 +45,7 @@ def from_env(names: tuple[str, ...], environ: Mapping[str, str]) -> tuple[str | 
 class FileConfig:
     path: Path | None
     values: Mapping[str, Any]
+    where: str = "config"
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -88,13 +76,31 @@ def load_file_config(explicit: Path | None, cwd: Path | None = None) -> FileConf
             where = str(path)
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: expected a table of settings")
-        unknown = sorted(set(table) - KNOWN_KEYS)
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
-            )
-        return FileConfig(path=path, values=table)
+        return FileConfig(path=path, values=table, where=where)
     return FileConfig(path=None, values={})
+
+
+def check_keys(cfg: FileConfig, top: set[str], tables: Mapping[str, set[str]]) -> None:
+    """Refuse a key no option or document setting has, naming the file and the table."""
+    for key, value in cfg.values.items():
+        if key in tables and isinstance(value, dict):
+            unknown = sorted(set(value) - tables[key])
+            if unknown:
+                raise ConfigError(
+                    f"{cfg.where} [{key}]: unknown setting {unknown[0]!r} (known there: "
+                    f"{', '.join(sorted(tables[key]))})"
+                )
+        elif key not in top:
+            per_command = sorted(name for name, keys in tables.items() if key in keys)
+            if per_command:
+                raise ConfigError(
+                    f"{cfg.where}: setting {key!r} differs per command; put it in a table: "
+                    + ", ".join(f"[{name}]" for name in per_command)
+                )
+            raise ConfigError(
+                f"{cfg.where}: unknown setting {key!r} (known: {', '.join(sorted(top))}, and "
+                f"tables {', '.join(f'[{t}]' for t in sorted(tables))})"
+            )
 
 
 def file_list(cfg: FileConfig, key: str) -> tuple[str, ...]:
@@ -105,7 +111,7 @@ def file_list(cfg: FileConfig, key: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ConfigError(f"{cfg.path}: setting {key!r} should be a string or a list of strings")
+    raise ConfigError(f"{cfg.where}: setting {key!r} should be a string or a list of strings")
 
 
 def file_str(cfg: FileConfig, key: str) -> str | None:
@@ -113,7 +119,7 @@ def file_str(cfg: FileConfig, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"{cfg.path}: setting {key!r} should be a string")
+        raise ConfigError(f"{cfg.where}: setting {key!r} should be a string")
     return value
 
 
@@ -123,12 +129,12 @@ def file_credential(cfg: FileConfig, key: str, allowed: bool) -> str | None:
         return None
     if not allowed:
         raise ConfigError(
-            f"{cfg.path} holds {key!r}: credentials are not read from config files, which get "
+            f"{cfg.where} holds {key!r}: credentials are not read from config files, which get "
             "committed. Set MEND_USER_KEY / MEND_ORG_TOKEN instead, or pass "
             "--allow-config-credentials if this file is private"
         )
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{cfg.path}: setting {key!r} should be a non-empty string")
+        raise ConfigError(f"{cfg.where}: setting {key!r} should be a non-empty string")
     return value.strip()
 
 

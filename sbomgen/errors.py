@@ -49,17 +49,39 @@ class MendApiError(SbomgenError):
         self.request_type = request_type
         self.code = code
         self.message = message
-        where = f"errorCode {code}" if code is not None else "error"
-        super().__init__(f"Mend API {where} for {request_type}: {message}")
+        self.subject: str | None = None  # the scope token the request named, shortened
+        super().__init__(request_type, code, message)
+
+    def __str__(self) -> str:
+        where = f"errorCode {self.code}" if self.code is not None else "error"
+        about = f" ({self.subject})" if self.subject else ""
+        return f"Mend API {where} for {self.request_type}{about}: {self.message}"
 
 
 class MendNotAllowedError(MendApiError):
-    """errorCode 5001: the user key may not perform this request."""
+    """errorCode 5001: the user key may not perform this request.
+
+    Mend gives the same answer for a user key it does not know and for one that lacks the
+    role, so the hint says which is likely: a key that already worked in this run lacks
+    the role; on the first request, both are possible.
+    """
+
+    key_worked = False  # an earlier request of this run succeeded with the same key
+    key_source = "MEND_USER_KEY"
 
     def diagnostics(self) -> str:
+        role = (
+            "a product-admin key works with --product/--project; an organization-wide "
+            "request (--org) needs an organization admin's key"
+        )
+        if self.key_worked:
+            return (
+                f"{self}: the user key works, but lacks the role for {self.request_type} ({role})"
+            )
         return (
-            f"{self} (the user key lacks the role for {self.request_type}; a product-admin "
-            "key works with --product/--project, an organization call needs an org admin)"
+            f"{self}: Mend gives this answer both for a user key it does not know and for one "
+            f"that lacks the role. Check the key in {self.key_source} (mistyped, revoked, or of "
+            f"another organization); if it is right, {role}"
         )
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sbomgen._io import staged_directory, write_all
+from sbomgen._io import OutputDir, staged_directory
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicensePolicy
 from sbomgen.enrich.producers import ProducerEnricher
@@ -82,11 +82,17 @@ class SnapshotSource:
     def load(self, observer: Observer) -> Inventory:
         replay = SnapshotReplay(self.directory)
         recorded = replay.scope
-        for p in self.products:
-            if p not in recorded.products and not recorded.org:
-                raise ConfigError(
-                    f"product {p} is not in snapshot {self.directory} (scope {recorded.to_json()})"
-                )
+        for option, param, asked in (
+            ("--product", "productToken", self.products),
+            ("--project", "projectToken", self.projects),
+        ):
+            known = replay.recorded_tokens(param)
+            for token in asked:
+                if token not in known:
+                    raise ConfigError(
+                        f"{option} {token}: not in snapshot {self.directory}, which recorded "
+                        f"{recorded.describe()}; give one that is in it, or leave {option} out"
+                    )
         scope = FetchScope(
             products=self.products or recorded.products,
             projects=self.projects or recorded.projects,
@@ -112,6 +118,9 @@ class RunResult:
     inventory: Inventory
     written: list[Path] = field(default_factory=list)
     emitters: list[Emitter] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # what was rendered, by name
+    removed: list[Path] = field(default_factory=list)  # stale files of an earlier run
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
 
 def timestamp() -> tuple[datetime, bool]:
@@ -129,8 +138,9 @@ def default_name(inventory: Inventory) -> str:
 
 
 def file_stem(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
-    return stem or "sbom"
+    from sbomgen.names import file_stem as stem_of
+
+    return stem_of(name)
 
 
 def checksums_file(files: dict[str, bytes]) -> bytes:
@@ -152,9 +162,10 @@ def documents(
     for product in sorted(inventory.products.values(), key=lambda p: (p.name, p.token)):
         part = inventory.restricted_to(product.projects)
         stem = file_stem(product.name)
-        while stem in stems:
+        # case-insensitive file systems (macOS, Windows) see "Acme" and "ACME" as one name
+        while stem.casefold() in stems:
             stem += "-" + hashlib.sha256(product.token.encode()).hexdigest()[:6]
-        stems.add(stem)
+        stems.add(stem.casefold())
         product_meta = replace(
             meta, name=product.name, file_stem=stem, bundle_dir=f"attribution/{stem}"
         )
@@ -163,11 +174,10 @@ def documents(
     return files
 
 
-def run(
+def build(
     source: Source,
     *,
     emitters: Sequence[Emitter],
-    out: Path,
     enrichers: Sequence[Enricher] | None = None,
     observer: Observer | None = None,
     name: str | None = None,
@@ -179,10 +189,18 @@ def run(
     own_copyright: str | None = None,
     split: bool = False,
     checksums: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> RunResult:
-    """Load, enrich, render and validate every document, then write them all atomically."""
+    """Load, enrich, render and validate every document; write nothing."""
+    timings = {} if timings is None else timings
     observer = observer or NullObserver()
-    inventory = enrich(source.load(observer), enrichers)
+    started = time.perf_counter()
+    loaded = source.load(observer)
+    timings["load"] = time.perf_counter() - started
+    started = time.perf_counter()
+    inventory = enrich(loaded, enrichers)
+    timings["enrich"] = time.perf_counter() - started
+    started = time.perf_counter()
     when, reproducible = timestamp()
     doc_name = name or default_name(inventory)
     meta = DocumentMeta(
@@ -200,11 +218,28 @@ def run(
     files = documents(inventory, emitters, meta, split=split)
     if checksums and files:
         files["SHA256SUMS"] = checksums_file(files)
-    owned = sorted(
-        {str(Path(name).parent) for name in files if Path(name).parent.name == "licenses"}
-    )
-    written = write_all(out, files, replace_dirs=owned)
-    return RunResult(inventory=inventory, written=written, emitters=list(emitters))
+    timings["render_validate"] = time.perf_counter() - started
+    return RunResult(inventory=inventory, emitters=list(emitters), files=files, timings=timings)
+
+
+def run(
+    source: Source,
+    *,
+    emitters: Sequence[Emitter],
+    out: Path,
+    owner: str = "generate",
+    force: bool = False,
+    **kwargs: Any,
+) -> RunResult:
+    """:func:`build`, then write every file atomically into ``out``, which sbomgen owns:
+    files an earlier run of the same command wrote there and this run did not are removed,
+    and a file sbomgen did not write is not replaced unless ``force``."""
+    result = build(source, emitters=emitters, **kwargs)
+    started = time.perf_counter()
+    outcome = OutputDir(out, owner=owner, force=force).write(result.files)
+    result.timings["write"] = time.perf_counter() - started
+    result.written, result.removed = outcome.written, outcome.removed
+    return result
 
 
 def enrich(inventory: Inventory, enrichers: Sequence[Enricher] | None = None) -> Inventory:

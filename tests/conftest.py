@@ -158,6 +158,12 @@ def all_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file())
 
 
+def names(directory: Path) -> list[str]:
+    """What a user sees in an output directory: its entries, without sbomgen's manifest
+    of the files it owns there (a dot file)."""
+    return sorted(p.name for p in directory.iterdir() if p.name != ".sbomgen-manifest.json")
+
+
 # -- emitter fixtures ----------------------------------------------------------------------
 
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)

@@ -183,13 +183,14 @@ def test_vulnerability_fix_errors_name_the_field_read() -> None:
 
 def test_verbose_after_config_option_shows_traceback(tmp_path: Path) -> None:
     (tmp_path / "cfg.toml").write_text("")
+    (tmp_path / "empty").mkdir()
     result = run_cli(
         "--config",
         tmp_path / "cfg.toml",
         "-v",
         "inventory",
         "--snapshot",
-        tmp_path / "nope",
+        tmp_path / "empty",
         cwd=tmp_path,
     )
     assert result.code == 6

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_DATASET, SAMPLE_SNAPSHOT, Mend, read_json, run_cli
+from conftest import SAMPLE_DATASET, SAMPLE_SNAPSHOT, Mend, names, read_json, run_cli
 
 from sbomgen.model import Inventory
 from sbomgen.sources.fetcher import Fetcher, FetchScope
@@ -108,7 +108,7 @@ def test_readme_first_command_writes_a_valid_sbom_with_each_library_once(
     out = tmp_path / "out"
     result = run_cli("generate", "--snapshot", SAMPLE_SNAPSHOT, "--out", out)
     assert result.code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert names(out) == [
         "Acme-Corp.cdx.json",
         "Acme-Corp.spdx.json",
         "SHA256SUMS",

@@ -1,74 +1,41 @@
-"""Emitters: CycloneDX and SPDX documents (and, later, attribution bundles)."""
+"""Emitters: CycloneDX and SPDX documents and attribution bundles.
+
+Importing this package is cheap: the constants come from :mod:`sbomgen.emit.formats`, and
+the emitters (which load cyclonedx-python-lib, spdx-tools, jinja2 and the validators) are
+imported on first use.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sbomgen.emit.attribution import Attribution, AttributionOptions
-from sbomgen.emit.cyclonedx import VERSIONS as CYCLONEDX_VERSIONS
-from sbomgen.emit.cyclonedx import CycloneDx
-from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.emit.spdx import VERSIONS as SPDX_VERSIONS
-from sbomgen.emit.spdx import Spdx, render_many
-from sbomgen.model import Inventory
+from sbomgen.emit.formats import CYCLONEDX_VERSIONS, DEFAULT_FORMATS, FORMATS, SPDX_VERSIONS
 
-FORMATS = (
-    "cyclonedx-json",
-    "cyclonedx-xml",
-    "spdx-json",
-    "spdx-yaml",
-    "spdx-xml",
-    "spdx-tv",
-    "spdx-rdf",
-    "attribution-html",
-    "attribution-txt",
-    "attribution-md",
-)
-DEFAULT_FORMATS = ("cyclonedx-json", "spdx-json")
+if TYPE_CHECKING:
+    from sbomgen.emit.attribution import Attribution, AttributionOptions
+    from sbomgen.emit.cyclonedx import CycloneDx
+    from sbomgen.emit.factory import SpdxSet, make_emitters
+    from sbomgen.emit.interface import DocumentMeta, Emitter
+    from sbomgen.emit.spdx import Spdx
+
+_LAZY = {
+    "Attribution": "sbomgen.emit.attribution",
+    "AttributionOptions": "sbomgen.emit.attribution",
+    "CycloneDx": "sbomgen.emit.cyclonedx",
+    "DocumentMeta": "sbomgen.emit.interface",
+    "Emitter": "sbomgen.emit.interface",
+    "Spdx": "sbomgen.emit.spdx",
+    "SpdxSet": "sbomgen.emit.factory",
+    "make_emitters": "sbomgen.emit.factory",
+}
 
 
-class SpdxSet(Emitter):
-    """Several SPDX formats of one document: built and validated once, written in each."""
-
-    def __init__(
-        self, formats: Sequence[str], version: str, *, exclude_in_house: bool = False
-    ) -> None:
-        self.members = [Spdx(f, version, exclude_in_house=exclude_in_house) for f in formats]
-        self.name = ",".join(m.name for m in self.members)
-
-    def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
-        return render_many(inventory, meta, self.members)
-
-
-def make_emitters(
-    formats: Sequence[str],
-    *,
-    cyclonedx_version: str = "1.6",
-    spdx_version: str = "2.3",
-    exclude_in_house: bool = False,
-    attribution: AttributionOptions | None = None,
-) -> list[Emitter]:
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r}")
-    out: list[Emitter] = [
-        CycloneDx(
-            f.removeprefix("cyclonedx-"), cyclonedx_version, exclude_in_house=exclude_in_house
-        )
-        for f in formats
-        if f.startswith("cyclonedx-")
-    ]
-    spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]
-    if spdx:
-        out.append(SpdxSet(spdx, spdx_version, exclude_in_house=exclude_in_house))
-    bundle = [f.removeprefix("attribution-") for f in formats if f.startswith("attribution-")]
-    if bundle:
-        options = attribution or AttributionOptions()
-        if exclude_in_house and options.include_in_house:
-            options = replace(options, include_in_house=False)
-        out.append(Attribution(bundle, options))
-    return out
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sbomgen.emit' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 __all__ = [

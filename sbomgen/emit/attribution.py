@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from sbomgen import __version__
+from sbomgen.emit.formats import AGGREGATIONS, ATTRIBUTION_SCOPES, MISSING_LICENSE
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import short_hash
 from sbomgen.enrich.licenses import SUSPECTED
@@ -29,9 +30,8 @@ from sbomgen.enrich.texts import spdx_name, spdx_text, symbols_of
 from sbomgen.errors import ConfigError, InputDataError, SbomgenError
 from sbomgen.model import NOASSERTION, Inventory, Library
 
-SCOPES = ("SUMMARY", "LICENSES", "COPYRIGHTS", "NOTICES", "PRIMARY_ATTRIBUTES")
-AGGREGATIONS = ("BY_COMPONENT", "BY_PROJECT")
-MISSING = ("BLANK", "GENERIC_LICENSE")
+SCOPES = ATTRIBUTION_SCOPES
+MISSING = MISSING_LICENSE
 FORMATS = {"html": "NOTICE.html", "txt": "NOTICE.txt", "md": "NOTICE.md"}
 GENERIC_LICENSE = (
     "The license of this component could not be identified. It is distributed under the terms "

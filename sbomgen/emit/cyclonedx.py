@@ -56,6 +56,7 @@ from cyclonedx.schema.deprecation import SchemaDeprecationWarning1Dot6
 from packageurl import PackageURL
 
 from sbomgen import __version__
+from sbomgen.emit.formats import CYCLONEDX_VERSIONS
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
 from sbomgen.emit.validate import validate_cyclonedx
@@ -69,6 +70,7 @@ VERSIONS = {
     "1.6": SchemaVersion.V1_6,
     "1.7": SchemaVersion.V1_7,
 }
+assert tuple(VERSIONS) == CYCLONEDX_VERSIONS
 NAMESPACE = uuid.UUID("6f1c3e1e-4a8e-5b7e-9d1f-5bb0f6e0c0de")
 SPDX_ID = re.compile(r"^[A-Za-z0-9.+-]+$")
 

@@ -40,6 +40,7 @@ from spdx_tools.spdx.model import (
 from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
 
 from sbomgen import __version__
+from sbomgen.emit.formats import SPDX_VERSIONS
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
 from sbomgen.emit.validate import spdx_messages
@@ -47,6 +48,7 @@ from sbomgen.enrich.licenses import spdx_licensing
 from sbomgen.enrich.texts import symbols_of
 from sbomgen.errors import ValidationFailedError
 from sbomgen.model import NOASSERTION, Inventory, Library, LicenseText, Party
+from sbomgen.names import ascii_id
 
 FORMATS = {
     "json": ".spdx.json",
@@ -55,7 +57,7 @@ FORMATS = {
     "tv": ".spdx",
     "rdf": ".spdx.rdf.xml",
 }
-VERSIONS = ("2.2", "2.3")
+VERSIONS = SPDX_VERSIONS
 NAMESPACE = uuid.UUID("0b0e0f2c-5d7a-5c1e-8f55-3c8a5f1d2e4b")
 PROVISIONAL_UUID = uuid.UUID(int=0)
 
@@ -66,7 +68,8 @@ def _line(value: str | None) -> str | None:
 
 
 def _id_part(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-.")[:60] or "x"
+    """SPDX ids are ASCII: a transliteration of the name (see :mod:`sbomgen.names`)."""
+    return ascii_id(text, limit=60)
 
 
 def spdx_id(node: str, plan: DocumentPlan, names: Mapping[str, str]) -> str:
@@ -367,6 +370,11 @@ def document_dict(document: Document, version: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=2)
+def spdx_schema(version: str) -> Any:
+    """The SPDX JSON schema of ``version`` (jsonschema-rs), shipped with sbomgen."""
+    return _json_schema(version)
+
+
 def _json_schema(version: str) -> Any:
     import jsonschema_rs
 

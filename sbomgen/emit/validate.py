@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,38 @@ from cyclonedx.validation.json import JsonStrictValidator
 from cyclonedx.validation.xml import XmlValidator
 
 from sbomgen.errors import InputDataError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document, and where: a JSON path (or an XML line), and the
+    SPDX id or bom-ref of the element it is in, when known."""
+
+    message: str
+    location: str | None = None
+    spdx_id: str | None = None
+    bom_ref: str | None = None
+
+    def __str__(self) -> str:
+        where = " ".join(
+            x
+            for x in (
+                self.spdx_id,
+                f"bom-ref {self.bom_ref}" if self.bom_ref else None,
+                f"at {self.location}" if self.location else None,
+            )
+            if x
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "message": self.message,
+            "location": self.location,
+            "spdx_id": self.spdx_id,
+            "bom_ref": self.bom_ref,
+        }
+
 
 CDX_VERSIONS = {
     "1.2": SchemaVersion.V1_2,
@@ -80,36 +112,77 @@ def _rust_validator(version: str) -> Any:
     return jsonschema_rs.validator_for(schema, retriever=retrieve, validate_formats=True)
 
 
-def validate_cyclonedx(text: str, fmt: str, version: str) -> list[str]:
+def json_path(parts: Iterable[str | int]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def _enclosing(data: Any, parts: Sequence[str | int], key: str) -> str | None:
+    """The ``key`` (SPDXID, bom-ref) of the innermost object on the path that has one."""
+    found, node = None, data
+    if isinstance(node, dict) and isinstance(node.get(key), str):
+        found = node[key]
+    for part in parts:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get(key), str):
+            found = node[key]
+    return found
+
+
+def cyclonedx_problems(text: str, fmt: str, version: str) -> list[Problem]:
+    """Every schema problem of a CycloneDX document, with its JSON path (and the bom-ref
+    of the component it is in) or XML line."""
     schema = CDX_VERSIONS[version]
     if fmt == "json":
         try:
             data = json.loads(text)
         except ValueError as exc:
-            return [f"not valid JSON: {exc}"]
+            return [Problem(f"not valid JSON: {exc}")]
         try:
             validator = _rust_validator(version)
         except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
             lib_validator = JsonStrictValidator(schema)
             return [
-                _cdx_message(e) for e in _errors(lib_validator.validate_str(text, all_errors=True))
+                Problem(_cdx_message(e))
+                for e in _errors(lib_validator.validate_str(text, all_errors=True))
             ]
-        out = []
-        for error in validator.iter_errors(data):
-            path = "$" + "".join(
-                f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path
+        return [
+            Problem(
+                error.message,
+                location=json_path(error.instance_path),
+                bom_ref=_enclosing(data, error.instance_path, "bom-ref"),
             )
-            out.append(f"at {path}: {error.message}")
-        return out
+            for error in validator.iter_errors(data)
+        ]
     xml_validator = XmlValidator(schema)
     try:
-        return [_cdx_message(e) for e in _errors(xml_validator.validate_str(text, all_errors=True))]
+        errors = _errors(xml_validator.validate_str(text, all_errors=True))
     except Exception as exc:  # lxml: not well formed, or refused (a DOCTYPE, an entity)
         line = getattr(exc, "lineno", None) or getattr(
             getattr(exc, "position", None), "__getitem__", lambda _: None
         )(0)
-        where = f"line {line}: " if line else ""
-        return [f"{where}not a readable XML document: {exc}"]
+        return [
+            Problem(
+                f"not a readable XML document: {exc}", location=f"line {line}" if line else None
+            )
+        ]
+    out = []
+    for error in errors:
+        data = getattr(error, "data", None)
+        line = getattr(data, "line", None)
+        out.append(
+            Problem(
+                str(getattr(data, "message", data) if data is not None else error),
+                location=f"line {line}" if line else None,
+            )
+        )
+    return out
+
+
+def validate_cyclonedx(text: str, fmt: str, version: str) -> list[str]:
+    return [str(p) for p in cyclonedx_problems(text, fmt, version)]
 
 
 # -- SPDX -----------------------------------------------------------------------------------
@@ -197,7 +270,8 @@ def detect(path: Path, data: bytes) -> Detected:
     raise InputDataError(f"{path}: not a CycloneDX or SPDX document that sbomgen can read")
 
 
-def validate_file(path: Path) -> tuple[Detected, list[str]]:
+def validate_file(path: Path) -> tuple[Detected, list[Problem]]:
+    """Validate a CycloneDX or SPDX file; every problem found, each with its location."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -205,17 +279,210 @@ def validate_file(path: Path) -> tuple[Detected, list[str]]:
     found = detect(path, data)
     if found.standard == "CycloneDX":
         if found.version not in CDX_VERSIONS:
-            return found, [f"CycloneDX version {found.version} is not one sbomgen can validate"]
+            return found, [
+                Problem(f"CycloneDX version {found.version} is not one sbomgen can validate")
+            ]
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return found, [f"not UTF-8 text: {exc}"]
-        return found, validate_cyclonedx(text, found.fmt, found.version)
+            return found, [Problem(f"not UTF-8 text: {exc}")]
+        return found, cyclonedx_problems(text, found.fmt, found.version)
     if found.version not in ("2.2", "2.3"):
-        return found, [f"SPDX version {found.version} is not one spdx-tools validates (2.2, 2.3)"]
+        return found, [
+            Problem(f"SPDX version {found.version} is not one spdx-tools validates (2.2, 2.3)")
+        ]
+    if found.fmt in ("json", "yaml"):
+        return found, _spdx_dict_problems(data, found)
     try:
         document = parse_spdx_text(data, found.fmt)
     except Exception as exc:  # spdx-tools raises SPDXParsingError and others
-        messages = getattr(exc, "messages", None) or [str(exc)]
-        return found, [f"cannot be parsed: {m}" for m in messages]
-    return found, spdx_messages(document, f"SPDX-{found.version}")
+        return found, [_parse_problem(m, None) for m in _parse_messages(exc)]
+    return found, _spdx_validation(document, found.version, None)
+
+
+_LICENSE_FIELDS = {
+    "packages": ("licenseConcluded", "licenseDeclared", "licenseInfoFromFiles"),
+    "files": ("licenseConcluded", "licenseInfoInFiles"),
+    "snippets": ("licenseConcluded", "licenseInfoInSnippets"),
+}
+
+
+def _spdx_dict_problems(raw: bytes, found: Detected) -> list[Problem]:
+    """SPDX JSON or YAML: the schema first (every problem, by JSON path), then license
+    expressions with spdx-tools' own parser, and only when both pass the spdx-tools model
+    and its validation, located back in the document."""
+    try:
+        if found.fmt == "json":
+            data = json.loads(raw.decode("utf-8-sig"))
+        else:
+            import yaml
+
+            data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [Problem(f"not valid {found.fmt.upper()}: {exc}")]
+    except Exception as exc:  # yaml.YAMLError
+        mark = getattr(exc, "problem_mark", None)
+        return [
+            Problem(
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                location=f"line {mark.line + 1}" if mark is not None else None,
+            )
+        ]
+    if not isinstance(data, dict):
+        return [Problem("the document is not an object", location="$")]
+    from sbomgen.emit.spdx import spdx_schema
+
+    problems = [
+        Problem(
+            error.message,
+            location=json_path(error.instance_path),
+            spdx_id=_enclosing(data, error.instance_path, "SPDXID"),
+        )
+        for error in spdx_schema(found.version).iter_errors(data)
+    ]
+    problems += _expression_problems(data)
+    if problems:
+        return problems
+    from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
+
+    try:
+        document = JsonLikeDictParser().parse(data)  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        return [_parse_problem(m, data) for m in _parse_messages(exc)]
+    return _spdx_validation(document, found.version, data)
+
+
+def _expression_problems(data: dict[str, Any]) -> list[Problem]:
+    from spdx_tools.spdx.parser.error import SPDXParsingError
+    from spdx_tools.spdx.parser.jsonlikedict.license_expression_parser import (
+        LicenseExpressionParser,
+    )
+
+    parser = LicenseExpressionParser()
+    out = []
+    for kind, fields in _LICENSE_FIELDS.items():
+        elements = data.get(kind)
+        if not isinstance(elements, list):
+            continue
+        for i, element in enumerate(elements):
+            if not isinstance(element, dict):
+                continue
+            for name in fields:
+                value = element.get(name)
+                values = value if isinstance(value, list) else [value]
+                for j, item in enumerate(values):
+                    if not isinstance(item, str):
+                        continue
+                    try:
+                        parser.parse_license_expression(item)
+                    except SPDXParsingError:
+                        parts: list[str | int] = [kind, i, name]
+                        if isinstance(value, list):
+                            parts.append(j)
+                        out.append(
+                            Problem(
+                                f"not a valid SPDX license expression: {item!r}",
+                                location=json_path(parts),
+                                spdx_id=element.get("SPDXID")
+                                if isinstance(element.get("SPDXID"), str)
+                                else None,
+                            )
+                        )
+    return out
+
+
+def _parse_messages(exc: Exception) -> list[str]:
+    getter = getattr(exc, "get_messages", None)
+    messages = getter() if callable(getter) else None
+    return [str(m) for m in messages] if messages else [str(exc)]
+
+
+_SETTER = re.compile(
+    r"SetterError (?P<element>\w+): .*?parameter (?P<field>\w+)=(?P<value>.*?) violates type hint"
+)
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _parse_problem(message: str, data: dict[str, Any] | None) -> Problem:
+    """An spdx-tools parse message, without the library's internals (setter names, type
+    hints), located in the document when the value can be found there."""
+    setter = _SETTER.search(message)
+    if setter:
+        field, value = _camel(setter["field"]), setter["value"].strip("\"'")
+        text = f"{setter['element']} field {field!r} has a value of the wrong type: {value}"
+        if value == "None":
+            text = f"{setter['element']} field {field!r} is missing"
+        return Problem(text)
+    inner = message
+    while True:  # "Error while parsing Package: ['Error parsing LicenseExpression: "x"']"
+        m = re.match(r"^Error while (?:parsing|constructing) \w+: \[['\"](.*)['\"]\]$", inner, re.S)
+        if not m:
+            break
+        inner = m.group(1)
+    quoted = _QUOTED.search(inner)
+    if quoted and data is not None:
+        located = _find_value(data, quoted.group(1))
+        if located is not None:
+            parts, spdx_id = located
+            return Problem(inner, location=json_path(parts), spdx_id=spdx_id)
+    return Problem(inner)
+
+
+def _find_value(data: Any, value: str) -> tuple[list[str | int], str | None] | None:
+    stack: list[tuple[Any, list[str | int], str | None]] = [(data, [], None)]
+    while stack:
+        node, parts, spdx_id = stack.pop()
+        if isinstance(node, dict):
+            own = node.get("SPDXID") if isinstance(node.get("SPDXID"), str) else spdx_id
+            for key, child in node.items():
+                if child == value:
+                    return [*parts, key], own
+                stack.append((child, [*parts, key], own))
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                if child == value:
+                    return [*parts, i], spdx_id
+                stack.append((child, [*parts, i], spdx_id))
+    return None
+
+
+def _spdx_validation(document: Any, version: str, data: dict[str, Any] | None) -> list[Problem]:
+    from sbomgen.emit.spdx_validation import validate_spdx_document
+
+    index: dict[str, list[str | int]] = {}
+    relationships: list[Any] = []
+    if data is not None:
+        for kind in ("packages", "files", "snippets"):
+            for i, element in enumerate(data.get(kind) or []):
+                if isinstance(element, dict) and isinstance(element.get("SPDXID"), str):
+                    index.setdefault(element["SPDXID"], [kind, i])
+        relationships = list(data.get("relationships") or [])
+    used: set[int] = set()
+    out = []
+    for message in validate_spdx_document(document, f"SPDX-{version}"):
+        context = message.context
+        location = None
+        if data is not None:
+            if context.spdx_id in index:
+                location = json_path(index[context.spdx_id])
+            elif context.spdx_id == data.get("SPDXID"):
+                location = "$"
+            element = context.full_element
+            if location is None and type(element).__name__ == "Relationship":
+                for i, rel in enumerate(relationships):
+                    if i in used or not isinstance(rel, dict):
+                        continue
+                    if (
+                        rel.get("spdxElementId") == element.spdx_element_id
+                        and rel.get("relationshipType") == element.relationship_type.name
+                    ):
+                        used.add(i)
+                        location = json_path(["relationships", i])
+                        break
+        out.append(Problem(message.validation_message, location=location, spdx_id=context.spdx_id))
+    return out

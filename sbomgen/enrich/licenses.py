@@ -62,11 +62,12 @@ def spdx_licensing() -> Licensing:
 
 
 def licenseref_for(name: str) -> str:
-    """``LicenseRef-`` + the name with runs of other characters than [A-Za-z0-9.-] as '-'."""
-    sanitized = re.sub(r"[^A-Za-z0-9.-]+", "-", name).strip("-")
-    if not sanitized:
-        sanitized = "Mend-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    return f"LicenseRef-{sanitized}"
+    """``LicenseRef-`` + the name with runs of other characters than [A-Za-z0-9.-] as '-';
+    a name in another script transliterated, with a hash of the original (two names never
+    share a LicenseRef)."""
+    from sbomgen.names import ascii_id
+
+    return f"LicenseRef-{ascii_id(name, limit=200, fallback='Mend')}"
 
 
 def _is_compound(expression: str) -> bool:

@@ -55,6 +55,7 @@ class ServerUrl:
 
     base: str  # scheme://host[:port][/path], without /api…; safe to log and record
     version: str | None = None
+    scheme_given: bool = True  # False: the user wrote no scheme, and https was assumed
 
     def endpoint(self, version: str) -> str:
         return f"{self.base}/api/v{version}"
@@ -71,7 +72,8 @@ def normalize_url(url: str) -> ServerUrl:
     raw = url.strip()
     if not raw:
         raise ConfigError("the Mend URL is empty (set --url or MEND_URL)")
-    if "://" not in raw:
+    scheme_given = "://" in raw
+    if not scheme_given:
         raw = "https://" + raw
     try:
         parts = urlsplit(raw)
@@ -98,7 +100,7 @@ def normalize_url(url: str) -> ServerUrl:
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
-    return ServerUrl(urlunsplit((parts.scheme, netloc, path, "", "")), version)
+    return ServerUrl(urlunsplit((parts.scheme, netloc, path, "", "")), version, scheme_given)
 
 
 def safe_url(url: str) -> str:
@@ -253,6 +255,8 @@ class MendClient:
         )
         self._sleep = sleep
         self.requests_made = 0
+        self._reached = False  # the server has answered once (a refusal is transient after)
+        self._succeeded = False  # a request has succeeded with these credentials
 
     def close(self) -> None:
         self._session.close()
@@ -304,6 +308,9 @@ class MendClient:
         while True:
             try:
                 response = self._call_version(request_type, params, org_level=org_level)
+            except MendApiError as exc:
+                self._explain(exc, params)
+                raise
             except _NotFound:
                 if not confirmed:
                     confirmed = True
@@ -322,7 +329,21 @@ class MendClient:
                     self._version,
                 )
             self._settled = True
+            self._succeeded = True
             return response
+
+    def _explain(self, exc: MendApiError, params: Mapping[str, Any]) -> None:
+        """Name the input an error is about: the scope token (shortened, as in logs), and
+        for a refused key where it came from and whether it had worked before."""
+        if exc.subject is None and not isinstance(exc, contract.MendVersionError):
+            for key in ("projectToken", "productToken"):
+                value = params.get(key)
+                if isinstance(value, str) and value:
+                    exc.subject = f"{key} {shorten_token(value)}"
+                    break
+        if isinstance(exc, MendNotAllowedError):
+            exc.key_worked = self._succeeded
+            exc.key_source = self._credentials.user_key_source
 
     def _fall_back(self, request_type: str, first: str) -> None:
         at = contract.VERSIONS.index(self._version)
@@ -376,8 +397,8 @@ class MendClient:
             except _Retryable as exc:
                 if attempt >= self.policy.attempts:
                     raise MendConnectionError(
-                        f"{request_type} to {self.display_url} failed after {attempt} attempts: "
-                        f"{exc.reason}"
+                        f"{request_type} to {self.display_url} failed after {attempt} "
+                        f"attempt{'s' if attempt != 1 else ''}: {exc.reason}"
                     ) from None
                 delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
                 if exc.wait is not None:
@@ -407,6 +428,9 @@ class MendClient:
         except requests.exceptions.Timeout as exc:
             raise _Retryable(f"timed out ({type(exc).__name__})") from None
         except requests.exceptions.ConnectionError as exc:
+            final = self._deterministic(request_type, exc)
+            if final is not None:
+                raise final from None
             raise _Retryable(f"connection failed ({_reason(exc)})") from None
         except requests.exceptions.ChunkedEncodingError as exc:
             raise _Retryable(f"the response body was cut short ({_reason(exc)})") from None
@@ -414,6 +438,7 @@ class MendClient:
             raise MendConnectionError(
                 f"{request_type} to {self.display_url} failed: {type(exc).__name__}"
             ) from None
+        self._reached = True
         elapsed = time.monotonic() - started
         log.debug(
             "POST %s [%s] attempt %d -> HTTP %d, %d bytes, %.3fs",
@@ -447,6 +472,60 @@ class MendClient:
             content_type=resp.headers.get("Content-Type", "application/octet-stream"),
             body=body,
         )
+
+    def _deterministic(
+        self, request_type: str, exc: requests.exceptions.ConnectionError
+    ) -> MendConnectionError | None:
+        """A connection failure that a retry cannot mend, as the error to stop with (and a
+        hint); None for a transient one. An unknown host, a TLS handshake that fails, and
+        a refused connection to a server that never answered are final; a temporary DNS
+        failure, or a refusal after the server has answered (a restart), are retried."""
+        parts = urlsplit(self.display_url)
+        host = parts.hostname or "?"
+        where = parts.netloc or host
+        cause = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else exc
+        text = str(cause)
+        head = f"{request_type} to {self.display_url} failed at once (retrying cannot help)"
+        if isinstance(exc, requests.exceptions.SSLError) or "SSL" in type(cause).__name__:
+            detail = _tls_detail(text)
+            if not self.server.scheme_given:
+                return MendConnectionError(
+                    f"{head}: the TLS handshake with {where} failed ({detail}). The URL has no "
+                    f"scheme, so sbomgen used https://; if the server speaks plain HTTP, give "
+                    f"--url http://{where}{parts.path}"
+                )
+            hint = (
+                "; if the server's certificate comes from a private CA, point "
+                "REQUESTS_CA_BUNDLE at that CA's certificate"
+                if "certificate" in text.lower()
+                else "; is it an https server? (http:// for plain HTTP)"
+            )
+            return MendConnectionError(
+                f"{head}: the TLS handshake with {where} failed ({detail}){hint}"
+            )
+        if "NameResolution" in type(cause).__name__ or "Failed to resolve" in text:
+            if "Temporary failure" in text or "try again" in text.lower():
+                return None  # EAI_AGAIN: the resolver may answer next time
+            return MendConnectionError(
+                f"{head}: the host name {host!r} does not resolve (unknown host); check the URL "
+                "(--url, MEND_URL)"
+            )
+        if "Connection refused" in text and not self._reached:
+            return MendConnectionError(
+                f"{head}: {where} refused the connection: nothing accepts connections there. "
+                "Check the URL (host and port) and that the server is up"
+            )
+        return None
+
+
+def _tls_detail(text: str) -> str:
+    m = re.search(r"\[SSL: [A-Z_]+\] ([^(]+?)\s*\(", text)
+    if m:
+        return m.group(1).strip()
+    m = re.search(r"certificate verify failed: ([^(]+?)\s*\(", text)
+    if m:
+        return "certificate verify failed: " + m.group(1).strip()
+    return "TLS error"
 
 
 def _reason(exc: Exception) -> str:

@@ -134,13 +134,21 @@ class Fetcher:
                     product_tokens.append(v.token)
         wanted = set(scope.projects)
         inventory = Inventory(org_name=org_name)
+        explicit = set(scope.products)
         for token in product_tokens:
-            inventory = inventory.merge(self.fetch_product(ProductToken(token), wanted or None))
+            inventory = inventory.merge(
+                self.fetch_product(ProductToken(token), wanted or None, quiet=token not in explicit)
+            )
         leftovers = [p for p in dict.fromkeys(scope.projects) if p not in inventory.projects]
         if leftovers and product_tokens:
+            where = (
+                "any product of the organization"
+                if scope.org
+                else f"the given --product{'s' if len(explicit) != 1 else ''}"
+            )
             raise ConfigError(
-                f"project {leftovers[0]} is not in the given product(s); give its product too, "
-                "or only --project"
+                f"--project {leftovers[0]} is not in {where}"
+                + ("" if scope.org else "; give its product too, or only --project")
             )
         for token in leftovers:
             inventory = inventory.merge(self.fetch_project(ProjectToken(token)))
@@ -148,7 +156,9 @@ class Fetcher:
 
     # -- one product ------------------------------------------------------------------
 
-    def fetch_product(self, product: ProductToken, only: set[str] | None = None) -> Inventory:
+    def fetch_product(
+        self, product: ProductToken, only: set[str] | None = None, *, quiet: bool = False
+    ) -> Inventory:
         base = {"productToken": product}
         data, ctx = self._json(Ctx("getProductTags", product=product, scope_name="product"), base)
         tagged = parse.parse_tags(ctx, data, "productTags")
@@ -164,7 +174,7 @@ class Fetcher:
         vitals = parse.parse_vitals(ctx, data, "projectVitals")
         if only is not None:
             vitals = [v for v in vitals if v.token in only]
-            if not vitals:
+            if not vitals and not quiet:
                 log.warning(
                     "%s holds none of the given --project tokens; it is left out", scope_name
                 )

@@ -67,6 +67,19 @@ class Scope:
     def to_json(self) -> dict[str, Any]:
         return {"products": list(self.products), "projects": list(self.projects), "org": self.org}
 
+    def describe(self) -> str:
+        """The recorded scope in words, tokens shortened as in logs."""
+        from sbomgen.sources.client import shorten_token
+
+        if self.org:
+            return "the whole organization"
+        parts = []
+        for what, tokens in (("product", self.products), ("project", self.projects)):
+            if tokens:
+                listed = ", ".join(shorten_token(t) for t in tokens)
+                parts.append(f"{len(tokens)} {what}{'s' if len(tokens) != 1 else ''} ({listed})")
+        return " and ".join(parts) or "nothing"
+
 
 def now_utc() -> datetime:
     """The current time, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
@@ -241,6 +254,10 @@ class SnapshotReplay:
     def redact(self, body: bytes) -> bytes:
         return body
 
+    def recorded_tokens(self, param: str) -> set[str]:
+        """Every value of ``param`` (productToken, projectToken) a recorded request sent."""
+        return {str(e.params[param]) for e in self._entries.values() if param in e.params}
+
     @property
     def has_org_token(self) -> bool:
         # A replay holds no credentials; org-level answers are there if they were recorded.
@@ -256,7 +273,7 @@ class SnapshotReplay:
         if entry is None:
             raise InputDataError(
                 f"snapshot {self.directory}: no recorded response for {request_type} "
-                f"{loggable_params(params)} (the snapshot's scope is {self.scope.to_json()})"
+                f"{loggable_params(params)} (it recorded {self.scope.describe()})"
             )
         path = self.directory / entry.file
         try:

@@ -223,7 +223,7 @@ def test_problems_are_counted_and_strict_fails(tmp_path: Path) -> None:
     result = run_cli("attribution", "--snapshot", SAMPLE_SNAPSHOT, "--out", out)
     assert result.code == 0
     assert (
-        "attribution: 10 item(s) need review (1 missing-text, 1 no-license, 2 suspected, "
+        "attribution: 10 items need review (1 missing-text, 1 no-license, 2 suspected, "
         "6 unresolved-choice); see REVIEW.md beside the notice" in result.stderr
     )
     # the review goes to its own report, not to the customer's notice

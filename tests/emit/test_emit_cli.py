@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_SNAPSHOT, all_files, clean_env, read_json, run_cli
+from conftest import SAMPLE_SNAPSHOT, all_files, clean_env, names, read_json, run_cli
 
 from sbomgen.errors import ValidationFailedError
 
@@ -39,7 +39,7 @@ def all_formats(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_format_with_recommended_extensions(all_formats: Path) -> None:
-    assert sorted(p.name for p in all_formats.iterdir()) == ALL
+    assert names(all_formats) == ALL
 
 
 def test_sha256sums_is_what_sha256sum_checks(all_formats: Path) -> None:
@@ -47,7 +47,11 @@ def test_sha256sums_is_what_sha256sum_checks(all_formats: Path) -> None:
         ["sha256sum", "-c", "SHA256SUMS"], cwd=all_formats, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    written = [p for p in all_formats.rglob("*") if p.is_file() and p.name != "SHA256SUMS"]
+    written = [
+        p
+        for p in all_formats.rglob("*")
+        if p.is_file() and p.name not in ("SHA256SUMS", ".sbomgen-manifest.json")
+    ]
     assert proc.stdout.count(": OK") == len(written) > len(DOCUMENTS) + 3
 
 
@@ -118,7 +122,7 @@ def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
 def test_split_writes_one_document_per_product(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("generate", "--snapshot", SAMPLE_SNAPSHOT, "--split", "--out", out).code == 0
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert names(out) == [
         "Acme-Payments.cdx.json",
         "Acme-Payments.spdx.json",
         "Acme-Platform.cdx.json",
@@ -128,9 +132,9 @@ def test_split_writes_one_document_per_product(tmp_path: Path) -> None:
         "SHA256SUMS",
     ]
     payments = read_json(out / "Acme-Payments.spdx.json")
-    names = {p["name"] for p in payments["packages"]}  # type: ignore[union-attr]
-    assert {"payments-gateway", "payments-dotnet-sdk"} <= names
-    assert "storefront-web" not in names and "lodash" not in names
+    package_names = {p["name"] for p in payments["packages"]}  # type: ignore[union-attr]
+    assert {"payments-gateway", "payments-dotnet-sdk"} <= package_names
+    assert "storefront-web" not in package_names and "lodash" not in package_names
     described = [r for r in payments["relationships"] if r["relationshipType"] == "DESCRIBES"]  # type: ignore[union-attr]
     assert len(described) == 1 and described[0]["relatedSpdxElement"].startswith(
         "SPDXRef-Product-Acme-Payments"
@@ -144,8 +148,8 @@ def test_exclude_in_house_keeps_what_it_pulled_in(tmp_path: Path) -> None:
         == 0
     )
     doc = read_json(out / "Acme-Corp.cdx.json")
-    names = [c["name"] for c in doc["components"]]  # type: ignore[union-attr]
-    assert "acme-commons" not in names and "slf4j-api" in names
+    component_names = [c["name"] for c in doc["components"]]  # type: ignore[union-attr]
+    assert "acme-commons" not in component_names and "slf4j-api" in component_names
     refs = {c["bom-ref"] for c in doc["components"]}  # type: ignore[union-attr]
     for dep in doc["dependencies"]:  # type: ignore[union-attr]
         assert dep["ref"] in refs | {"root"}
@@ -203,7 +207,7 @@ def test_an_invalid_document_means_nothing_is_written(
     (as Mend's own exporter does). The CycloneDX document is fine and rendered first; the
     SPDX validation must stop everything, print the validator's message and exit 7."""
     import sbomgen.emit.spdx as spdx_module
-    from sbomgen._cli import main
+    from sbomgen.cli import main
 
     real = spdx_module.build_document
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import pytest
-from conftest import ORG_ADMIN_KEY, Mend
+from conftest import MINI_DATASET, ORG_ADMIN_KEY, Mend
 
 from sbomgen import __version__
 from sbomgen.emulator import Fault
@@ -174,7 +175,9 @@ def test_malformed_json_is_a_clear_error(mini: Mend) -> None:
         client.call("getProductLicenses", {"productToken": mini.product_tokens[0]})
 
 
-def test_unreachable_server_after_retries() -> None:
+def test_a_server_never_reached_fails_at_once() -> None:
+    """A refused connection before any answer is a wrong URL or a server that is down:
+    deterministic, so it is not retried."""
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -189,8 +192,32 @@ def test_unreachable_server_after_retries() -> None:
         client.call("getProductTags", {"productToken": "t"})
     message = str(info.value)
     assert f"http://127.0.0.1:{port}" in message and "getProductTags" in message
-    assert "connection refused" in message and "k-unreachable-secret" not in message
-    assert len(slept) == 2
+    assert "refused the connection" in message and "k-unreachable-secret" not in message
+    assert "failed at once" in message
+    assert slept == [] and client.requests_made == 1
+
+
+def test_a_refusal_after_the_server_answered_is_retried(start_emulator: Any) -> None:
+    """The server answered once, then went away (a restart): transient, retried."""
+    mend: Mend = start_emulator(MINI_DATASET)
+    client = mend.client(attempts=3)
+    with client:
+        client.call("getProductTags", {"productToken": mend.product_tokens[0]})
+        mend.emulator.stop()
+        client.close()  # drop the kept-alive connection: the next request connects anew
+        with pytest.raises(MendConnectionError) as info:
+            client.call("getProductTags", {"productToken": mend.product_tokens[0]})
+    message = str(info.value)
+    assert "failed after 3 attempts" in message and "connection refused" in message
+    assert len(client.slept) == 2  # type: ignore[attr-defined]
+
+
+def test_one_attempt_is_one_attempt(mini: Mend) -> None:
+    """--retries 0 on a transient failure: "after 1 attempt", not "1 attempts"."""
+    mini.emulator.inject(Fault(kind="503", times=5))
+    with mini.client(attempts=1) as client, pytest.raises(MendConnectionError) as info:
+        client.call("getProductTags", {"productToken": mini.product_tokens[0]})
+    assert "failed after 1 attempt: HTTP 503" in str(info.value)
 
 
 def test_org_level_request_without_org_token_is_config_error(mini: Mend) -> None:

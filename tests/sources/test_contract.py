@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import MINI_DATASET, ORG_ADMIN_KEY, SAMPLE_DATASET, Mend
+from conftest import MINI_DATASET, ORG_ADMIN_KEY, SAMPLE_DATASET, Mend, names
 
 from sbomgen.emulator.server import MISSING_PARAMETER, UNSUPPORTED_REQUEST
 from sbomgen.errors import MendApiError
@@ -353,7 +353,7 @@ def test_cli_talks_the_version_the_url_names(tmp_path: Any, start_emulator: Any)
     assert result.code == 0, result.stderr
     assert "/api/v1.4" not in result.stderr  # no fallback: the URL named the version
     assert mend.emulator.errors == []
-    assert sorted(p.name for p in out.iterdir())[-1] == "SHA256SUMS"
+    assert names(out)[-1] == "SHA256SUMS"
     # without a version in the URL, the fallback is said once, with no secret in it
     env["MEND_URL"] = mend.url
     again = run_cli(

@@ -98,7 +98,7 @@ def test_project_narrows_a_product(mini: Mend) -> None:
 
 
 def test_project_outside_given_product_is_refused(mini: Mend) -> None:
-    with mini.client() as client, pytest.raises(ConfigError, match="not in the given product"):
+    with mini.client() as client, pytest.raises(ConfigError, match="not in the given --product"):
         Fetcher(client).fetch(
             FetchScope(products=(mini.product_tokens[0],), projects=(mini.project_tokens[1],))
         )

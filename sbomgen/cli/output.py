@@ -1,0 +1,185 @@
+"""Turning a command's options into the pipeline's settings, and reporting what it wrote."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from click.core import ParameterSource
+
+from sbomgen.cli.common import cfg_list, cfg_str, say
+from sbomgen.cli.options import ATTRIBUTION, State
+from sbomgen.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sbomgen._io import OutputDir
+    from sbomgen.emit.attribution import AttributionOptions
+    from sbomgen.emit.interface import Emitter
+    from sbomgen.pipeline import Enricher
+
+log = logging.getLogger("sbomgen")
+
+
+def prepare_out(out: Path, owner: str, force: bool) -> OutputDir:
+    """The output directory, created and proven writable before any request is made."""
+    from sbomgen._io import OutputDir
+
+    output = OutputDir(out, owner=owner, force=force)
+    output.check()
+    return output
+
+
+def enrichers_for(kwargs: dict[str, Any], cfg: Any) -> list[Enricher]:
+    from sbomgen.enrich.licenses import LicensePolicy
+    from sbomgen.pipeline import default_enrichers
+
+    license_map: Path | None = kwargs.get("license_map")
+    policy = LicensePolicy.load(license_map) if license_map else None
+    return default_enrichers(policy, kwargs["multi_license"], supplier=cfg_str(cfg, "supplier"))
+
+
+def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:
+    """What describes the documents: name and version (options), and the document facts
+    of the config file (supplier, authors, license, license-text, copyright)."""
+    return {
+        "name": kwargs.get("name"),
+        "version": kwargs.get("doc_version"),
+        "supplier": cfg_str(cfg, "supplier"),
+        "authors": cfg_list(cfg, "authors"),
+        "own_license": own_license(cfg),
+        "own_license_text": own_license_text(cfg),
+        "own_copyright": cfg_str(cfg, "copyright"),
+    }
+
+
+def attribution_settings(kwargs: dict[str, Any]) -> AttributionOptions:
+    from sbomgen.emit.attribution import AttributionOptions
+
+    return AttributionOptions(
+        header=kwargs["header"],
+        title=kwargs["title"],
+        footer=kwargs["footer"],
+        scope=tuple(kwargs["sections"]),
+        aggregate=kwargs["aggregate"],
+        missing_license=kwargs["missing_license"],
+        template_dir=kwargs["template_dir"],
+        strict=kwargs["strict"],
+        include_in_house=kwargs["include_in_house"],
+    )
+
+
+def warn_unused(ctx: click.Context, formats: Sequence[str]) -> None:
+    """An option given for an output that was not asked for does nothing: say so."""
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) in (
+            ParameterSource.COMMANDLINE,
+            ParameterSource.ENVIRONMENT,
+        )
+
+    bundle = any(f.startswith("attribution-") for f in formats)
+    for param in ctx.command.params:
+        if param.name is None or not given(param.name):
+            continue
+        flag = next((o for o in param.opts if o.startswith("--")), param.name)
+        if getattr(param, "section", None) == ATTRIBUTION and not bundle:
+            log.warning("%s applies to the attribution bundle; --format has no attribution-*", flag)
+        elif param.name == "cyclonedx_version" and not any(
+            f.startswith("cyclonedx-") for f in formats
+        ):
+            log.warning("%s has no effect: --format has no cyclonedx-*", flag)
+        elif param.name == "spdx_version" and not any(f.startswith("spdx-") for f in formats):
+            log.warning("%s has no effect: --format has no spdx-*", flag)
+
+
+def check_stdout(formats: Sequence[str], summary_json: Path | None) -> None:
+    """--out - takes one document; say so before any work is done."""
+    if len(formats) != 1:
+        raise click.UsageError(
+            f"--out - writes one document to stdout, and --format asks for {len(formats)} "
+            f"({', '.join(formats)}); give one format, or --out DIR"
+        )
+    if formats[0].startswith("attribution-"):
+        raise click.UsageError(
+            "--out - writes one document to stdout; an attribution bundle is several files "
+            "(the notice, license texts, the review): give --out DIR"
+        )
+    if summary_json is not None and str(summary_json) == "-":
+        raise click.UsageError("--out - and --summary-json - both want stdout; give one a file")
+
+
+def stdout_document(files: dict[str, bytes], split: bool) -> tuple[str, bytes]:
+    documents = {name: data for name, data in files.items() if name != "SHA256SUMS"}
+    if len(documents) != 1:
+        raise click.UsageError(
+            f"--out - writes one document to stdout, and this run made {len(documents)}"
+            + (" (--split makes one per product)" if split else "")
+            + "; give --out DIR"
+        )
+    return next(iter(documents.items()))
+
+
+def report_attribution(state: State, emitters: Sequence[Emitter]) -> None:
+    from sbomgen.emit.attribution import Attribution, count_problems
+
+    for emitter in emitters:
+        if isinstance(emitter, Attribution):
+            problems = emitter.problems
+            if problems:
+                kinds = ", ".join(f"{n} {k}" for k, n in sorted(count_problems(problems).items()))
+                say(
+                    state,
+                    f"attribution: {len(problems)} item{'s' if len(problems) != 1 else ''} "
+                    f"need{'s' if len(problems) == 1 else ''} review ({kinds}); see REVIEW.md "
+                    "beside the notice",
+                )
+            else:
+                say(state, "attribution: nothing needs review")
+
+
+def own_license(cfg: Any) -> str | None:
+    from sbomgen.enrich.licenses import normalize_expression
+
+    value = cfg_str(cfg, "license")
+    if value is None:
+        return None
+    normalized = normalize_expression(value)
+    if normalized is None:
+        raise ConfigError(
+            f"{cfg.where}: setting 'license' = {value!r} is not a valid SPDX expression"
+        )
+    if "DocumentRef-" in normalized:
+        raise ConfigError(
+            f"{cfg.where}: setting 'license' = {value!r}: a DocumentRef points into another "
+            "document; use a LicenseRef with license-text"
+        )
+    return normalized
+
+
+def own_license_text(cfg: Any) -> str | None:
+    """The text of the configured license's LicenseRef (``license-text``, a file path
+    relative to the config file). Without it, SPDX documents cannot assert a LicenseRef."""
+    value = cfg_str(cfg, "license-text")
+    license = cfg_str(cfg, "license") or ""
+    if value is None:
+        if "LicenseRef-" in license:
+            log.warning(
+                "%s: license %r names a LicenseRef but no license-text file is set; SPDX "
+                "documents leave the license of the described software unasserted",
+                cfg.where,
+                license,
+            )
+        return None
+    path = Path(value)
+    if not path.is_absolute() and cfg.path is not None:
+        path = cfg.path.parent / path
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(
+            f"{cfg.where}: setting 'license-text' = {value!r} ({path}): {reason}"
+        ) from None
