@@ -11,17 +11,17 @@ element type for SPDX.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cyclonedx.schema import SchemaVersion
-from cyclonedx.validation.json import JsonStrictValidator
 from cyclonedx.validation.xml import XmlValidator
 
 from sbomgen.errors import InputDataError
@@ -143,6 +143,10 @@ def cyclonedx_problems(text: str, fmt: str, version: str) -> list[Problem]:
         try:
             validator = _rust_validator(version)
         except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
+            # the library's own validator imports jsonschema, whose format checks import
+            # rfc3987_syntax: a second of start-up, paid only in this fallback
+            from cyclonedx.validation.json import JsonStrictValidator
+
             lib_validator = JsonStrictValidator(schema)
             return [
                 Problem(_cdx_message(e))
@@ -220,7 +224,26 @@ def parse_spdx_text(text: bytes, fmt: str) -> Any:
     with tempfile.TemporaryDirectory(prefix="sbomgen-spdx-") as tmp:
         path = Path(tmp) / f"document{SPDX_SUFFIX[fmt]}"
         path.write_bytes(text)
-        return parse_file(str(path))
+        with _one_licensing() if fmt == "tv" else contextlib.nullcontext():
+            return parse_file(str(path))
+
+
+@contextlib.contextmanager
+def _one_licensing() -> Iterator[None]:
+    """spdx-tools' tag-value parser builds a new license-expression ``Licensing`` for
+    every license field it reads (36 ms each: 5 s for the 67-package sample, minutes at
+    1,000). ``get_spdx_licensing`` is a pure factory, so for the parse its module gets the
+    cached one sbomgen uses everywhere; the same verdicts, restored afterwards."""
+    import spdx_tools.spdx.parser.tagvalue.parser as tagvalue
+
+    from sbomgen.enrich.licenses import spdx_licensing
+
+    original = tagvalue.get_spdx_licensing
+    tagvalue.get_spdx_licensing = spdx_licensing
+    try:
+        yield
+    finally:
+        tagvalue.get_spdx_licensing = original
 
 
 # -- sbomgen validate FILE ----------------------------------------------------------------------

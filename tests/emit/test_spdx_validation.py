@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 from spdx_tools.spdx.model import Relationship, RelationshipType
@@ -66,3 +67,28 @@ def test_library_functions_are_restored(sample: Inventory, meta: DocumentMeta) -
         package_validator.filter_by_type_and_target,
     )
     assert before == after
+
+
+def test_tag_value_parse_with_one_licensing_is_the_library_parse() -> None:
+    """validate parses tag-value with a cached license-expression Licensing (spdx-tools
+    builds one per field); the documents and the errors are the library's own."""
+    from spdx_tools.spdx.parser.error import SPDXParsingError
+    from spdx_tools.spdx.parser.tagvalue.parser import Parser
+
+    from sbomgen.emit.validate import parse_spdx_text
+
+    golden = Path(__file__).parent / "golden" / "spdx-2.3" / "Acme-Corp.spdx"
+    # the first 16 packages (the library's own parse takes 5 s for all 81)
+    text = "## Package Information".join(
+        golden.read_text(encoding="utf-8").split("## Package Information")[:17]
+    ).encode("utf-8")
+    assert parse_spdx_text(text, "tv") == Parser().parse(text.decode("utf-8"))
+    broken = text.replace(
+        b"PackageLicenseConcluded: MIT", b"PackageLicenseConcluded: MIT ANDD X", 1
+    )
+    assert broken != text
+    with pytest.raises(SPDXParsingError) as ours:
+        parse_spdx_text(broken, "tv")
+    with pytest.raises(SPDXParsingError) as theirs:
+        Parser().parse(broken.decode("utf-8"))
+    assert ours.value.get_messages() == theirs.value.get_messages()
