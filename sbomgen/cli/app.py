@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _error(state: o.State, message: str, *, internal: bool = False) -> None:
     prefix = "sbomgen: internal error:" if internal else "sbomgen: error:"
-    if use_color(state):
+    color = use_color(state)
+    if color:
         prefix = click.style(prefix, fg="red", bold=True)
-    click.echo(f"{prefix} {redact(message)}", err=True)
+    click.echo(f"{prefix} {redact(message)}", err=True, color=color)

@@ -40,7 +40,15 @@ def _fault(spec: str) -> Fault:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="sbomgen-emulator", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="sbomgen-emulator",
+        description="Serve a dataset (or a recorded snapshot) as the Mend HTTP API, on "
+        "loopback by default.",
+        epilog="Example: sbomgen-emulator --dataset samples/acme-dataset --port 8080 "
+        "--user-key demo-org-admin; then MEND_URL=http://127.0.0.1:8080 "
+        "MEND_USER_KEY=demo-org-admin MEND_ORG_TOKEN=<the organization token it prints> "
+        "sbomgen generate --org --out out/",
+    )
     source = ap.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", type=Path, help="dataset directory (holds dataset.json)")
     source.add_argument(

@@ -426,8 +426,13 @@ class LicenseEnricher:
             if decision.inference:
                 note("license-inferred", f"{label}: {decision.inference}")
             if decision.suspected:
-                names = ", ".join(p.mend_name for p in decision.parts if p.suspected)
-                note("license-suspected", f"{label}: Mend only suspected {names}")
+                names = ", ".join(repr(p.mend_name) for p in decision.parts if p.suspected)
+                note(
+                    "license-suspected",
+                    f"{label}: Mend names {names}, a license it suspects but found no "
+                    f"declaration of; concluded {decision.concluded}, declared "
+                    f"{decision.declared}",
+                )
             by_its_purl = by_purl.get(lib.purl) if lib.purl else None
             curation = by_key.get(key) or by_its_purl
             if by_its_purl is not None:

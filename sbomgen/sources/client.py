@@ -182,7 +182,8 @@ def decode_json(request_type: str, body: bytes) -> JsonObject:
     except json.JSONDecodeError as exc:
         hint = " (it ends too early)" if exc.pos >= len(body.strip()) - 1 else ""
         raise InputDataError(
-            f"response to {request_type} is not valid JSON{hint}: {exc.msg} at byte {exc.pos} "
+            f"response to {request_type} is not valid JSON{hint}: "
+            f"{exc.msg.removesuffix(' at')} at byte {exc.pos} "
             f"of {len(body)}"
         ) from exc
     if not isinstance(data, dict):

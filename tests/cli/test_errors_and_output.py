@@ -145,6 +145,18 @@ def test_an_unwritable_out_fails_before_any_request(tmp_path: Path, mini: Mend) 
     assert mini.emulator.log == []
 
 
+def test_an_out_under_a_file_fails_before_any_request(tmp_path: Path, mini: Mend) -> None:
+    """Unwritable for anyone, root included: a directory cannot be made under a file."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    result = run_cli(
+        "generate", "--product", mini.product_tokens[0], "--out", blocker / "o", env=mini.env()
+    )
+    assert result.code == 8, result.stderr
+    assert "cannot write to --out" in _error_line(result.stderr)
+    assert mini.emulator.log == []  # not one request was made
+
+
 def test_an_out_that_is_a_file_fails_before_any_request(tmp_path: Path, mini: Mend) -> None:
     target = tmp_path / "file"
     target.write_text("x")

@@ -321,3 +321,36 @@ def test_shell_completion_scripts_and_answers(shell: str) -> None:
     assert (
         "spdx-json,cyclonedx-json" in answer.stdout and "spdx-json,cyclonedx-xml" in answer.stdout
     )
+
+
+def _under_a_terminal(command: str, env: dict[str, str]) -> str:
+    """Run a shell command under a pseudo-terminal (util-linux script), as a person would."""
+    import shutil
+
+    if shutil.which("script") is None:
+        pytest.skip("util-linux script is not installed")
+    proc = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return proc.stdout
+
+
+def test_color_follows_the_terminal_no_color_and_the_option() -> None:
+    sbomgen = f"{sys.executable} -m sbomgen"
+    args = f"inventory --snapshot {SAMPLE_SNAPSHOT} --product deadbeef"
+    red = "\x1b[31m"
+    seen = _under_a_terminal(f"{sbomgen} {args}", clean_env())
+    assert f"{red}\x1b[1msbomgen: error:" in seen and "--product deadbeef" in seen
+    assert red not in _under_a_terminal(f"{sbomgen} {args}", {**clean_env(), "NO_COLOR": "1"})
+    assert red not in _under_a_terminal(f"{sbomgen} --color never {args}", clean_env())
+    piped = run_cli(*args.split())
+    assert "\x1b[" not in piped.stderr  # not a terminal: no color
+    forced = run_cli(*args.split(), "--color", "always")
+    assert f"{red}\x1b[1msbomgen: error:" in forced.stderr
+    env = {**clean_env(), "SBOMGEN_COLOR": "always"}
+    warned = run_cli("inventory", "--snapshot", SAMPLE_SNAPSHOT, env=env)
+    assert "\x1b[33m\x1b[1mWARNING\x1b[0m:" in warned.stderr
