@@ -182,6 +182,18 @@ class OutputDir:
         }
 
     def write(self, files: Mapping[str, bytes]) -> WriteOutcome:
+        root = self.path.resolve()
+        for rel in files:
+            target = self.path / rel
+            # an existing folder on the way that is a link elsewhere would carry the write out
+            parent = target.parent
+            while not parent.exists() and parent != self.path:
+                parent = parent.parent
+            if root != parent.resolve() and root not in parent.resolve().parents:
+                raise OutputError(
+                    f"cannot write {rel} into --out {self.path}: {parent} leads outside it "
+                    "(a symbolic link?)"
+                )
         manifest = self.manifest()
 
         def owned(rel: str) -> bool:

@@ -9,10 +9,8 @@ that can be skipped safely (say, an alert without a library) is skipped with a w
 from __future__ import annotations
 
 import html
-import io
 import logging
 import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +33,7 @@ from sbomgen.model import (
     Vulnerability,
     VulnerabilityFix,
 )
+from sbomgen.sources.archive import Limits, extract_zip
 
 log = logging.getLogger(__name__)
 
@@ -577,32 +576,17 @@ def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
     return out
 
 
+TEXT_ZIP_LIMITS = Limits(
+    max_members=MAX_ZIP_MEMBERS,
+    max_member_bytes=MAX_ZIP_MEMBER_BYTES,
+    max_total_bytes=MAX_ZIP_TOTAL_BYTES,
+)
+
+
 def _zip_members(ctx: Ctx, body: bytes) -> Iterator[tuple[str, bytes]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(body))
-    except zipfile.BadZipFile as exc:
-        raise ctx.fail("body", f"is not a zip archive ({exc})") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise ctx.fail("body", f"holds {len(infos)} files, more than {MAX_ZIP_MEMBERS}")
-        total = 0
-        for info in infos:
-            if info.is_dir():
-                continue
-            name = info.filename
-            if name.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", name) or ":" in name:
-                raise ctx.fail("body", f"holds an unsafe path {name!r}; refusing the archive")
-            if info.file_size > MAX_ZIP_MEMBER_BYTES:
-                raise ctx.fail("body", f"member {name!r} is {info.file_size} bytes, over the limit")
-            total += info.file_size
-            if total > MAX_ZIP_TOTAL_BYTES:
-                raise ctx.fail("body", "unpacks to more than the size limit; refusing the archive")
-            with archive.open(info) as fh:
-                data = fh.read(MAX_ZIP_MEMBER_BYTES + 1)
-            if len(data) > MAX_ZIP_MEMBER_BYTES:
-                raise ctx.fail("body", f"member {name!r} unpacks past the size limit")
-            yield name, data
+    """The members of a text zip, through the same checks as every archive sbomgen opens."""
+    what = f"{ctx.request_type} ({ctx.scope_name or 'response'})"
+    yield from extract_zip(body, what=what, limits=TEXT_ZIP_LIMITS).items()
 
 
 def parse_license_zip(ctx: Ctx, body: bytes) -> list[LicenseText]:
