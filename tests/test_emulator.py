@@ -142,7 +142,15 @@ def test_async_report_state_machine(acme: Mend) -> None:
         },
     )
     assert download.headers["Content-Type"] == "application/zip"
-    assert zipfile.ZipFile(io.BytesIO(download.content)).namelist() == ["ProductSBOMReport.json"]
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    [name] = archive.namelist()
+    assert name.endswith("-cyclonedx-1.4.json")  # no version asked: Mend's default, 1.4
+    doc = json.loads(archive.read(name))
+    assert doc["bomFormat"] == "CycloneDX" and doc["specVersion"] == "1.4"
+    # no maxDepthLevel sent: the documented default 0, the top level only
+    root = doc["metadata"]["component"]["bom-ref"]
+    top = next(d["dependsOn"] for d in doc["dependencies"] if d["ref"] == root)
+    assert {c["bom-ref"] for c in doc["components"]} == set(top)
 
 
 @pytest.mark.parametrize(

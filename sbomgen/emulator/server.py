@@ -28,6 +28,7 @@ emulator's choice:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import socket
@@ -36,11 +37,13 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sbomgen.emulator import reports as _reports
 from sbomgen.emulator.dataset import Dataset, JsonObject, ProjectData
+from sbomgen.emulator.reports import AsyncOptions, sequence_for
 from sbomgen.errors import InputDataError
 from sbomgen.sources import contract
 from sbomgen.sources.snapshot import SnapshotReplay
@@ -86,6 +89,8 @@ class AsyncJob:
     created: float
     polls: int = 0
     status: str = "PENDING"
+    creator: str = ""  # the user key that asked for it
+    downloads: int = 0
 
 
 @dataclass
@@ -152,6 +157,7 @@ class Emulator:
         text_layout: str = "blocks",
         json_content_type: str = "application/json",
         async_failures: bool = False,
+        async_options: AsyncOptions | None = None,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -185,6 +191,10 @@ class Emulator:
         # the reference names no content type for JSON answers
         self.json_content_type = json_content_type
         self.async_failures = async_failures  # every async report ends FAILED
+        options = async_options or AsyncOptions()
+        if async_options is None or async_failures or async_polls != 2:
+            options = replace(options, sequence=sequence_for(async_polls, async_failures))
+        self.async_options = options
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -301,7 +311,12 @@ class Emulator:
                 UNSUPPORTED_REQUEST,
                 f"Request type not supported in API v{version}: {rt or '(none)'}",
             )
+        self._product_sbom_token(rt, data)
         found = contract.problems(rt, version, data)
+        if rt.startswith("generate") and rt.endswith("ReportAsync") and not found:
+            options = self.async_options
+            rules = contract.ReportRules(options.format_rule, options.max_depth_spdx)
+            found = contract.report_problems(data, rules)
         if found:
             code = MISSING_PARAMETER if found[0].startswith("Missing") else INVALID_REQUEST
             raise MendError(code, found[0])
@@ -312,6 +327,25 @@ class Emulator:
                     INVALID_REQUEST,
                     f"Invalid request: parameter {extra[0]} is not part of {rt} in API v{version}",
                 )
+
+    def _product_sbom_token(self, rt: str, data: JsonObject) -> None:
+        """The ProductSBOMReport table names ``projectToken`` for the product, its example
+        ``productToken``: served per ``product_sbom_token`` (the token moves to
+        ``productToken`` once accepted)."""
+        if rt != "generateProductReportAsync" or data.get("reportType") != "ProductSBOMReport":
+            return
+        mode = self.async_options.product_sbom_token
+        if mode == "projectToken":
+            if "projectToken" not in data:
+                raise MendError(MISSING_PARAMETER, "Missing parameter: projectToken")
+            if "productToken" in data:
+                raise MendError(
+                    INVALID_REQUEST,
+                    "Invalid request: parameter productToken is not part of ProductSBOMReport",
+                )
+            data["productToken"] = data.pop("projectToken")
+        elif mode == "either" and "projectToken" in data and "productToken" not in data:
+            data["productToken"] = data.pop("projectToken")
 
     def _user(self, data: JsonObject) -> User:
         user = self.users.get(str(data.get("userKey") or ""))
@@ -368,6 +402,8 @@ class Emulator:
             if rt in ("getAsyncProcessStatus", "downloadAsyncReport"):
                 if data.get("orgToken") != self.org_token:
                     raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
+                if user.role != ORG_ADMIN and self.async_options.product_admin == "refuse":
+                    raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
                 return self._async(rt, data, user)
             if data.get("orgToken") != self.org_token:
                 raise MendError(INVALID_ORG_TOKEN, "Invalid organization token")
@@ -430,7 +466,7 @@ class Emulator:
         if rt == "getOrganizationProductTags":
             return _json({"productTags": [_tags(p.raw) for p in ds.products]})
         if rt == "generateOrganizationReportAsync":
-            return self._new_job(data, "org", ds.org_token)
+            return self._new_job(data, "org", ds.org_token, self._user(data))
         return self._scoped(rt, "org", None, data, version)
 
     def _scoped(
@@ -523,81 +559,119 @@ class Emulator:
             outdated = not _false(data.get("includeOutdatedLibraryData", True))
             return _json(ds.inventory(projects[0], in_house=in_house, outdated=outdated))
         if rt.startswith("generate") and rt.endswith("ReportAsync"):
-            return self._new_job(data, scope, str(token))
+            return self._new_job(data, scope, str(token), self._user(data))
         raise MendError(INVALID_PARAMETERS, f"Invalid request type: {rt}")
 
     # -- async reports ----------------------------------------------------------------
 
-    def _new_job(self, data: JsonObject, scope: str, token: str) -> Reply:
-        report_type = str(data.get("reportType") or "")
-        if not report_type or not data.get("format"):
-            raise MendError(
-                INVALID_PARAMETERS, "Invalid parameters: reportType and format are required"
-            )
+    def _new_job(self, data: JsonObject, scope: str, token: str, user: User) -> Reply:
+        options = self.async_options
         job = AsyncJob(
             uuid=str(uuid.uuid4()),
-            report_type=report_type,
+            report_type=str(data.get("reportType") or ""),
             scope=scope,
             token=token,
             params={k: v for k, v in data.items() if k not in ("userKey", "orgToken")},
             created=time.time(),
+            status=options.sequence[0],
+            creator=user.user_key,
         )
+        if job.report_type == "ProductSBOMReport" and options.product_sbom_sync != "off":
+            # "The response is the requested report file"
+            files = self._report(job)
+            if options.product_sbom_sync == "file" and len(files) == 1:
+                name, body = next(iter(files.items()))
+                return Reply(
+                    body=body,
+                    content_type=_reports.content_type(name),
+                    headers={"Content-Disposition": f"attachment; filename={name}"},
+                )
+            body, ctype, name = _reports.package(files, replace(options, download_layout="zip-one"))
+            return Reply(
+                body=body,
+                content_type=ctype,
+                headers={"Content-Disposition": f"attachment; filename={name}"},
+            )
         with self._lock:
             self.jobs[job.uuid] = job
         return _json({"asyncProcessStatus": self._status(job)})
 
     def _status(self, job: AsyncJob) -> JsonObject:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(job.created))
+        options = self.async_options
+        stamp = _reports.status_time(job.created, options.dates)
+        context = int(hashlib.sha256(job.token.encode()).hexdigest()[:6], 16)
+        sbom = job.report_type.endswith("SBOMReport")
         return {
             "uuid": job.uuid,
-            "contextType": {"org": "DOMAIN", "product": "PRODUCT", "project": "PROJECT"}[job.scope],
-            "processType": job.report_type,
+            "requestToken": hashlib.sha256(job.uuid.encode()).hexdigest()[:40]
+            + f"{int(job.created):d}"[-6:],
+            "contextId": context if options.context_id == "number" else str(context),
+            # the examples: DOMAIN, except PROJECT for the project SBOM
+            "contextType": "PROJECT" if sbom and job.scope == "project" else "DOMAIN",
+            "processType": _reports.process_type(job.report_type, job.scope),
+            "userEmail": "emulated.user@example.invalid",
+            "messageContentSha1": hashlib.sha1(
+                json.dumps(job.params, sort_keys=True).encode(), usedforsecurity=False
+            ).hexdigest(),
             "status": job.status,
             "created": stamp,
-            "modified": stamp,
+            "modified": _reports.status_time(job.created + job.polls, options.dates),
         }
 
+    def _job_for(self, uuid_: str, user: User, name: str) -> AsyncJob:
+        job = self.jobs.get(uuid_)
+        if job is None:
+            raise MendError(INVALID_PARAMETERS, f"Invalid parameters: unknown {name}")
+        if (
+            user.role != ORG_ADMIN
+            and self.async_options.product_admin == "own"
+            and job.creator != user.user_key
+        ):
+            raise MendError(NOT_ALLOWED, "User is not allowed to perform this action")
+        return job
+
     def _async(self, rt: str, data: JsonObject, user: User) -> Reply:
+        sequence = self.async_options.sequence
         if rt == "getAsyncProcessStatus":
-            job = self.jobs.get(str(data.get("uuid") or ""))
-            if job is None:
-                raise MendError(INVALID_PARAMETERS, "Invalid parameters: unknown uuid")
+            job = self._job_for(str(data.get("uuid") or ""), user, "uuid")
             with self._lock:
                 job.polls += 1
-                if job.status not in ("SUCCESS", "FAILED"):
-                    job.status = (
-                        "IN_PROGRESS"
-                        if job.polls < self.async_polls
-                        else ("FAILED" if self.async_failures else "SUCCESS")
-                    )
+                if job.status not in _reports.TERMINAL:
+                    job.status = sequence[min(job.polls, len(sequence) - 1)]
             return _json({"asyncProcessStatus": self._status(job)})
-        job = self.jobs.get(str(data.get("reportStatusUUID") or ""))
-        if job is None:
-            raise MendError(INVALID_PARAMETERS, "Invalid parameters: unknown reportStatusUUID")
+        job = self._job_for(str(data.get("reportStatusUUID") or ""), user, "reportStatusUUID")
         if job.status != "SUCCESS":
             raise MendError(INVALID_PARAMETERS, f"Report is not ready (status {job.status})")
+        body, ctype, name = _reports.package(self._report(job), self.async_options)
+        with self._lock:
+            job.downloads += 1
         return Reply(
-            body=self.report_zip(job),
-            content_type="application/zip",
-            headers={"Content-Disposition": f"attachment; filename={job.report_type}.zip"},
+            body=body,
+            content_type=ctype,
+            headers={"Content-Disposition": f"attachment; filename={name}"},
         )
 
     report_builder: Callable[[Emulator, AsyncJob], dict[str, bytes]] | None = None
 
-    def report_zip(self, job: AsyncJob) -> bytes:
-        import io
-        import zipfile
+    def _report(self, job: AsyncJob) -> dict[str, bytes]:
+        if self.report_builder is not None:
+            return self.report_builder(self, job)
+        ds = self.dataset
+        if job.scope == "org":
+            scope = _reports.Scope(
+                "org", ds.org_name, ds.org_token, tuple(ds.projects_of("org", None))
+            )
+        elif job.scope == "product":
+            product = ds.product_by_token[job.token]
+            scope = _reports.Scope("product", product.name, job.token, tuple(product.projects))
+        else:
+            project = ds.project_by_token[job.token]
+            scope = _reports.Scope("project", project.name, job.token, (project,))
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(job.created))
+        return _reports.report_files(ds, scope, job.params, options=self.async_options, stamp=stamp)
 
-        files = (
-            self.report_builder(self, job)
-            if self.report_builder
-            else {f"{job.report_type}.json": json.dumps({"reportType": job.report_type}).encode()}
-        )
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, content in files.items():
-                zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
-        return buf.getvalue()
+    def report_zip(self, job: AsyncJob) -> bytes:
+        return _reports.package(self._report(job), self.async_options)[0]
 
 
 def _tags(raw: JsonObject, *, lists: bool = True) -> JsonObject:

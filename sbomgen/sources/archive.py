@@ -61,8 +61,9 @@ def safe_name(name: str) -> str | None:
     return "/".join(parts)
 
 
-def extract_zip(data: bytes, *, what: str, limits: Limits = Limits()) -> dict[str, bytes]:
+def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict[str, bytes]:
     """The regular files of a zip archive, by their (checked) names, in archive order."""
+    limits = limits or Limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:

@@ -160,6 +160,7 @@ class MendResponse:
     content_type: str
     body: bytes
     origin: str = ""  # where the body came from, for messages ("snapshot file …")
+    filename: str | None = None  # from Content-Disposition, when the server names the file
 
     @property
     def is_json(self) -> bool:
@@ -261,6 +262,17 @@ class MendClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def clone(self) -> MendClient:
+        """A client of the same server, version and credentials, with its own connection
+        (one per thread: a requests Session is not shared between threads)."""
+        other = MendClient(
+            self.server.base, self._credentials, policy=self.policy, sleep=self._sleep
+        )
+        other.server = self.server
+        other._version, other._settled = self._version, self._settled
+        other._reached, other._succeeded = self._reached, self._succeeded
+        return other
 
     def __enter__(self) -> MendClient:
         return self
@@ -472,6 +484,7 @@ class MendClient:
             request_type=request_type,
             content_type=resp.headers.get("Content-Type", "application/octet-stream"),
             body=body,
+            filename=_disposition_filename(resp.headers.get("Content-Disposition")),
         )
 
     def _deterministic(
@@ -517,6 +530,18 @@ class MendClient:
                 "Check the URL (host and port) and that the server is up"
             )
         return None
+
+
+def _disposition_filename(value: str | None) -> str | None:
+    """The file name of a ``Content-Disposition: attachment; filename=…`` header."""
+    if not value:
+        return None
+    from email.message import Message
+
+    message = Message()
+    message["Content-Disposition"] = value
+    name = message.get_filename()
+    return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def _tls_detail(text: str) -> str:

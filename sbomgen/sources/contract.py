@@ -282,15 +282,155 @@ SBOM_PARAMS = (
 )
 
 
+# -- the async reports' own rules (reports-async-api.md) ------------------------------------
+
+# "SPDX: XML, YAML, JSON, TV, XLSX (case insensitive), CycloneDX: XML, JSON"; versions
+# 'SPDX: "2.2" (default) or "2.3". For CycloneDX "1.4" (default) or "1.5"'
+SBOM_FORMATS: Mapping[str, tuple[str, ...]] = {
+    "cyclonedx": ("json", "xml"),
+    "spdx": ("json", "yaml", "tv", "xml", "xlsx"),
+}
+SBOM_VERSIONS: Mapping[str, tuple[str, ...]] = {"cyclonedx": ("1.4", "1.5"), "spdx": ("2.2", "2.3")}
+SBOM_DEFAULT_VERSION: Mapping[str, str] = {"cyclonedx": "1.4", "spdx": "2.2"}
+ASYNC_FORMATS = ("json", "xlsx", "xml", "pdf")  # "json, xlsx, xml, pdf"
+
+
+def _formats(report_types: Iterable[str], formats: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {t: formats for t in report_types}
+
+
+# The formats of each non-SBOM report: "Not all formats are available for all report types.
+# Refer to the synchronous counterpart of each report" (the v1.2 reports pages). The strict
+# reading is the async list intersected with the counterpart's formats; where the reference
+# names no counterpart, the async list. Attribution is the one contradiction: its
+# counterpart offers TXT and HTML only (exportFormat), none of the async list; both are kept.
+# Source: /work/notes/async-reading (a second reading), table F.
+_XLSX_JSON = ("xlsx", "json")
+_XLSX = ("xlsx",)
+REPORT_FORMATS: Mapping[str, tuple[str, ...]] = {
+    **{t: ASYNC_FORMATS for t in (*ORG_REPORTS, *PRODUCT_REPORTS, *PROJECT_REPORTS)},
+    **_formats(
+        [
+            f"{s}{r}"
+            for s in ("Org", "Product", "Project")
+            for r in (
+                "InventoryReport",
+                "VulnerabilityReport",
+                "SourceFileInventoryReport",
+                "AlertsReport",
+            )
+        ],
+        _XLSX_JSON,
+    ),
+    "OrgContainerVulnerabilityReport": _XLSX_JSON,
+    **_formats(
+        [
+            f"{s}{r}"
+            for s in ("Org", "Product", "Project")
+            for r in (
+                "IgnoreAlertsReport",
+                "ResolvedAlertsReport",
+                "BugsReport",
+                "MembersReport",
+                "HistoryReport",
+                "InHouseReport",
+            )
+        ],
+        _XLSX,
+    ),
+    **_formats(
+        [
+            f"{s}{r}"
+            for s in ("Org", "Product")
+            for r in ("AttributesReport", "EffectiveLicensesReport", "LibraryLocationReport")
+        ],
+        _XLSX,
+    ),
+    **_formats(
+        [
+            "ProductLicenseCompatibilityReport",
+            "ProjectLicenseCompatibilityReport",
+            "ProductDiffReport",
+            "ProjectDiffReport",
+            "PluginRequestHistoryReport",
+        ],
+        _XLSX,
+    ),
+    "ChangeLogReport": _XLSX_JSON,
+    "RiskReport": ("pdf",),
+    "ProductAttributionReport": ("html", "txt"),
+    "AttributionReport": ("html", "txt"),
+    "ProductSBOMReport": tuple(sorted({*SBOM_FORMATS["cyclonedx"], *SBOM_FORMATS["spdx"]})),
+    "ProjectSBOMReport": tuple(sorted({*SBOM_FORMATS["cyclonedx"], *SBOM_FORMATS["spdx"]})),
+}
+SBOM_ONLY = ("standard", "version", "maxDepthLevel", "includeVulnerabilities")
+
+
+@dataclass(frozen=True)
+class ReportRules:
+    """How a server reads the async reports' ambiguities; the defaults are the strict
+    reading. ``format_rule``: ``documented`` (:data:`REPORT_FORMATS`) or ``async-list``
+    (json, xlsx, xml, pdf for every non-SBOM report). ``max_depth_spdx``: ``refuse`` or
+    ``ignore`` a maxDepthLevel sent with SPDX ("Only supported by the CycloneDX standard")."""
+
+    format_rule: str = "documented"
+    max_depth_spdx: str = "refuse"
+
+
+def report_problems(body: Mapping[str, Any], rules: ReportRules | None = None) -> list[str]:
+    """What a generate…ReportAsync request breaks beyond its parameter table: formats and
+    versions per standard and report type, maxDepthLevel with SPDX, the filter's type."""
+    rules = rules or ReportRules()
+    out: list[str] = []
+    report = str(body.get("reportType") or "")
+    fmt = _text(body.get("format")) or ""
+    if "filter" in body and not isinstance(body["filter"], Mapping):
+        out.append(f"Invalid value for filter: {body['filter']!r} (an object)")
+    if report in SBOM_REPORTS:
+        standard = _text(body.get("standard")) or ""
+        if standard in SBOM_FORMATS:
+            if fmt and fmt not in SBOM_FORMATS[standard]:
+                out.append(
+                    f"Invalid value for format: {body.get('format')!r} ({standard}: "
+                    f"{', '.join(SBOM_FORMATS[standard])})"
+                )
+            version = body.get("version")
+            if version is not None and str(version) not in SBOM_VERSIONS[standard]:
+                out.append(
+                    f"Invalid value for version: {version!r} ({standard}: "
+                    f"{', '.join(SBOM_VERSIONS[standard])})"
+                )
+            if version is not None and not isinstance(version, str):
+                out.append(f"Invalid value for version: {version!r} (a string)")
+            if (
+                standard == "spdx"
+                and body.get("maxDepthLevel") is not None
+                and rules.max_depth_spdx == "refuse"
+            ):
+                out.append(
+                    "Invalid request: maxDepthLevel is only supported by the CycloneDX standard"
+                )
+        return out
+    allowed = REPORT_FORMATS.get(report, ASYNC_FORMATS)
+    if rules.format_rule == "async-list":
+        allowed = ASYNC_FORMATS
+    if fmt and fmt not in allowed:
+        out.append(
+            f"Invalid value for format: {body.get('format')!r} ({report}: {', '.join(allowed)})"
+        )
+    return out
+
+
 def _report_params(report_types: list[str], *, sbom: bool = True) -> tuple[Param, ...]:
     return (
         Param("reportType", required=V14, documented=V14, values=tuple(report_types)),
-        # "json, xlsx, xml, pdf"; the SBOM reports add YAML and TV ("case insensitive")
+        # "json, xlsx, xml, pdf"; the SBOM reports add YAML and TV ("case insensitive");
+        # attribution's counterpart adds HTML and TXT. Per report type: report_problems().
         Param(
             "format",
             required=V14,
             documented=V14,
-            values=("json", "xlsx", "xml", "pdf", "yaml", "tv"),
+            values=("json", "xlsx", "xml", "pdf", "yaml", "tv", "html", "txt"),
             case_sensitive=False,
         ),
         Param("filter", documented=V14, kind="object"),
@@ -521,4 +661,6 @@ def undocumented(request_type: str, version: str, body: Mapping[str, Any]) -> li
     if spec is None:
         return []
     known = spec.documented(version)
+    if str(body.get("reportType") or "") not in SBOM_REPORTS:
+        known = known - set(SBOM_ONLY)  # the SBOM parameters belong to the SBOM reports only
     return sorted(k for k in body if k not in known)
