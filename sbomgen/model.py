@@ -40,6 +40,16 @@ class Provenance:
     scope: str = ""  # e.g. "product:Acme Storefront" or "project:storefront-api"
 
 
+@dataclass(frozen=True, kw_only=True, order=True)
+class FactSource:
+    """Where one fact of a library comes from, when two sources were combined (``native
+    --enrich``): ``mend-native-report`` or ``sbomgen-assembled``."""
+
+    fact: str  # component, version, purl, license, copyright, license-text, evidence, dependencies
+    source: str
+    note: str = ""  # e.g. what the other source said, when they differ
+
+
 @dataclass(frozen=True, kw_only=True)
 class LicenseReference:
     reference_type: str
@@ -223,6 +233,7 @@ class Library:
     license: LicenseDecision | None = None
     originator: Party | None = None  # from whom the library originally came
     supplier: Party | None = None  # who distributes it (known for in-house libraries)
+    fact_sources: tuple[FactSource, ...] = ()  # set when a native report was combined
 
     def merge(self, other: Library) -> Library:
         """Combine two sightings of the same library, keeping every occurrence."""
@@ -261,6 +272,7 @@ class Library:
             license=self.license or other.license,
             originator=self.originator or other.originator,
             supplier=self.supplier or other.supplier,
+            fact_sources=_union(self.fact_sources, other.fact_sources),
         )
 
     @property

@@ -14,6 +14,7 @@ from sbomgen.cli.common import redact, use_color
 from sbomgen.cli.fetch import fetch
 from sbomgen.cli.generate import generate
 from sbomgen.cli.inventory import inventory
+from sbomgen.cli.native import native
 from sbomgen.cli.validate import validate
 from sbomgen.errors import SbomgenError
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """
 
 
-for command in (generate, attribution, fetch, inventory, validate):
+for command in (generate, native, attribution, fetch, inventory, validate):
     cli.add_command(command)
 
 

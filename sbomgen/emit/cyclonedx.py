@@ -212,6 +212,9 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
             props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
     if lib.purl is None and lib.purl_problem:
         props.append(Property(name="mend:purlMissing", value=lib.purl_problem))
+    for fact in sorted(lib.fact_sources):  # native --enrich: where each fact comes from
+        value = f"{fact.source} ({fact.note})" if fact.note else fact.source
+        props.append(Property(name=f"sbomgen:source:{fact.fact}", value=value))
     if lib.filename:  # CycloneDX has no field for a package's file name
         props.append(Property(name="mend:filename", value=lib.filename))
     sha1 = lib.sha1.lower() if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1) else None

@@ -82,6 +82,18 @@ def spdx_id(node: str, plan: DocumentPlan, names: Mapping[str, str]) -> str:
     return f"SPDXRef-{label}-{_id_part(names.get(node, ident))}-{short_hash(ident)}"
 
 
+def _comment(lib: Library) -> str | None:
+    """In-house libraries say so; after ``native --enrich``, where each fact comes from."""
+    lines = ["In-house library (Mend)"] if lib.in_house else []
+    by_source: dict[str, list[str]] = {}
+    for fact in sorted(lib.fact_sources):
+        label = f"{fact.fact} ({fact.note})" if fact.note else fact.fact
+        by_source.setdefault(fact.source, []).append(label)
+    for source, facts in sorted(by_source.items()):
+        lines.append(f"From {source}: {'; '.join(facts)}")
+    return "\n".join(lines) or None
+
+
 def package_name(lib: Library) -> str:
     """The name a person would look for: scoped npm names whole, Maven's artifactId."""
     if lib.purl:
@@ -278,7 +290,7 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
                 copyright_text="\n".join(c.text for c in lib.copyrights) or SpdxNoAssertion(),
                 description=lib.description,
                 license_comment=_license_comment(lib, unasserted),
-                comment="In-house library (Mend)" if lib.in_house else None,
+                comment=_comment(lib),
                 external_references=refs,
                 primary_package_purpose=PackagePurpose.LIBRARY if v23 else None,
             )

@@ -299,6 +299,11 @@ def validate_file(path: Path) -> tuple[Detected, list[Problem]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputDataError(f"{path}: cannot be read ({exc.strerror})") from None
+    return validate_bytes(path, data)
+
+
+def validate_bytes(path: Path, data: bytes) -> tuple[Detected, list[Problem]]:
+    """:func:`validate_file` on content already in memory (``path`` names it in messages)."""
     found = detect(path, data)
     if found.standard == "CycloneDX":
         if found.version not in CDX_VERSIONS:

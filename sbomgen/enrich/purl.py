@@ -498,6 +498,9 @@ class PurlEnricher:
         findings = []
         for key in sorted(inventory.libraries):
             lib = inventory.libraries[key]
+            if lib.type is None and lib.purl:
+                libraries[key] = lib  # a purl a source document stated (no Mend type to judge)
+                continue
             decision = decide(lib)
             purl = str(decision.purl) if decision.purl else None
             libraries[key] = replace(lib, purl=purl, purl_problem=decision.problem)

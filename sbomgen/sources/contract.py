@@ -536,6 +536,8 @@ REQUESTS: Mapping[str, Request] = {
             "product",
             _json("asyncProcessStatus"),
             *_report_params(PRODUCT_REPORTS),
+            # the ProductSBOMReport table names projectToken for the product's token
+            Param("projectToken", documented=V14),
             versions=V14,
             source=ASYNC,
         ),
@@ -588,6 +590,14 @@ def request(request_type: str) -> Request:
         raise ValueError(f"{request_type} is not in sbomgen's Mend API contract") from None
 
 
+def _product_sbom_by_project_token(request_type: str, params: Mapping[str, Any]) -> bool:
+    return (
+        request_type == "generateProductReportAsync"
+        and params.get("reportType") == "ProductSBOMReport"
+        and "projectToken" in params
+    )
+
+
 def prepare(request_type: str, version: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters to send for ``request_type`` at ``version``.
 
@@ -605,7 +615,9 @@ def prepare(request_type: str, version: str, params: Mapping[str, Any]) -> dict[
     missing = [
         name
         for name in spec.required(version, sent)
-        if name not in ("requestType", "userKey", "orgToken") and name not in sent
+        if name not in ("requestType", "userKey", "orgToken")
+        and name not in sent
+        and not (name == "productToken" and _product_sbom_by_project_token(request_type, sent))
     ]
     if missing:
         raise ValueError(f"{request_type} at API v{version} needs {', '.join(missing)}")
@@ -663,4 +675,9 @@ def undocumented(request_type: str, version: str, body: Mapping[str, Any]) -> li
     known = spec.documented(version)
     if str(body.get("reportType") or "") not in SBOM_REPORTS:
         known = known - set(SBOM_ONLY)  # the SBOM parameters belong to the SBOM reports only
+    if (
+        request_type == "generateProductReportAsync"
+        and body.get("reportType") != "ProductSBOMReport"
+    ):
+        known = known - {"projectToken"}
     return sorted(k for k in body if k not in known)

@@ -268,7 +268,20 @@ class AsyncReports:
             params["productToken"] = job.token
         elif job.scope == "project":
             params["projectToken"] = job.token
-        response = client.call(job.request_type, params, org_level=job.scope == "org")
+        try:
+            response = client.call(job.request_type, params, org_level=job.scope == "org")
+        except MendApiError as exc:
+            # the ProductSBOMReport table names projectToken for the product: a server that
+            # reads it so asks for it; ask once more in that form
+            if not (
+                job.report_type == "ProductSBOMReport"
+                and "projectToken" in exc.message
+                and "productToken" in params
+            ):
+                raise
+            log.info("%s: the server wants the product token as projectToken", job.describe())
+            params["projectToken"] = params.pop("productToken")
+            response = client.call(job.request_type, params)
         if not response.is_json and response.body.lstrip()[:1] not in (b"{", b"["):
             return response
         try:
