@@ -373,7 +373,7 @@ def native(**kwargs: Any) -> None:
         snapshot=None,
         products=products,
         projects=projects,
-        org=None,
+        org=not (products or projects),  # --resume alone: the organization token polls it
         retries=kwargs["retries"],
         timeout=kwargs["read_timeout"],
     )

@@ -290,7 +290,15 @@ def test_help_matches_the_golden_file() -> None:
     """The whole help, every command, at 100 columns. SBOMGEN_UPDATE_GOLDEN=1 rewrites it."""
     env = {**clean_env(), "COLUMNS": "100"}
     parts = []
-    for args in ((), ("generate",), ("attribution",), ("fetch",), ("inventory",), ("validate",)):
+    for args in (
+        (),
+        ("generate",),
+        ("native",),
+        ("attribution",),
+        ("fetch",),
+        ("inventory",),
+        ("validate",),
+    ):
         result = run_cli(*args, "--help", env=env)
         assert result.code == 0
         parts.append(f"$ sbomgen {' '.join(args)} --help".replace("  ", " ") + "\n" + result.stdout)
