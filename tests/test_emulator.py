@@ -191,3 +191,143 @@ def test_only_post_to_the_api_path(mini: Mend) -> None:
         requests.post(f"{mini.url}/api/v1.2", json={"requestType": "x"}, timeout=10).status_code
         == 200
     )
+
+
+# -- the async reports' readings (reports-async-api.md) -------------------------------------
+
+
+def _generate(mend: Mend, key: str = ORG_ADMIN_KEY, **params: object) -> dict[str, object]:
+    body = {
+        "requestType": "generateProductReportAsync",
+        "userKey": key,
+        "productToken": mend.product_tokens[0],
+        "reportType": "ProductInventoryReport",
+        "format": "json",
+        **params,
+    }
+    return _post(mend.url, {k: v for k, v in body.items() if v is not None}).json()  # type: ignore[no-any-return]
+
+
+def test_the_status_has_every_documented_field(acme: Mend) -> None:
+    status = _generate(acme)["asyncProcessStatus"]
+    assert set(status) == {  # type: ignore[arg-type]
+        "uuid",
+        "requestToken",
+        "contextId",
+        "contextType",
+        "processType",
+        "userEmail",
+        "messageContentSha1",
+        "status",
+        "created",
+        "modified",
+    }
+    assert status["processType"] == "PRODUCT_INVENTORY_REPORT"  # type: ignore[index]
+    assert status["contextType"] == "DOMAIN" and isinstance(status["contextId"], str)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"format": "pdf"}, "ProductInventoryReport: xlsx, json"),
+        ({"filter": "status=active"}, "Invalid value for filter"),
+        ({"standard": "spdx"}, "parameter standard is not part of"),
+        (
+            {"reportType": "ProductSBOMReport", "standard": "cyclonedx", "format": "yaml"},
+            "cyclonedx: json, xml",
+        ),
+        (
+            {"reportType": "ProductSBOMReport", "standard": "spdx", "version": "1.5"},
+            "spdx: 2.2, 2.3",
+        ),
+        (
+            {"reportType": "ProductSBOMReport", "standard": "spdx", "maxDepthLevel": 2},
+            "only supported by the CycloneDX",
+        ),
+        ({"reportType": "ProductSBOMReport", "format": "json"}, "Missing parameter: standard"),
+    ],
+)
+def test_a_strict_server_refuses(acme: Mend, params: dict[str, object], error: str) -> None:
+    answer = _generate(acme, **params)
+    assert error in str(answer.get("errorMessage")), answer
+
+
+def test_the_lenient_readings_are_switches(start_emulator: object) -> None:
+    from sbomgen.emulator.reports import AsyncOptions
+
+    mend = start_emulator(
+        async_options=AsyncOptions(format_rule="async-list", max_depth_spdx="ignore")
+    )  # type: ignore[operator]
+    assert "asyncProcessStatus" in _generate(mend, format="pdf")
+    sbom = _generate(mend, reportType="ProductSBOMReport", standard="spdx", maxDepthLevel=2)
+    assert "asyncProcessStatus" in sbom
+
+
+@pytest.mark.parametrize(
+    ("rule", "own", "other"), [("refuse", 5001, 5001), ("own", None, 5001), ("any", None, None)]
+)
+def test_product_admins_and_the_organization_calls(
+    start_emulator: object, rule: str, own: int | None, other: int | None
+) -> None:
+    from conftest import PRODUCT_ADMIN_KEY
+
+    from sbomgen.emulator.reports import AsyncOptions
+
+    mend = start_emulator(async_options=AsyncOptions(product_admin=rule))  # type: ignore[operator]
+    mine = _generate(mend, key=PRODUCT_ADMIN_KEY)["asyncProcessStatus"]["uuid"]  # type: ignore[index]
+    theirs = _generate(mend)["asyncProcessStatus"]["uuid"]  # type: ignore[index]
+    for uuid, expected in ((mine, own), (theirs, other)):
+        answer = _post(
+            mend.url,
+            {
+                "requestType": "getAsyncProcessStatus",
+                "userKey": PRODUCT_ADMIN_KEY,
+                "orgToken": mend.org_token,
+                "uuid": uuid,
+            },
+        ).json()
+        assert answer.get("errorCode") == expected, answer
+
+
+@pytest.mark.parametrize(
+    ("mode", "key", "ok"),
+    [
+        ("projectToken", "projectToken", True),
+        ("projectToken", "productToken", False),
+        ("productToken", "projectToken", False),
+        ("either", "projectToken", True),
+    ],
+)
+def test_the_product_sbom_token_both_ways(
+    start_emulator: object, mode: str, key: str, ok: bool
+) -> None:
+    from sbomgen.emulator.reports import AsyncOptions
+
+    mend = start_emulator(async_options=AsyncOptions(product_sbom_token=mode))  # type: ignore[operator]
+    body = {
+        "requestType": "generateProductReportAsync",
+        "userKey": ORG_ADMIN_KEY,
+        key: mend.product_tokens[0],
+        "reportType": "ProductSBOMReport",
+        "standard": "spdx",
+        "format": "json",
+    }
+    answer = _post(mend.url, body).json()
+    assert ("asyncProcessStatus" in answer) is ok, answer
+
+
+def test_the_emulator_command_takes_the_async_switches(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sbomgen.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for switch in (
+        "--async-sequence",
+        "--hostile-zip",
+        "--download-layout",
+        "--product-sbom-sync",
+        "--product-sbom-token",
+    ):
+        assert switch in proc.stdout

@@ -15,6 +15,7 @@ from sbomgen.cli.fetch import fetch
 from sbomgen.cli.generate import generate
 from sbomgen.cli.inventory import inventory
 from sbomgen.cli.native import native
+from sbomgen.cli.report import report
 from sbomgen.cli.validate import validate
 from sbomgen.errors import SbomgenError
 
@@ -32,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (generate, native, attribution, fetch, inventory, validate):
+for command in (generate, native, report, attribution, fetch, inventory, validate):
     cli.add_command(command)
 
 

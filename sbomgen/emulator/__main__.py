@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sbomgen.emulator.dataset import Dataset, DatasetError
 from sbomgen.emulator.generate import generate_dataset
+from sbomgen.emulator.hostile import CASES as HOSTILE
+from sbomgen.emulator.reports import AsyncOptions
 from sbomgen.emulator.server import ORG_ADMIN, PRODUCT_ADMIN, Emulator, Fault, User
 from sbomgen.errors import InputDataError
 from sbomgen.sources import contract
@@ -96,6 +98,42 @@ def main(argv: list[str] | None = None) -> int:
         choices=["1.2", "1.4"],
         help="response shapes of v1.3, which has no reference page (default 1.4)",
     )
+    reports = ap.add_argument_group(
+        "async reports (each ambiguity of reports-async-api.md, either way)"
+    )
+    reports.add_argument(
+        "--async-sequence",
+        default="PENDING,IN_PROGRESS,SUCCESS",
+        help="statuses after generate, then after each poll (the last one stays; end with "
+        "IN_PROGRESS for a report that never finishes, FAILED for one that fails)",
+    )
+    reports.add_argument(
+        "--product-sbom-token", default="either", choices=["productToken", "projectToken", "either"]
+    )
+    reports.add_argument(
+        "--product-sbom-sync",
+        default="off",
+        choices=["off", "file", "zip"],
+        help="answer a ProductSBOMReport request with the report itself",
+    )
+    reports.add_argument(
+        "--download-layout", default="zip-one", choices=["zip-one", "zip-many", "bare"]
+    )
+    reports.add_argument(
+        "--hostile-zip", default=None, choices=sorted(HOSTILE), help="serve a hostile archive"
+    )
+    reports.add_argument("--async-product-admin", default="own", choices=["refuse", "own", "any"])
+    reports.add_argument("--context-id", default="string", choices=["string", "number"])
+    reports.add_argument("--async-dates", default="padded", choices=["padded", "unpadded"])
+    reports.add_argument(
+        "--format-rule", default="documented", choices=["documented", "async-list"]
+    )
+    reports.add_argument("--max-depth-spdx", default="refuse", choices=["refuse", "ignore"])
+    reports.add_argument(
+        "--spdx-underscores",
+        action="store_true",
+        help="keep '_' of file names in native SPDX ids (invalid ids, for validators)",
+    )
     ap.add_argument(
         "--lenient-params",
         action="store_true",
@@ -129,6 +167,19 @@ def main(argv: list[str] | None = None) -> int:
         versions=tuple(v.strip() for v in args.api_versions.split(",") if v.strip()),
         v13_shapes=args.v13_shapes,
         strict_params=not args.lenient_params,
+        async_options=AsyncOptions(
+            sequence=tuple(x.strip().upper() for x in args.async_sequence.split(",") if x.strip()),
+            product_sbom_token=args.product_sbom_token,
+            product_sbom_sync=args.product_sbom_sync,
+            download_layout=args.download_layout,
+            hostile_zip=args.hostile_zip,
+            product_admin=args.async_product_admin,
+            context_id=args.context_id,
+            dates=args.async_dates,
+            format_rule=args.format_rule,
+            max_depth_spdx=args.max_depth_spdx,
+            spdx_underscores=args.spdx_underscores,
+        ),
     )
     for spec in args.fault:
         emulator.inject(_fault(spec))
