@@ -244,7 +244,34 @@ def run_jobs(
         progress=progress,
     )
     runner.check()
-    return runner.run(jobs, resume=kwargs.get("resume"))
+    from sbomgen.sources.native import ReportTimeoutError
+
+    try:
+        return runner.run(jobs, resume=kwargs.get("resume"))
+    except ReportTimeoutError as exc:
+        job = next((j for j in jobs if j.describe() in str(exc)), jobs[0])
+        raise ReportTimeoutError(
+            f"{exc}. The command: {resume_command(job, exc.uuid, kwargs)}", exc.uuid
+        ) from None
+
+
+def resume_command(job: Job, uuid: str, kwargs: dict[str, Any]) -> str:
+    """The command line that picks the report up (no credentials: they are in the environment)."""
+    import shlex
+
+    command = ["sbomgen", click.get_current_context().info_name or "native", "--resume", uuid]
+    if job.scope in ("product", "project") and job.token:
+        command += [f"--{job.scope}", job.token]
+    for option, key in (
+        ("--type", "report_type"),
+        ("--scope", "report_scope"),
+        ("--standard", "standard"),
+        ("--format", "fmt"),
+    ):
+        if kwargs.get(key):
+            command += [option, str(kwargs[key])]
+    command += ["--out", str(kwargs["out"])]
+    return shlex.join(command)
 
 
 def layout(downloads: list[Downloaded], stems: list[str]) -> dict[str, bytes]:

@@ -40,10 +40,16 @@ class JobProgress:
             log.info("%s", self.lines[index])
 
     def _draw(self) -> None:
+        import shutil
+
         out = self.stream
+        # a line wider than the terminal would wrap, and the block would no longer be
+        # len(lines) rows high: cut each to the width
+        width = max(20, shutil.get_terminal_size((120, 24)).columns - 1)
         if self.drawn:
             out.write(f"\x1b[{len(self.lines)}F")  # back to the first line of the block
         for line in self.lines:
-            out.write("\x1b[2K" + line + "\n")
+            shown = line if len(line) <= width else line[: width - 1] + "…"
+            out.write("\x1b[2K" + shown + "\n")
         out.flush()
         self.drawn = True

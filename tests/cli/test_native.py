@@ -128,6 +128,11 @@ def test_a_timeout_says_how_long_and_resume_picks_the_report_up(
     line = next(x for x in result.stderr.splitlines() if x.startswith("sbomgen: error:"))
     assert "was not ready after 1s" in line and "last status IN_PROGRESS" in line
     assert f"--resume {job.uuid}" in line
+    command = (
+        f"The command: sbomgen native --resume {job.uuid} --product {mend.product_tokens[0]} "
+        f"--standard cyclonedx --format xml --out {out}"
+    )
+    assert command in line
     assert not out.exists()
     # Mend finishes it later; the uuid picks it up, without a new request for a report
     mend.emulator.async_options = replace(
