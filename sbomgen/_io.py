@@ -137,9 +137,33 @@ class OutputDir:
         self.owner = owner
         self.force = force
         self._created: list[Path] = []
+        self._lock: int | None = None
+
+    def _acquire(self) -> None:
+        """Two runs into one directory would interleave their files and manifests: the
+        directory itself is locked (flock on it, released when the run ends or dies)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks on directories
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError(
+                f"another sbomgen run is writing into --out {self.path}; wait for it to "
+                "finish, or choose another directory"
+            ) from None
+        self._lock = fd
+
+    def release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
 
     def check(self) -> None:
-        """Create the directory and prove it writable, before any work is done."""
+        """Create the directory, prove it writable and lock it, before any work is done."""
         path = self.path
         if path.exists() and not path.is_dir():
             raise OutputError(f"--out {path} exists and is not a directory")
@@ -154,9 +178,15 @@ class OutputDir:
         except OSError as exc:
             self.discard()
             raise OutputError(f"cannot write to --out {path}: {exc.strerror or exc}") from exc
+        try:
+            self._acquire()
+        except OutputError:
+            self.discard()
+            raise
 
     def discard(self) -> None:
         """After a failure: remove the directories :meth:`check` created, if still empty."""
+        self.release()
         for folder in reversed(self._created):
             with contextlib.suppress(OSError):
                 folder.rmdir()
@@ -264,6 +294,7 @@ class OutputDir:
             "files": dict(sorted(entries.items())),
         }
         atomic_write(self.path / MANIFEST, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+        self.release()
         return WriteOutcome(written=written, removed=removed)
 
 

@@ -3,6 +3,7 @@ line (a traceback only with -v), mapped to the documented exit codes."""
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 
 import click
@@ -37,14 +38,27 @@ for command in (generate, native, report, attribution, fetch, inventory, validat
     cli.add_command(command)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that every cleanup runs (as for Ctrl-C)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     state = o.State()
+    # not in the main thread (sbomgen used as a library), signals are left be
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = cli.main(args=argv, prog_name="sbomgen", standalone_mode=False, obj=state)
         if isinstance(code, int):  # --help, --version
             return code
     except click.exceptions.Abort:
-        click.echo("sbomgen: aborted", err=True)
+        click.echo("sbomgen: interrupted; nothing was left half-written", err=True)
         return 130
     except click.ClickException as exc:
         exc.show()
@@ -55,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         _error(state, exc.diagnostics())
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("sbomgen: interrupted", err=True)
+        click.echo("sbomgen: interrupted; nothing was left half-written", err=True)
         return 130
+    except Terminated:
+        click.echo("sbomgen: terminated; nothing was left half-written", err=True)
+        return 143
     except BrokenPipeError:  # stdout closed early (| head): not an error of sbomgen's
         return 141
     except Exception as exc:

@@ -221,7 +221,7 @@ EXIT_CODES = (
     ("7", "a document failed validation (nothing was written)"),
     ("8", "the output could not be written"),
     ("9", "the attribution bundle needs review and --strict was given"),
-    ("130", "interrupted"),
+    ("130", "interrupted (Ctrl-C); 143: terminated (SIGTERM); nothing is left half-written"),
 )
 CREDENTIALS = (
     ("MEND_USER_KEY", "user key (also WS_USERKEY, WS_USER_KEY)"),

@@ -98,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         choices=["1.2", "1.4"],
         help="response shapes of v1.3, which has no reference page (default 1.4)",
     )
+    ap.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        help="fail this share of requests at random (0.15: 15%%), each with a kind drawn "
+        "from 429, 5xx, bodies cut short (with and without a matching Content-Length), "
+        "a proxy's HTML page, resets, dropped connections, errorCode 3000, slow answers",
+    )
+    ap.add_argument("--fault-seed", type=int, default=0, help="seed of the random faults")
     reports = ap.add_argument_group(
         "async reports (each ambiguity of reports-async-api.md, either way)"
     )
@@ -167,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         versions=tuple(v.strip() for v in args.api_versions.split(",") if v.strip()),
         v13_shapes=args.v13_shapes,
         strict_params=not args.lenient_params,
+        fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed,
         async_options=AsyncOptions(
             sequence=tuple(x.strip().upper() for x in args.async_sequence.split(",") if x.strip()),
             product_sbom_token=args.product_sbom_token,

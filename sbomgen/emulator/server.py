@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import json
 import logging
+import random
 import socket
 import threading
 import time
@@ -65,9 +66,12 @@ class User:
 class Fault:
     """Misbehaviour to inject. ``request_type`` None matches every request.
 
-    kinds: ``429`` (with ``retry_after``), ``503``, ``500``, ``404``, ``truncate`` (a body cut in
-    half after a full Content-Length), ``malformed`` (a consistent but invalid JSON body),
-    ``error`` (HTTP 200 with ``code``/``message``), ``drop`` (close without answering).
+    kinds: ``429`` (with ``retry_after``), ``500``, ``502``, ``503``, ``504``, ``404``,
+    ``truncate`` (a body cut in half after a full Content-Length), ``malformed`` (a JSON body
+    cut in half, with a matching Content-Length; for a text or zip body, as ``truncate``,
+    since no client can tell a shorter text from a cut one), ``html`` (HTTP 200 and a proxy's HTML error
+    page), ``error`` (HTTP 200 with ``code``/``message``), ``drop`` (close without
+    answering), ``reset`` (a TCP reset), ``timeout`` (answer only after ``delay`` seconds).
     """
 
     kind: str
@@ -76,7 +80,25 @@ class Fault:
     retry_after: int | None = None
     code: int = 3000
     message: str = "Invalid parameters"
+    delay: float = 0.0
     fired: int = 0
+
+
+# what a shaky network and a busy server do, for random fault injection (fault_rate)
+RANDOM_FAULTS = (
+    "429",
+    "500",
+    "502",
+    "503",
+    "504",
+    "truncate",
+    "malformed",
+    "html",
+    "reset",
+    "drop",
+    "error",
+    "timeout",
+)
 
 
 @dataclass
@@ -158,6 +180,10 @@ class Emulator:
         json_content_type: str = "application/json",
         async_failures: bool = False,
         async_options: AsyncOptions | None = None,
+        fault_rate: float = 0.0,
+        fault_seed: int = 0,
+        fault_kinds: Iterable[str] = RANDOM_FAULTS,
+        fault_delay: float = 1.5,
     ) -> None:
         if (dataset is None) == (snapshot is None):
             raise ValueError("serve either a dataset or a snapshot")
@@ -196,6 +222,13 @@ class Emulator:
             options = replace(options, sequence=sequence_for(async_polls, async_failures))
         self.async_options = options
         self.faults: list[Fault] = []
+        # random faults: each request fails with probability fault_rate, the kind drawn from
+        # fault_kinds, from a seeded generator (the same seed, the same faults in order)
+        self.fault_rate = fault_rate
+        self.fault_kinds = tuple(fault_kinds)
+        self.fault_delay = fault_delay
+        self._rng = random.Random(fault_seed)
+        self.random_faults: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
         self.errors: list[tuple[str, int, str]] = []  # (request type, errorCode, message)
@@ -258,6 +291,15 @@ class Emulator:
                 if fault.fired < fault.times and fault.request_type in (None, request_type):
                     fault.fired += 1
                     return fault
+            if self.fault_rate and self._rng.random() < self.fault_rate:
+                kind = self._rng.choice(self.fault_kinds)
+                self.random_faults[kind] += 1
+                return Fault(
+                    kind=kind,
+                    retry_after=1 if kind == "429" else None,
+                    delay=self.fault_delay,
+                    fired=1,
+                )
         return None
 
     def stats(self) -> JsonObject:
@@ -720,7 +762,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply, fault: Fault | None = None) -> None:
         body = reply.body
         if fault is not None and fault.kind == "malformed":
-            body = body[: max(1, len(body) // 2)]
+            if "json" in reply.content_type:
+                body = body[: max(1, len(body) // 2)]
+            else:
+                # A text or zip body cut short under a matching Content-Length: a zip
+                # shows it (its directory is at the end), plain text cannot (Mend's API
+                # carries no checksum), so the cut goes out as "truncate": the
+                # Content-Length of the whole body, then half of it.
+                fault = Fault(kind="truncate")
         compressed = self.state.gzip and "gzip" in self.headers.get("Accept-Encoding", "")
         if compressed:
             body = gzip.compress(body, mtime=0)
@@ -782,7 +831,26 @@ class _Handler(BaseHTTPRequestHandler):
             elif fault.kind == "404":  # a proxy or load balancer that briefly lost the route
                 reply = Reply(status=404, body=b"<html>Not Found</html>", content_type="text/html")
                 fault = None
-            elif fault.kind in ("503", "500"):
+            elif fault.kind == "html":  # a proxy's error page in place of the answer
+                reply = Reply(
+                    body=b"<!DOCTYPE html><html><head><title>Gateway error</title></head>"
+                    b"<body><h1>Please try again later</h1></body></html>",
+                    content_type="text/html; charset=utf-8",
+                )
+                fault = None
+            elif fault.kind == "reset":
+                import struct
+
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                self.state.log.append((request_type, 0))
+                return
+            elif fault.kind == "timeout":
+                time.sleep(fault.delay)
+                fault = None
+            elif fault.kind in ("503", "500", "502", "504"):
                 headers = (
                     {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 )

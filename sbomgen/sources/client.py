@@ -150,6 +150,10 @@ class RetryPolicy:
     max_retry_after: float = 120.0  # never wait longer than this for Retry-After
     connect_timeout: float = 10.0
     read_timeout: float = 300.0
+    # Seconds one run may spend on failed attempts and the waits between them, all requests
+    # together: a server that accepts connections and never answers is abandoned after
+    # about two read timeouts, not after retries x requests x timeout.
+    budget: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,7 @@ class MendClient:
         self._sleep = sleep
         self.requests_made = 0
         self._reached = False  # the server has answered once (a refusal is transient after)
+        self._failed_time = 0.0  # seconds spent on failed attempts and waits (the budget)
         self._succeeded = False  # a request has succeeded with these credentials
 
     def close(self) -> None:
@@ -386,14 +391,24 @@ class MendClient:
         payload = json.dumps(body).encode("utf-8")
         described = f"{request_type} {loggable_params(wire)}".strip()
 
-        retried_3000 = False
         attempt = 0
         while True:
             attempt += 1
+            started = time.monotonic()
             try:
                 response = self._post_once(request_type, payload, described, attempt)
                 # a server may echo a credential in its error message: checked redacted
                 checked = self.redact(response.body)
+                problem = _body_problem(request_type, response, checked)
+                if problem is not None:
+                    # every Mend read is idempotent: a body cut short or replaced by a proxy's
+                    # page is a transport fault, retried; one that stays so is bad input
+                    if attempt >= self.policy.attempts or self._over_budget():
+                        raise InputDataError(
+                            f"response to {request_type} {problem} (after {attempt} "
+                            f"attempt{'s' if attempt != 1 else ''})"
+                        )
+                    raise _Retryable(f"the response {problem}")
                 if response.is_json:
                     raise_for_mend_error(request_type, decode_json(request_type, checked))
                 elif checked.lstrip()[:1] == b"{":
@@ -402,20 +417,39 @@ class MendClient:
                         raise_for_mend_error(request_type, decode_json(request_type, checked))
                 return response
             except MendInvalidParametersError:
-                if retried_3000:
+                # Mend's tools retry errorCode 3000 ("Invalid parameters"): it comes and goes
+                # under load; a request that keeps getting it fails after the retries
+                self._failed_time += time.monotonic() - started
+                if attempt >= self.policy.attempts or self._over_budget():
                     raise
-                retried_3000 = True
-                log.warning("%s: errorCode 3000 (invalid parameters); retrying once", request_type)
-                self._sleep(self.policy.backoff)
+                delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
+                log.warning(
+                    "%s: errorCode 3000 (invalid parameters); retry %d of %d in %.1fs",
+                    request_type,
+                    attempt,
+                    self.policy.attempts - 1,
+                    delay,
+                )
+                self._failed_time += delay
+                self._sleep(delay)
             except _Retryable as exc:
+                self._failed_time += time.monotonic() - started
                 if attempt >= self.policy.attempts:
                     raise MendConnectionError(
                         f"{request_type} to {self.display_url} failed after {attempt} "
                         f"attempt{'s' if attempt != 1 else ''}: {exc.reason}"
                     ) from None
+                if self._over_budget():
+                    raise MendConnectionError(
+                        f"{request_type} to {self.display_url} failed ({exc.reason}), and this "
+                        f"run has spent {self._failed_time:.0f}s on failed requests, its budget "
+                        f"of {self.policy.budget:.0f}s: the server is given up"
+                    ) from None
                 delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
                 if exc.wait is not None:
                     delay = min(max(exc.wait, 0.0), self.policy.max_retry_after)
+                delay = min(delay, max(0.0, self.policy.budget - self._failed_time))
+                self._failed_time += delay
                 log.warning(
                     "%s: %s; retry %d of %d in %.1fs",
                     request_type,
@@ -425,6 +459,9 @@ class MendClient:
                     delay,
                 )
                 self._sleep(delay)
+
+    def _over_budget(self) -> bool:
+        return self._failed_time >= self.policy.budget
 
     def _post_once(
         self, request_type: str, payload: bytes, described: str, attempt: int
@@ -436,6 +473,8 @@ class MendClient:
                 self.endpoint,
                 data=payload,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                # a redirect would carry the user key to wherever it points
+                allow_redirects=False,
             )
             body = resp.content  # reads the whole body; a cut-short body raises here
         except requests.exceptions.Timeout as exc:
@@ -463,6 +502,15 @@ class MendClient:
             elapsed,
         )
         status = resp.status_code
+        if 300 <= status < 400:
+            target = resp.headers.get("Location", "")
+            raise MendApiError(
+                request_type,
+                None,
+                f"HTTP {status}: {self.display_url} redirects to {safe_url(target) or '(nowhere)'}; "
+                "sbomgen does not follow redirects, which would carry the user key along: give "
+                "the URL it points to",
+            )
         if status == 429:
             raise _Retryable(
                 "HTTP 429 Too Many Requests", _retry_after(resp.headers.get("Retry-After"))
@@ -530,6 +578,60 @@ class MendClient:
                 "Check the URL (host and port) and that the server is up"
             )
         return None
+
+
+_HTML = re.compile(rb"^\s*(<!doctype html|<html)", re.IGNORECASE)
+_REPORT_REQUESTS = (
+    "downloadAsyncReport",
+    "generateOrganizationReportAsync",
+    "generateProductReportAsync",
+    "generateProjectReportAsync",
+)
+
+
+def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str | None:
+    """Why a successful-looking answer is not the answer (None when it is): JSON that does
+    not parse (a body cut short), a zip that is broken, an HTML page where the reference
+    promises JSON, a zip or text (a proxy's error page)."""
+    import io
+    import zipfile
+
+    kind = (
+        contract.request(request_type).response.kind
+        if request_type in contract.REQUESTS
+        else "json"
+    )
+    report = request_type in _REPORT_REQUESTS  # a report may be HTML, XML, a PDF …
+    if not report and (_HTML.match(body[:200]) or "text/html" in response.content_type):
+        return "is an HTML page, not the answer (a proxy's or load balancer's error page?)"
+    stripped = body.lstrip()
+    if response.is_json or stripped[:1] in (b"{", b"[") or (kind == "json" and not report):
+        try:
+            json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            if kind == "json" or response.is_json or stripped[:1] == b"{":
+                ends = (
+                    " (it ends too early)"
+                    if isinstance(exc, json.JSONDecodeError) and exc.pos >= len(body.rstrip()) - 1
+                    else ""
+                )
+                reason = (
+                    exc.msg.removesuffix(" at")
+                    if isinstance(exc, json.JSONDecodeError)
+                    else str(exc)
+                )
+                return f"is not valid JSON{ends}: {reason}"
+    if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):  # a zip (or an empty one)
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                broken = archive.testzip()
+        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+            return f"is a zip archive that cannot be read (cut short?): {exc}"
+        if broken is not None:
+            return f"is a zip archive with a damaged member {broken!r} (cut short?)"
+    elif kind == "zip" and not report and stripped[:1] != b"{":
+        return "is not the zip archive the reference promises"
+    return None
 
 
 def _disposition_filename(value: str | None) -> str | None:

@@ -91,18 +91,18 @@ def test_wrong_token_gives_mend_code_and_message(mini: Mend) -> None:
     assert "getProjectHierarchy" in str(info.value) and "Invalid project token" in str(info.value)
 
 
-def test_error_3000_is_retried_once_then_succeeds(mini: Mend) -> None:
-    mini.emulator.inject(Fault(kind="error", code=3000, request_type="getProductTags", times=1))
+def test_error_3000_is_retried_then_succeeds(mini: Mend) -> None:
+    mini.emulator.inject(Fault(kind="error", code=3000, request_type="getProductTags", times=2))
     with mini.client() as client:
         client.call("getProductTags", {"productToken": mini.product_tokens[0]})
-    assert mini.emulator.counts["getProductTags"] == 2
+    assert mini.emulator.counts["getProductTags"] == 3
 
 
-def test_error_3000_twice_fails(mini: Mend) -> None:
-    mini.emulator.inject(Fault(kind="error", code=3000, request_type="getProductTags", times=2))
+def test_error_3000_that_stays_fails_after_the_retries(mini: Mend) -> None:
+    mini.emulator.inject(Fault(kind="error", code=3000, request_type="getProductTags", times=9))
     with mini.client() as client, pytest.raises(MendInvalidParametersError):
         client.call("getProductTags", {"productToken": mini.product_tokens[0]})
-    assert mini.emulator.counts["getProductTags"] == 2
+    assert mini.emulator.counts["getProductTags"] == 3  # the client's 3 attempts
 
 
 def test_other_error_codes_are_not_retried(mini: Mend) -> None:
@@ -166,11 +166,23 @@ def test_dropped_connection_is_retried(mini: Mend) -> None:
     assert mini.emulator.counts["getProductTags"] == 2
 
 
-def test_malformed_json_is_a_clear_error(mini: Mend) -> None:
+def test_a_body_cut_short_once_is_retried(mini: Mend) -> None:
+    """Every Mend read is idempotent: a body that ends too early is a transport fault."""
     mini.emulator.inject(Fault(kind="malformed", request_type="getProductLicenses"))
+    with mini.client() as client:
+        answer = client.call("getProductLicenses", {"productToken": mini.product_tokens[0]})
+    assert answer.json()["libraries"]
+    assert mini.emulator.counts["getProductLicenses"] == 2
+
+
+def test_malformed_json_that_stays_so_is_a_clear_error(mini: Mend) -> None:
+    mini.emulator.inject(Fault(kind="malformed", request_type="getProductLicenses", times=10))
     with (
         mini.client() as client,
-        pytest.raises(InputDataError, match="getProductLicenses is not valid JSON"),
+        pytest.raises(
+            InputDataError,
+            match=r"response to getProductLicenses is not valid JSON.*\(after 3 attempts\)",
+        ),
     ):
         client.call("getProductLicenses", {"productToken": mini.product_tokens[0]})
 
