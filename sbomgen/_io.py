@@ -197,7 +197,7 @@ class OutputDir:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             log.warning(
                 "%s: unreadable (%s); treating no file as sbomgen's", self.path / MANIFEST, exc
             )

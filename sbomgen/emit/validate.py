@@ -138,7 +138,7 @@ def cyclonedx_problems(text: str, fmt: str, version: str) -> list[Problem]:
     if fmt == "json":
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return [Problem(f"not valid JSON: {exc}")]
         try:
             validator = _rust_validator(version)
@@ -262,7 +262,7 @@ def detect(path: Path, data: bytes) -> Detected:
     if head.startswith("{"):
         try:
             doc = json.loads(data.decode("utf-8-sig"))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InputDataError(f"{path}: not valid JSON ({exc})") from None
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
             return Detected("CycloneDX", "json", str(doc.get("specVersion", "?")))
@@ -346,7 +346,7 @@ def _spdx_dict_problems(raw: bytes, found: Detected) -> list[Problem]:
             import yaml
 
             data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return [Problem(f"not valid {found.fmt.upper()}: {exc}")]
     except Exception as exc:  # yaml.YAMLError
         mark = getattr(exc, "problem_mark", None)

@@ -184,6 +184,11 @@ def decode_json(request_type: str, body: bytes) -> JsonObject:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputDataError(f"response to {request_type} is not UTF-8 text: {exc}") from exc
+    except RecursionError:
+        raise InputDataError(
+            f"response to {request_type} nests deeper than sbomgen reads (JSON arrays and "
+            "objects more than about 900 levels deep)"
+        ) from None
     except json.JSONDecodeError as exc:
         hint = " (it ends too early)" if exc.pos >= len(body.strip()) - 1 else ""
         raise InputDataError(
@@ -608,6 +613,8 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
     if response.is_json or stripped[:1] in (b"{", b"[") or (kind == "json" and not report):
         try:
             json.loads(body.decode("utf-8"))
+        except RecursionError:
+            return None  # valid or not, too deep to judge here: decode_json says so, once
         except (UnicodeDecodeError, ValueError) as exc:
             if kind == "json" or response.is_json or stripped[:1] == b"{":
                 ends = (

@@ -141,7 +141,7 @@ def _int(ctx: Ctx, data: Mapping[str, Any], key: str, field: str) -> int | None:
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ctx.fail(field, f"should be an integer, got {value!r}") from None
 
 
@@ -332,34 +332,34 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
     libraries: list[Library] = []
     edges: list[Edge] = []
 
-    def walk(items: list[Any], parent: KeyUuid | None, path: str, depth: int) -> None:
-        if depth > 200:
-            raise ctx.fail(path, "nests deeper than 200 levels")
-        for i, raw in enumerate(items):
-            field = f"{path}[{i}]"
-            item = _obj(ctx, raw, field)
-            core = _library_core(ctx, item, field)
-            key = core["key_uuid"]
-            libraries.append(
-                Library(
-                    **core,
-                    type=_str(ctx, item, "type", f"{field}.type"),
-                    coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
-                    licenses=_licenses(ctx, item, field),
-                    occurrences=(
-                        Occurrence(product=ctx.product, project=ctx.project, direct=parent is None),  # type: ignore[arg-type]
-                    ),
-                )
+    # depth-first, in document order, without recursion: however deep the tree
+    stack: list[tuple[list[Any], int, KeyUuid | None, str]] = [
+        (_list(ctx, data, "libraries"), 0, None, "libraries")
+    ]
+    while stack:
+        items, i, parent, path = stack.pop()
+        if i >= len(items):
+            continue
+        stack.append((items, i + 1, parent, path))
+        field = f"{path}[{i}]"
+        item = _obj(ctx, items[i], field)
+        core = _library_core(ctx, item, field)
+        key = core["key_uuid"]
+        libraries.append(
+            Library(
+                **core,
+                type=_str(ctx, item, "type", f"{field}.type"),
+                coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
+                licenses=_licenses(ctx, item, field),
+                occurrences=(
+                    Occurrence(product=ctx.product, project=ctx.project, direct=parent is None),
+                ),
             )
-            edges.append(Edge(parent=parent, child=key))
-            walk(
-                _list(ctx, item, "dependencies", required=False),
-                key,
-                f"{field}.dependencies",
-                depth + 1,
-            )
-
-    walk(_list(ctx, data, "libraries"), None, "libraries", 0)
+        )
+        edges.append(Edge(parent=parent, child=key))
+        children = _list(ctx, item, "dependencies", required=False)
+        if children:
+            stack.append((children, 0, key, f"{field}.dependencies"))
     return libraries, edges
 
 

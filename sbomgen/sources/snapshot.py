@@ -185,7 +185,7 @@ class SnapshotReplay:
             raise InputDataError(f"snapshot {directory}: {MANIFEST} is missing")
         try:
             data = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise InputDataError(f"{manifest_path}: not valid JSON ({exc})") from None
         if not isinstance(data, dict):
             raise InputDataError(f"{manifest_path}: expected a JSON object")
