@@ -128,6 +128,8 @@ class SourceArgs:
     org: bool | None
     retries: int
     timeout: float
+    ca_bundle: Path | None = None
+    insecure: bool = False
 
     @classmethod
     def take(cls, ctx: click.Context, kwargs: dict[str, Any]) -> SourceArgs:
@@ -165,6 +167,8 @@ class SourceArgs:
             org=org,
             retries=kwargs.pop("retries"),
             timeout=kwargs.pop("timeout"),
+            ca_bundle=kwargs.pop("ca_bundle", None),
+            insecure=bool(kwargs.pop("insecure", False)),
         )
 
 
@@ -231,10 +235,26 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
     # happens to occur in, and is no secret worth the name.
     redactor.secrets = [x for x in credentials.secrets() if len(x) >= 6]
     scope = FetchScope(products=source.products, projects=source.projects, org=org)
+    verify: bool | str = True
+    if source.insecure and source.ca_bundle is not None:
+        raise ConfigError("give either --insecure or --ca-bundle, not both")
+    if source.insecure:
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        log.warning(
+            "TLS verification is OFF (--insecure): anyone between here and %s can read and "
+            "change what is sent, the user key included",
+            source.url,
+        )
+        verify = False
+    elif source.ca_bundle is not None:
+        verify = str(source.ca_bundle)
     client = MendClient(
         source.url,
         credentials,
         policy=RetryPolicy(attempts=source.retries + 1, read_timeout=source.timeout),
+        verify=verify,
     )
     return Resolved(MendSource(client, scope), client, scope, cfg)
 

@@ -89,6 +89,7 @@ def async_options() -> list[Any]:
             section=o.NETWORK,
             help="Read timeout per request, in seconds.",
         ),
+        *o.tls_options(),
         o.option(
             "--out",
             type=click.Path(path_type=Path, file_okay=False),
@@ -403,6 +404,8 @@ def native(**kwargs: Any) -> None:
         org=not (products or projects),  # --resume alone: the organization token polls it
         retries=kwargs["retries"],
         timeout=kwargs["read_timeout"],
+        ca_bundle=kwargs.get("ca_bundle"),
+        insecure=bool(kwargs.get("insecure")),
     )
     r = resolve(state, source, need_live=True)
     assert r.client is not None

@@ -584,8 +584,28 @@ def source_options(*, snapshot: bool = True) -> list[Callable[[F], F]]:
             section=NETWORK,
             help="Read timeout per request, in seconds.",
         ),
+        *tls_options(),
     ]
     return options
+
+
+def tls_options() -> list[Callable[[F], F]]:
+    return [
+        option(
+            "--ca-bundle",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            section=NETWORK,
+            help="PEM file of the CA that signed an on-premises Mend's certificate (also "
+            "REQUESTS_CA_BUNDLE); TLS is verified either way.",
+        ),
+        option(
+            "--insecure",
+            is_flag=True,
+            section=NETWORK,
+            help="Do not verify the server's TLS certificate (anyone on the way can read the "
+            "user key): for a test server only.",
+        ),
+    ]
 
 
 def enrich_options() -> list[Callable[[F], F]]:

@@ -116,6 +116,8 @@ def report(**kwargs: Any) -> None:
         org=scope == "org",
         retries=kwargs["retries"],
         timeout=kwargs["read_timeout"],
+        ca_bundle=kwargs.get("ca_bundle"),
+        insecure=bool(kwargs.get("insecure")),
     )
     r = resolve(state, source, need_live=True)
     assert r.client is not None

@@ -240,13 +240,19 @@ class Emulator:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    def start(self, host: str = "127.0.0.1", port: int = 0, *, tls: Any = None) -> str:
+        """Serve on ``host:port``; with ``tls`` (an ``ssl.SSLContext`` holding the server's
+        certificate) over HTTPS."""
         emulator = self
 
         class Handler(_Handler):
             state = emulator
 
         self._server = ThreadingHTTPServer((host, port), Handler)
+        self._scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -263,7 +269,7 @@ class Emulator:
             raise RuntimeError("emulator not started")
         host, port = self._server.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else str(host)
-        return f"http://{host}:{port}"
+        return f"{getattr(self, '_scheme', 'http')}://{host}:{port}"
 
     def stop(self) -> None:
         if self._server is not None:

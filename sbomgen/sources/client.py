@@ -248,6 +248,7 @@ class MendClient:
         policy: RetryPolicy | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        verify: bool | str = True,
     ) -> None:
         self.server = normalize_url(url)
         self.display_url = self.server.base
@@ -265,6 +266,9 @@ class MendClient:
             }
         )
         self._sleep = sleep
+        # passed with each request: requests lets REQUESTS_CA_BUNDLE override a Session's
+        # own verify; True leaves the standard variables in charge
+        self.verify = verify
         self.requests_made = 0
         self._reached = False  # the server has answered once (a refusal is transient after)
         self._failed_time = 0.0  # seconds spent on failed attempts and waits (the budget)
@@ -277,7 +281,11 @@ class MendClient:
         """A client of the same server, version and credentials, with its own connection
         (one per thread: a requests Session is not shared between threads)."""
         other = MendClient(
-            self.server.base, self._credentials, policy=self.policy, sleep=self._sleep
+            self.server.base,
+            self._credentials,
+            policy=self.policy,
+            sleep=self._sleep,
+            verify=self.verify,
         )
         other.server = self.server
         other._version, other._settled = self._version, self._settled
@@ -480,6 +488,7 @@ class MendClient:
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                 # a redirect would carry the user key to wherever it points
                 allow_redirects=False,
+                verify=None if self.verify is True else self.verify,
             )
             body = resp.content  # reads the whole body; a cut-short body raises here
         except requests.exceptions.Timeout as exc:
