@@ -256,9 +256,27 @@ class Detected:
     version: str
 
 
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
+
+
+def refuse_dtd(path: Path, data: bytes) -> None:
+    """An SBOM in XML needs no DTD, and entity declarations are how XML external entity
+    (XXE) and entity-expansion ("billion laughs") attacks work: such a document is refused
+    before any parser sees it."""
+    found = _DTD.search(data)
+    if found:
+        line = data.count(b"\n", 0, found.start()) + 1
+        raise InputDataError(
+            f"{path}: line {line}: an XML document type declaration (DOCTYPE or ENTITY); "
+            "sbomgen reads no XML that declares entities (XXE, entity expansion)"
+        )
+
+
 def detect(path: Path, data: bytes) -> Detected:
     """Standard, format and version, from the content (the file name is not trusted)."""
     head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        refuse_dtd(path, data)
     if head.startswith("{"):
         try:
             doc = json.loads(data.decode("utf-8-sig"))
