@@ -248,7 +248,7 @@ class Emulator:
         class Handler(_Handler):
             state = emulator
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server = _Server((host, port), Handler)
         self._scheme = "http"
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
@@ -750,6 +750,19 @@ def _before_v14(alert: JsonObject) -> JsonObject:
 def _false(value: Any) -> bool:
     """A boolean parameter set to false (JSON false or the string "false")."""
     return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (its read timed out) closes the connection before the
+        answer is written: expected under injected faults, not worth a traceback."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.debug("emulator: %s: %s", client_address, exc)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
