@@ -38,6 +38,7 @@ def _fault(spec: str) -> Fault:
         request_type=request_type or None,
         times=int(times) if times else 1,
         retry_after=1 if kind == "429" else None,
+        delay=1.5 if kind == "timeout" else 0.0,
     )
 
 

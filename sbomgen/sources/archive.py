@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -66,7 +67,7 @@ def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict
     limits = limits or Limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise InputDataError(f"{what}: not a readable zip archive ({exc})") from None
     members: list[tuple[str, zipfile.ZipInfo]] = []
     seen: dict[str, str] = {}
@@ -145,6 +146,13 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) ->
                         what, info.filename, "inflates beyond the size its header declares"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
         raise InputDataError(f"{what}: entry {info.filename!r} cannot be read ({exc})") from None
     return b"".join(chunks)

@@ -609,6 +609,7 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
     promises JSON, a zip or text (a proxy's error page)."""
     import io
     import zipfile
+    import zlib
 
     kind = (
         contract.request(request_type).response.kind
@@ -641,7 +642,14 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
         try:
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
                 broken = archive.testzip()
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             return f"is a zip archive that cannot be read (cut short?): {exc}"
         if broken is not None:
             return f"is a zip archive with a damaged member {broken!r} (cut short?)"
