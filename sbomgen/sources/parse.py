@@ -9,6 +9,7 @@ that can be skipped safely (say, an alert without a library) is skipped with a w
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -128,6 +129,12 @@ def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) 
     return value
 
 
+def _clean(ctx: Ctx, value: Any, field: str) -> str:
+    """A scalar from a list (a tag value, a v1.2 license name) as text every format can
+    carry, as :func:`_str` does for named fields."""
+    return _str(ctx, {"value": value}, "value", field) or ""
+
+
 def _req_str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str) -> str:
     value = _str(ctx, data, key, field)
     if value is None:
@@ -231,7 +238,11 @@ def parse_tags(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Tagged]:
         tags: dict[str, tuple[str, ...]] = {}
         for tag_key, value in sorted(raw_tags.items()):
             values = value if isinstance(value, list) else [value]
-            tags[str(tag_key)] = tuple(str(v) for v in values)
+            where = f"{field}.tags.{tag_key}"
+            tags[_clean(ctx, tag_key, where)] = tuple(
+                _clean(ctx, v if not isinstance(v, (dict, list)) else json.dumps(v), where)
+                for v in values
+            )
         out.append(
             Tagged(
                 token=_req_str(ctx, item, "token", f"{field}.token").strip(),
@@ -264,7 +275,9 @@ def _licenses(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[MendLicens
     for j, lic in enumerate(_list(ctx, item, "licenses", required=False)):
         lf = f"{field}.licenses[{j}]"
         if isinstance(lic, str):  # the v1.2 reference shows plain names too
-            out.append(MendLicense(name=lic))
+            name = _clean(ctx, lic, lf)
+            if name:
+                out.append(MendLicense(name=name))
             continue
         lic = _obj(ctx, lic, lf)
         refs = []
