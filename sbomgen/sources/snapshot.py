@@ -238,8 +238,12 @@ class SnapshotReplay:
             if SECRET_PARAMS.intersection(raw["params"]):
                 raise InputDataError(f"{where}: field 'params' holds a credential; refusing it")
             file = str(raw["file"])
-            if Path(file).is_absolute() or ".." in Path(file).parts:
-                raise InputDataError(f"{where}: field 'file' points outside the snapshot")
+            from sbomgen.sources.archive import safe_name
+
+            if safe_name(file) is None or Path(file).is_absolute() or ".." in Path(file).parts:
+                raise InputDataError(
+                    f"{where}: field 'file' is {file!r}: not a file name inside the snapshot"
+                )
             entry = _Entry(
                 request_type=str(raw["requestType"]),
                 params=raw["params"],
