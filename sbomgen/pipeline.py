@@ -63,9 +63,10 @@ class MendSource:
 
     client: MendClient
     scope: FetchScope
+    concurrency: int = 8
 
     def load(self, observer: Observer) -> Inventory:
-        return Fetcher(self.client, observer).fetch(self.scope)
+        return Fetcher(self.client, observer, concurrency=self.concurrency).fetch(self.scope)
 
     def describe(self) -> str:
         return self.client.display_url
@@ -249,12 +250,19 @@ def enrich(inventory: Inventory, enrichers: Sequence[Enricher] | None = None) ->
 
 
 def record(
-    client: MendClient, scope: FetchScope, out: Path, observer: Observer | None = None
+    client: MendClient,
+    scope: FetchScope,
+    out: Path,
+    observer: Observer | None = None,
+    *,
+    concurrency: int = 8,
 ) -> Inventory:
     """Fetch live and record a snapshot into ``out`` (replaced only on success)."""
     with staged_directory(out) as staging:
         recorder = SnapshotRecorder(client, staging)
-        inventory = Fetcher(recorder, observer or NullObserver()).fetch(scope)
+        inventory = Fetcher(recorder, observer or NullObserver(), concurrency=concurrency).fetch(
+            scope
+        )
         recorder.write_manifest(
             Scope(products=scope.products, projects=scope.projects, org=scope.org),
             inventory.org_name,

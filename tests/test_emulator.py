@@ -88,11 +88,25 @@ def test_generated_dataset_is_served_and_deterministic() -> None:
             url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])
         ) as client:
             inventory = Fetcher(client).fetch(FetchScope(org=True))
-        assert len(inventory.libraries) == 300
+        used = {k for p in data["products"] for pr in p["projects"] for k in pr["inventory"]}
+        assert 150 < len(used) < 300  # the projects draw from one pool, and overlap
+        assert set(inventory.libraries) == used
         assert len(inventory.projects) == 4
-        assert sum(1 for lib in inventory.libraries.values() if lib.vulnerabilities) == 1
+        vulnerable = {k for k in used if data["libraries"][k].get("vulnerabilities")}
+        assert vulnerable  # about 5% of the pool
+        assert {k for k, lib in inventory.libraries.items() if lib.vulnerabilities} == vulnerable
+        depth = max(
+            _depth(n) for p in data["products"] for pr in p["projects"] for n in pr["dependencies"]
+        )
+        assert depth == 4
     finally:
         emulator.stop()
+
+
+def _depth(node: dict[str, object]) -> int:
+    children = node.get("dependencies") or []
+    assert isinstance(children, list)
+    return 1 + max((_depth(c) for c in children), default=0)
 
 
 def _post(url: str, body: dict[str, object]) -> requests.Response:

@@ -128,6 +128,7 @@ class SourceArgs:
     org: bool | None
     retries: int
     timeout: float
+    concurrency: int = 8
     ca_bundle: Path | None = None
     insecure: bool = False
 
@@ -167,6 +168,7 @@ class SourceArgs:
             org=org,
             retries=kwargs.pop("retries"),
             timeout=kwargs.pop("timeout"),
+            concurrency=kwargs.pop("concurrency", 8),
             ca_bundle=kwargs.pop("ca_bundle", None),
             insecure=bool(kwargs.pop("insecure", False)),
         )
@@ -256,7 +258,7 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
         policy=RetryPolicy(attempts=source.retries + 1, read_timeout=source.timeout),
         verify=verify,
     )
-    return Resolved(MendSource(client, scope), client, scope, cfg)
+    return Resolved(MendSource(client, scope, source.concurrency), client, scope, cfg)
 
 
 class ProgressObserver:

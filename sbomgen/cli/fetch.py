@@ -42,7 +42,7 @@ def fetch(**kwargs: Any) -> None:
     assert r.client is not None and r.scope is not None
     observer = ProgressObserver(state.quiet)
     try:
-        inventory = record(r.client, r.scope, out, observer)
+        inventory = record(r.client, r.scope, out, observer, concurrency=source.concurrency)
     finally:
         r.close()
     n = observer.requests

@@ -497,7 +497,7 @@ def _compare_and_enrich(
     from sbomgen.gates.compare import compare
     from sbomgen.pipeline import documents, enrich, timestamp
     from sbomgen.sources.documents import read_document
-    from sbomgen.sources.fetcher import Fetcher, FetchScope
+    from sbomgen.sources.fetcher import DEFAULT_CONCURRENCY, Fetcher, FetchScope
 
     out: dict[str, bytes] = {}
     several = len(downloads) > 1
@@ -507,7 +507,9 @@ def _compare_and_enrich(
             products=(str(job.token),) if job.scope == "product" else (),
             projects=(str(job.token),) if job.scope == "project" else (),
         )
-        assembled = enrich(Fetcher(r.client, _Quiet()).fetch(scope), enrichers)
+        assembled = enrich(
+            Fetcher(r.client, _Quiet(), concurrency=DEFAULT_CONCURRENCY).fetch(scope), enrichers
+        )
         views = [
             (name, view)
             for name, data in sorted(download.files.items())

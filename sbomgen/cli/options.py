@@ -584,6 +584,16 @@ def source_options(*, snapshot: bool = True) -> list[Callable[[F], F]]:
             section=NETWORK,
             help="Read timeout per request, in seconds.",
         ),
+        option(
+            "--concurrency",
+            type=click.IntRange(1, 64),
+            default=8,
+            show_default=True,
+            extra_envvars=("MEND_CONCURRENCY",),
+            section=NETWORK,
+            help="Requests in flight at once (also MEND_CONCURRENCY). A 429 from Mend "
+            "pauses them all; the output does not depend on it.",
+        ),
         *tls_options(),
     ]
     return options

@@ -189,7 +189,7 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
         props.append(Property(name="mend:type", value=lib.type))
     if lib.language_type:
         props.append(Property(name="mend:languageType", value=lib.language_type))
-    match_types = sorted({o.match_type for o in lib.occurrences if o.match_type})
+    match_types = _match_types(lib)
     if match_types:
         props.append(Property(name="mend:matchType", value=",".join(match_types)))
     props.append(
@@ -254,10 +254,18 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
         )
 
 
+def _match_types(lib: Library) -> list[str]:
+    """How Mend matched the library: per project (getProjectInventory) and per location
+    (getProductLibraryLocations)."""
+    found = {o.match_type for o in lib.occurrences if o.match_type}
+    found.update(loc.match_type for loc in lib.locations if loc.match_type)
+    return sorted(found)
+
+
 def _evidence(lib: Library, sha1: str | None) -> ComponentEvidence | None:
     """Identity evidence Mend states exactly: a SHA-1 match identifies the very file.
     Other match types (file name, source files) carry no confidence Mend would state."""
-    if sha1 is None or not any(o.match_type == "SHA1" for o in lib.occurrences):
+    if sha1 is None or "SHA1" not in _match_types(lib):
         return None
     method = Method(technique=AnalysisTechnique.HASH_COMPARISON, confidence=Decimal(1), value=sha1)
     return ComponentEvidence(

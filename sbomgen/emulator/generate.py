@@ -46,7 +46,7 @@ def _token(*parts: object) -> str:
     return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
 
 
-def _library(i: int, rng: random.Random) -> dict[str, Any]:
+def _library(i: int, rng: random.Random, *, vulnerable: bool = False) -> dict[str, Any]:
     mend_type, language = ECOSYSTEMS[i % len(ECOSYSTEMS)]
     version = f"{rng.randint(0, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}"
     name = f"pkg-{i:05d}"
@@ -101,60 +101,93 @@ def _library(i: int, rng: random.Random) -> dict[str, Any]:
         lib["notice"] = (
             f"Synthetic library {i}\nThis product includes software developed by Example {i}."
         )
-    if i % 500 == 7:
+    if vulnerable:
         lib["vulnerabilities"] = [
             {
-                "name": f"CVE-2024-{10000 + i}",
+                "name": f"CVE-2024-{10000 + i * 2 + n}",
                 "type": "CVE",
-                "severity": "HIGH",
-                "score": 7.5,
-                "cvss3_severity": "HIGH",
-                "cvss3_score": 7.5,
+                "severity": "HIGH" if n == 0 else "MEDIUM",
+                "score": 7.5 if n == 0 else 5.3,
+                "cvss3_severity": "HIGH" if n == 0 else "MEDIUM",
+                "cvss3_score": 7.5 if n == 0 else 5.3,
                 "scoreMetadataVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
                 "publishDate": "2024-03-01",
-                "url": f"https://nvd.nist.gov/vuln/detail/CVE-2024-{10000 + i}",
+                "url": f"https://nvd.nist.gov/vuln/detail/CVE-2024-{10000 + i * 2 + n}",
                 "description": "Synthetic vulnerability",
                 "fixResolutionText": "Upgrade to a later version",
             }
+            for n in range(1 + i % 2)
         ]
     return lib
 
 
 def generate_dataset(
-    libraries: int = 1000, products: int = 2, projects_per_product: int = 3, seed: int = 1
+    libraries: int = 1000,
+    products: int = 2,
+    projects_per_product: int = 3,
+    seed: int = 1,
+    *,
+    per_project: int | None = None,
+    vulnerable: float = 0.05,
+    max_depth: int = 4,
+    updated: str = "2024-06-01 00:00:00",
 ) -> dict[str, Any]:
-    """A dataset dict in the format of docs/dataset-format.md."""
+    """A dataset dict in the format of docs/dataset-format.md.
+
+    ``libraries`` is the organization's pool; each project draws ``per_project`` of them
+    (by default about twice its share of the pool), a third from the pool's most popular
+    tenth and the rest from anywhere, so projects and products overlap as real ones do.
+    Each project's tree is at most ``max_depth`` levels deep; about ``vulnerable`` of the
+    libraries carry one or two vulnerabilities. Every project was last updated at
+    ``updated``. The same arguments always give the same dataset.
+    """
     rng = random.Random(seed)
     keys = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(libraries)]
-    libs = {k: _library(i, rng) for i, k in enumerate(keys)}
+    libs = {k: _library(i, rng, vulnerable=rng.random() < vulnerable) for i, k in enumerate(keys)}
     libs[keys[-1]]["inHouse"] = {"matchType": "manual", "comment": "in-house"}
     n_projects = products * projects_per_product
+    draw = per_project or min(libraries, max(10, 2 * libraries // max(1, n_projects)))
+    draw = min(draw, libraries)
+    popular = keys[: max(1, libraries // 10)]
     product_list = []
     for p in range(products):
         projects = []
         for j in range(projects_per_product):
-            index = p * projects_per_product + j
-            # each project owns a slice of the libraries, and shares a common prefix
-            own = keys[index::n_projects]
-            shared = keys[: max(1, libraries // 50)]
-            members = list(dict.fromkeys(shared + own))
-            # a tree: a node at position n hangs under position (n - 1) // 4, so depth ~ log4(n)
+            head = rng.sample(popular, min(len(popular), draw // 3))
+            members = list(dict.fromkeys(head + rng.sample(keys, draw)))[:draw]
+            # a tree at most max_depth deep: each node hangs under an earlier one that is
+            # not yet at the deepest level, or is a root
             nodes: list[dict[str, Any]] = [{"keyUuid": k, "dependencies": []} for k in members]
+            depth = [1] * len(nodes)
             roots = []
             for n, node in enumerate(nodes):
-                if n < 8:
+                parents = [m for m in range(max(0, n - 12), n) if depth[m] < max_depth]
+                if n < 4 or not parents or rng.random() < 0.2:
                     roots.append(node)
                 else:
-                    nodes[(n - 8) // 4]["dependencies"].append(node)
+                    parent = rng.choice(parents)
+                    nodes[parent]["dependencies"].append(node)
+                    depth[n] = depth[parent] + 1
             projects.append(
                 {
                     "name": f"project-{p}-{j}",
                     "token": _token("project", seed, p, j),
                     "creationDate": "2024-01-01 00:00:00",
-                    "lastUpdatedDate": "2024-06-01 00:00:00",
-                    "tags": {"team": [f"team-{j}"]},
+                    "lastUpdatedDate": updated,
+                    "tags": {"team": [f"team-{j % 7}"]},
                     "dependencies": roots,
-                    "inventory": {k: {"matchType": "SHA1"} for k in members},
+                    "inventory": {
+                        k: {
+                            "matchType": "SHA1",
+                            "locations": [
+                                {
+                                    "path": f"project-{p}-{j}/lib/{libs[k]['filename']}",
+                                    "matchType": "SHA1",
+                                }
+                            ],
+                        }
+                        for k in members
+                    },
                 }
             )
         product_list.append(

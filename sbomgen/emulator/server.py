@@ -231,6 +231,9 @@ class Emulator:
         self.random_faults: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
+        self.flight_lock = threading.Lock()
+        self.in_flight = 0  # requests being answered now
+        self.peak_in_flight = 0  # the most ever answered at once
         self.errors: list[tuple[str, int, str]] = []  # (request type, errorCode, message)
         self.user_agents: list[str] = []
         self.jobs: dict[str, AsyncJob] = {}
@@ -285,6 +288,7 @@ class Emulator:
             self.faults.clear()
             self.jobs.clear()
             self.user_agents.clear()
+            self.peak_in_flight = 0
 
     def inject(self, fault: Fault) -> Fault:
         with self._lock:
@@ -310,7 +314,11 @@ class Emulator:
 
     def stats(self) -> JsonObject:
         with self._lock:
-            return {"counts": dict(sorted(self.counts.items())), "total": sum(self.counts.values())}
+            return {
+                "counts": dict(sorted(self.counts.items())),
+                "total": sum(self.counts.values()),
+                "peakInFlight": self.peak_in_flight,
+            }
 
     # -- dispatch ---------------------------------------------------------------------
 
@@ -817,6 +825,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Reply(status=404, body=b"not found", content_type="text/plain"))
 
     def do_POST(self) -> None:
+        with self.state.flight_lock:
+            self.state.in_flight += 1
+            self.state.peak_in_flight = max(self.state.peak_in_flight, self.state.in_flight)
+        try:
+            self._post()
+        finally:
+            with self.state.flight_lock:
+                self.state.in_flight -= 1
+
+    def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         self.state.user_agents.append(self.headers.get("User-Agent", ""))

@@ -19,6 +19,7 @@ import email.utils
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -231,8 +232,38 @@ class _NotFound(Exception):
     """HTTP 404 for the API path: this server has no such API version."""
 
 
+class _Shared:
+    """What every thread using one client (and every clone of it) shares: the failure
+    budget, the pause a 429 or 503 with Retry-After imposes on all of them, and the count
+    of requests sent."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.failed_time = 0.0  # seconds spent on failed attempts and waits (the budget)
+        self.pause_until = 0.0  # time.monotonic() before which no request is sent
+        self.requests_made = 0
+
+    def spend(self, seconds: float) -> float:
+        with self.lock:
+            self.failed_time += seconds
+            return self.failed_time
+
+    def pause(self, seconds: float) -> float:
+        with self.lock:
+            self.pause_until = max(self.pause_until, time.monotonic() + seconds)
+            return self.pause_until
+
+    def count(self) -> None:
+        with self.lock:
+            self.requests_made += 1
+
+
 class MendClient:
     """Posts requests to one Mend server, at one API version.
+
+    Safe to share between threads: each thread gets its own connection (a requests
+    Session), while the retry budget, the request count and the limiter are shared, so a
+    429 with Retry-After holds back every thread, not only the one that got it.
 
     The version is the one the URL names (``…/api/v1.3``). When the URL names none,
     sbomgen talks v1.4 and, if the server answers 404 for ``/api/v1.4`` (an on-premises
@@ -269,17 +300,47 @@ class MendClient:
         # passed with each request: requests lets REQUESTS_CA_BUNDLE override a Session's
         # own verify; True leaves the standard variables in charge
         self.verify = verify
-        self.requests_made = 0
+        self._shared = _Shared()
+        self._owner = threading.current_thread()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
         self._reached = False  # the server has answered once (a refusal is transient after)
-        self._failed_time = 0.0  # seconds spent on failed attempts and waits (the budget)
         self._succeeded = False  # a request has succeeded with these credentials
+
+    @property
+    def requests_made(self) -> int:
+        return self._shared.requests_made
+
+    @property
+    def _failed_time(self) -> float:
+        return self._shared.failed_time
+
+    def _session_here(self) -> requests.Session:
+        """This thread's connection: the client's own in the thread that made it, a twin
+        with the same headers and settings in any other."""
+        if threading.current_thread() is self._owner:
+            return self._session
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._session.headers)
+            session.trust_env = self._session.trust_env
+            session.proxies.update(self._session.proxies)
+            self._local.session = session
+            with self._shared.lock:
+                self._sessions.append(session)
+        return session
 
     def close(self) -> None:
         self._session.close()
+        with self._shared.lock:
+            extra, self._sessions = self._sessions, []
+        for session in extra:
+            session.close()
 
     def clone(self) -> MendClient:
-        """A client of the same server, version and credentials, with its own connection
-        (one per thread: a requests Session is not shared between threads)."""
+        """A client of the same server, version and credentials, with its own connection,
+        sharing this one's budget and limiter."""
         other = MendClient(
             self.server.base,
             self._credentials,
@@ -288,6 +349,7 @@ class MendClient:
             verify=self.verify,
         )
         other.server = self.server
+        other._shared = self._shared  # one budget and one limiter for all of them
         other._version, other._settled = self._version, self._settled
         other._reached, other._succeeded = self._reached, self._succeeded
         return other
@@ -432,7 +494,7 @@ class MendClient:
             except MendInvalidParametersError:
                 # Mend's tools retry errorCode 3000 ("Invalid parameters"): it comes and goes
                 # under load; a request that keeps getting it fails after the retries
-                self._failed_time += time.monotonic() - started
+                self._shared.spend(time.monotonic() - started)
                 if attempt >= self.policy.attempts or self._over_budget():
                     raise
                 delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
@@ -443,10 +505,10 @@ class MendClient:
                     self.policy.attempts - 1,
                     delay,
                 )
-                self._failed_time += delay
+                self._shared.spend(delay)
                 self._sleep(delay)
             except _Retryable as exc:
-                self._failed_time += time.monotonic() - started
+                self._shared.spend(time.monotonic() - started)
                 if attempt >= self.policy.attempts:
                     raise MendConnectionError(
                         f"{request_type} to {self.display_url} failed after {attempt} "
@@ -461,8 +523,10 @@ class MendClient:
                 delay = min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_backoff)
                 if exc.wait is not None:
                     delay = min(max(exc.wait, 0.0), self.policy.max_retry_after)
+                    # the server asked to be left alone: every thread waits, not only this one
+                    self._local.served = self._shared.pause(delay)
                 delay = min(delay, max(0.0, self.policy.budget - self._failed_time))
-                self._failed_time += delay
+                self._shared.spend(delay)
                 log.warning(
                     "%s: %s; retry %d of %d in %.1fs",
                     request_type,
@@ -479,10 +543,16 @@ class MendClient:
     def _post_once(
         self, request_type: str, payload: bytes, described: str, attempt: int
     ) -> MendResponse:
+        until = self._shared.pause_until
+        held = until - time.monotonic()
+        if held > 0 and until > getattr(self._local, "served", 0.0):
+            # another thread was told to wait (429 / 503 with Retry-After): so is this one
+            self._local.served = until
+            self._sleep(min(held, self.policy.max_retry_after))
         started = time.monotonic()
-        self.requests_made += 1
+        self._shared.count()
         try:
-            resp = self._session.post(
+            resp = self._session_here().post(
                 self.endpoint,
                 data=payload,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),

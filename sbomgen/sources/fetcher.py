@@ -1,36 +1,50 @@
 """Assembling mode: gather every fact for a scope with the fewest requests.
 
-For a product (works with a product-admin key; no organization-level request):
+For a product (works with a product-admin key; no organization-level request), at most
+10 requests plus one per project, never one per library:
 
 =============================  ==========================================================
-request                        why
+request                        why it is needed (what no other answer carries)
 =============================  ==========================================================
-getProductTags                 the product's name and tags
+getProductTags                 the product's name and tags; checks the token first
 getProductProjectVitals        its projects: names, tokens, dates, plugin
 getProductProjectTags          the projects' tags, in one call
-getProductLicenses             every library's licenses, copyright references,
-                               description, references and the projects it occurs in
+getProductLicenses             every library of the product with its licenses, copyright
+                               references, description, references, and the projects it
+                               occurs in (this is what makes getProjectInventory redundant)
 getProductAlertsByType         SECURITY_VULNERABILITY alerts: the vulnerabilities
 getProductInHouseLibraries     which libraries are in-house
-getProductLibraryLocations     where each library was found
+getProductLibraryLocations     where each library was found, and how it was matched
+                               (SHA1, FILENAME …)
 getLicensesTextZip             the license texts Mend holds
 getCopyrightsTextFile          the copyrights text file (kept as evidence, and merged)
 getNoticesTextFile             NOTICE texts (only available per product)
-getProjectHierarchy (each)     the dependency tree: edges, direct/transitive, Mend type
-getProjectInventory (each)     every library with its match type, including libraries
-                               the hierarchy does not place
+getProjectHierarchy (each)     the dependency tree: edges, direct/transitive, Mend type,
+                               coordinates
 =============================  ==========================================================
 
-For projects given without their product, the project-level twins are used (and the
-notices file, which Mend offers per product only, is missing: a warning says so). With
-``--org``, ``getOrganizationDetails`` and ``getOrganizationProductVitals`` list the
-products, then each product is fetched as above.
+``getProjectInventory`` is not asked for a product: every fact it holds is in the answers
+above except ``outdated``, which sbomgen does not report.
+
+For projects given without their product, the project-level twins are used, plus
+``getProjectInventory`` for each (the only answer naming the project's product); the notices
+file, which Mend offers per product only, is missing: a warning says so. With ``--org``,
+``getOrganizationDetails`` and ``getOrganizationProductVitals`` list the products, then
+each product is fetched as above.
+
+Requests run on up to ``concurrency`` threads (``--concurrency``, default 8). Answers are
+put together in a fixed order (the order of the requests above, projects in the order of
+the vitals, products in the order given or listed), so the inventory never depends on
+which answer came first.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -90,17 +104,103 @@ class NullObserver:
         pass
 
 
+DEFAULT_CONCURRENCY = 8
+
+
+class Jobs:
+    """Runs jobs on up to ``workers`` threads and hands back futures.
+
+    The threads are daemons: an interrupted run (Ctrl-C, SIGTERM) exits without waiting
+    for the requests in flight. With one worker each job runs at once, in the caller.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        if self.workers == 1:
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to whoever waits on it
+                future.set_exception(exc)
+            return future
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("submit after close")
+            self._queue.put((future, fn))
+            if len(self._threads) < self.workers:
+                thread = threading.Thread(target=self._work, name="sbomgen-fetch", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return future
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:  # handed to whoever waits on it
+                    future.set_exception(exc)
+
+    def close(self, *, wait: bool) -> None:
+        """Cancel what has not started; with ``wait``, let the jobs in flight finish."""
+        with self._lock:
+            self._closed = True
+            threads = list(self._threads)
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[0].cancel()
+        for _ in threads:
+            self._queue.put(None)
+        if wait:
+            for thread in threads:
+                thread.join()
+
+
+def _all(futures: Iterable[Future[T]]) -> list[T]:
+    """The results in the order the futures were made; the first failure in that order
+    is raised (so which error a run reports does not depend on timing)."""
+    made = list(futures)  # every job is submitted before the first wait
+    return [f.result() for f in made]
+
+
 class Fetcher:
-    def __init__(self, transport: Transport, observer: Observer | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        observer: Observer | None = None,
+        *,
+        concurrency: int = 1,
+    ) -> None:
         self.transport = transport
         self.observer = observer or NullObserver()
+        self.concurrency = max(1, concurrency)
+        self._jobs = Jobs(1)
+        self._observer_lock = threading.Lock()
 
     # -- plumbing ---------------------------------------------------------------------
 
     def _call(
         self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False
     ) -> tuple[MendResponse, Ctx]:
-        self.observer.request(ctx.request_type, ctx.scope_name)
+        with self._observer_lock:
+            self.observer.request(ctx.request_type, ctx.scope_name)
         response = self.transport.call(ctx.request_type, params, org_level=org_level)
         if response.origin:
             ctx = replace(ctx, origin=response.origin)
@@ -116,9 +216,37 @@ class Fetcher:
             raise ctx.fail("body", f"should be JSON, got content type {response.content_type!r}")
         return response.json(), ctx
 
+    def _note(self, message: str) -> None:
+        with self._observer_lock:
+            self.observer.note(message)
+
+    def _get(
+        self, ctx: Ctx, params: Mapping[str, Any], read: Callable[[Ctx, dict[str, Any]], T]
+    ) -> Future[T]:
+        """Ask for one JSON answer on a worker thread and parse it there."""
+
+        def job() -> T:
+            data, answered = self._json(ctx, params)
+            return read(answered, data)
+
+        return self._jobs.submit(job)
+
     # -- entry point ------------------------------------------------------------------
 
     def fetch(self, scope: FetchScope) -> Inventory:
+        self._jobs = Jobs(self.concurrency)
+        finished = False
+        try:
+            inventory = self._fetch(scope)
+            finished = True
+            return inventory
+        except Exception:
+            finished = True  # an error, not an interrupt: let the requests in flight end
+            raise
+        finally:
+            self._jobs.close(wait=finished)
+
+    def _fetch(self, scope: FetchScope) -> Inventory:
         org_name: str | None = None
         product_tokens = list(dict.fromkeys(scope.products))
         if scope.org:
@@ -135,10 +263,22 @@ class Fetcher:
         wanted = set(scope.projects)
         inventory = Inventory(org_name=org_name)
         explicit = set(scope.products)
-        for token in product_tokens:
-            inventory = inventory.merge(
-                self.fetch_product(ProductToken(token), wanted or None, quiet=token not in explicit)
+        # one coordinator per product at a time: it only waits on its requests, which run
+        # on the shared request threads (so --concurrency bounds the requests in flight)
+        products = Jobs(min(self.concurrency, len(product_tokens)) if product_tokens else 1)
+        try:
+            parts = _all(
+                products.submit(
+                    lambda t=token: self.fetch_product(  # type: ignore[misc]
+                        ProductToken(t), wanted or None, quiet=t not in explicit
+                    )
+                )
+                for token in product_tokens
             )
+        finally:
+            products.close(wait=False)
+        for part in parts:
+            inventory = inventory.merge(part)
         leftovers = [p for p in dict.fromkeys(scope.projects) if p not in inventory.projects]
         if leftovers and product_tokens:
             where = (
@@ -160,7 +300,10 @@ class Fetcher:
         self, product: ProductToken, only: set[str] | None = None, *, quiet: bool = False
     ) -> Inventory:
         base = {"productToken": product}
-        data, ctx = self._json(Ctx("getProductTags", product=product, scope_name="product"), base)
+        # on a request thread, like every request: --concurrency bounds them all
+        data, ctx = self._jobs.submit(
+            lambda: self._json(Ctx("getProductTags", product=product, scope_name="product"), base)
+        ).result()
         tagged = parse.parse_tags(ctx, data, "productTags")
         if not tagged:
             raise ctx.fail("productTags", "is empty: the product token is unknown to Mend")
@@ -170,40 +313,80 @@ class Fetcher:
         def c(request_type: str) -> Ctx:
             return Ctx(request_type, product=product, scope_name=scope_name)
 
-        data, ctx = self._json(c("getProductProjectVitals"), base)
-        vitals = parse.parse_vitals(ctx, data, "projectVitals")
+        get = self._get
+        vitals_f = get(
+            c("getProductProjectVitals"),
+            base,
+            lambda x, d: parse.parse_vitals(x, d, "projectVitals"),
+        )
+        tags_f = get(
+            c("getProductProjectTags"),
+            base,
+            lambda x, d: {t.token: t.tags for t in parse.parse_tags(x, d, "projectTags")},
+        )
+        # which projects a library occurs in is only known once the vitals are in: the
+        # licenses answer is parsed after them (on this thread), its request is not held
+        licenses_f = self._jobs.submit(
+            lambda: self._json(c("getProductLicenses"), {**base, **OCCURRENCES})
+        )
+        alerts_f = get(
+            c("getProductAlertsByType"), {**base, "alertType": VULN_ALERT}, parse.parse_alerts
+        )
+        in_house_f = get(c("getProductInHouseLibraries"), base, parse.parse_in_house)
+        locations_f = get(c("getProductLibraryLocations"), base, parse.parse_locations)
+        texts_f = self._jobs.submit(lambda: self._license_texts(c("getLicensesTextZip"), base))
+        copyrights_f = self._jobs.submit(
+            lambda: self._text_blocks(c("getCopyrightsTextFile"), {**base, **COPYRIGHT_LINES})
+        )
+        notices_f = self._jobs.submit(lambda: self._text_blocks(c("getNoticesTextFile"), base))
+        vitals = vitals_f.result()
         if only is not None:
             vitals = [v for v in vitals if v.token in only]
             if not vitals and not quiet:
                 log.warning(
                     "%s holds none of the given --project tokens; it is left out", scope_name
                 )
-                self.observer.note(f"{scope_name}: none of the given projects; left out")
-        data, ctx = self._json(c("getProductProjectTags"), base)
-        project_tags = {t.token: t.tags for t in parse.parse_tags(ctx, data, "projectTags")}
-        product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}
-
-        libraries: list[Library] = []
-        data, ctx = self._json(c("getProductLicenses"), {**base, **OCCURRENCES})
-        libraries += parse.parse_licenses(ctx, data, product_of)
-        data, ctx = self._json(c("getProductAlertsByType"), {**base, "alertType": VULN_ALERT})
-        libraries += parse.parse_alerts(ctx, data)
-        data, ctx = self._json(c("getProductInHouseLibraries"), base)
-        libraries += parse.parse_in_house(ctx, data)
-        data, ctx = self._json(c("getProductLibraryLocations"), base)
-        libraries += parse.parse_locations(ctx, data)
-        texts = self._license_texts(c("getLicensesTextZip"), base)
-
-        projects = []
-        for v in vitals:
-            project, libs = self._project_tree(
-                ProjectToken(v.token), product, name, v, project_tags.get(v.token, {})
+                self._note(f"{scope_name}: none of the given projects; left out")
+        trees_f = [
+            self._jobs.submit(
+                lambda v=v: self._project_tree(ProjectToken(v.token), product, name, v)  # type: ignore[misc]
             )
-            projects.append(project)
+            for v in vitals
+        ]
+        product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}
+        data, ctx = licenses_f.result()
+        libraries: list[Library] = parse.parse_licenses(ctx, data, product_of)
+        for part in _all([alerts_f, in_house_f, locations_f]):
+            libraries += part
+        texts = texts_f.result()
+        project_tags = tags_f.result()
+        projects = []
+        placed: dict[str, set[str]] = {}
+        for v, (project, libs) in zip(vitals, _all(trees_f), strict=True):
+            projects.append(replace(project, tags=dict(project_tags.get(v.token, {}))))
             libraries += libs
-
-        copyrights = self._text_blocks(c("getCopyrightsTextFile"), {**base, **COPYRIGHT_LINES})
-        notices = self._text_blocks(c("getNoticesTextFile"), base)
+            placed[v.token] = {lib.key_uuid for lib in libs}
+        # A library getProductLicenses puts in a project whose tree does not place it (a
+        # file matched by hash, outside any dependency file) is known only by its language;
+        # that project's inventory adds its Mend type and match. Usually there is none. An
+        # answer that names no projects at all (the v1.2 shape) leaves every project unsure.
+        unplaced: set[str] = {
+            occ.project
+            for lib in libraries
+            for occ in lib.occurrences
+            if occ.project in placed and lib.key_uuid not in placed[occ.project]
+        }
+        if _names_no_projects(data):
+            unplaced = set(placed)
+        inventories = [
+            self._jobs.submit(lambda v=v: self._inventory(ProjectToken(v.token), product, v))  # type: ignore[misc]
+            for v in vitals
+            if v.token in unplaced
+        ]
+        for libs in _all(inventories):
+            libraries += libs
+        copyrights = copyrights_f.result()
+        notices = notices_f.result()
         libraries = _attach_text_blocks(libraries, copyrights, notices)
         product_rec = Product(
             token=product,
@@ -248,7 +431,8 @@ class Fetcher:
             "license texts",
             lambda ctx: self._license_texts(ctx, base),
         )
-        proj, libs = self._project_tree(project, None, None, vitals, tags)
+        proj, libs = self._project_tree(project, None, None, vitals, inventory=True)
+        proj = replace(proj, tags=dict(tags))
         libraries += libs
         copyrights = self._optional(
             c("getProjectCopyrightsTextFile"),
@@ -261,7 +445,7 @@ class Fetcher:
             "only, so notices are missing (give --product too)",
             vitals.name,
         )
-        self.observer.note(f"notices unavailable for project {vitals.name} (no --product)")
+        self._note(f"notices unavailable for project {vitals.name} (no --product)")
         inventory = Inventory.build(projects=[proj], libraries=libraries, license_texts=texts or [])
         return inventory.restricted_to([project])
 
@@ -273,8 +457,12 @@ class Fetcher:
         product: ProductToken | None,
         product_name: str | None,
         vitals: parse.Vitals,
-        tags: Mapping[str, tuple[str, ...]],
+        *,
+        inventory: bool = False,
     ) -> tuple[Project, list[Library]]:
+        """The project's dependency tree; with ``inventory`` (a project fetched without its
+        product) also ``getProjectInventory``, the one answer that names its product and
+        each library's match type in that project."""
         scope_name = f"project {vitals.name}"
         params = {"projectToken": project, "includeInHouseData": True}
         data, ctx = self._json(
@@ -282,23 +470,39 @@ class Fetcher:
             params,
         )
         libs, edges = parse.parse_hierarchy(ctx, data)
-        data, ctx = self._json(
-            Ctx("getProjectInventory", product=product, project=project, scope_name=scope_name),
-            params,
-        )
-        inv_vitals, inv_libs = parse.parse_inventory(ctx, data)
+        if inventory:
+            inv_vitals, inv_libs = self._inventory_answer(project, product, vitals)
+            libs += inv_libs
+            if product_name is None and inv_vitals is not None:
+                product_name = inv_vitals.product_name
         project_rec = Project(
             token=project,
             name=vitals.name,
             product=product,
-            product_name=product_name or (inv_vitals.product_name if inv_vitals else None),
+            product_name=product_name,
             creation_date=vitals.creation_date,
             last_updated=vitals.last_updated,
             plugin=vitals.plugin,
-            tags=dict(tags),
             edges=tuple(dict.fromkeys(edges)),
         )
-        return project_rec, libs + inv_libs
+        return project_rec, libs
+
+    def _inventory_answer(
+        self, project: ProjectToken, product: ProductToken | None, vitals: parse.Vitals
+    ) -> tuple[parse.Vitals | None, list[Library]]:
+        ctx = Ctx(
+            "getProjectInventory",
+            product=product,
+            project=project,
+            scope_name=f"project {vitals.name}",
+        )
+        data, ctx = self._json(ctx, {"projectToken": project, "includeInHouseData": True})
+        return parse.parse_inventory(ctx, data)
+
+    def _inventory(
+        self, project: ProjectToken, product: ProductToken | None, vitals: parse.Vitals
+    ) -> list[Library]:
+        return self._inventory_answer(project, product, vitals)[1]
 
     def _optional(self, ctx: Ctx, what: str, get: Callable[[Ctx], T]) -> T | None:
         """A request whose answer the fetch can do without (the project-level license texts
@@ -308,7 +512,7 @@ class Fetcher:
             return get(ctx)
         except (MendVersionError, MendApiError) as exc:
             log.warning("%s: %s is unavailable: %s", ctx.scope_name, what, exc.message)
-            self.observer.note(f"{ctx.scope_name}: {what} unavailable ({exc.message})")
+            self._note(f"{ctx.scope_name}: {what} unavailable ({exc.message})")
             return None
 
     def _license_texts(self, ctx: Ctx, params: Mapping[str, Any]) -> list[LicenseText]:
@@ -333,8 +537,16 @@ class Fetcher:
                 ctx.scope_name,
                 len(response.body),
             )
-            self.observer.note(f"{ctx.request_type}: unreadable layout, content not used")
+            self._note(f"{ctx.request_type}: unreadable layout, content not used")
         return blocks, ctx.provenance
+
+
+def _names_no_projects(data: Mapping[str, Any]) -> bool:
+    """Whether a get*Licenses answer leaves out which projects its libraries occur in."""
+    items = data.get("libraries")
+    return isinstance(items, list) and any(
+        isinstance(item, dict) and not isinstance(item.get("projects"), list) for item in items
+    )
 
 
 def _attach_text_blocks(

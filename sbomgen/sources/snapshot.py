@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -94,6 +96,12 @@ def now_utc() -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 class SnapshotRecorder:
     """Wraps a live transport and writes every successful response into ``directory``."""
 
@@ -103,6 +111,7 @@ class SnapshotRecorder:
         self.display_url = inner.display_url
         self._entries: list[dict[str, Any]] = []
         self._seen: dict[str, int] = {}
+        self._lock = threading.Lock()
         (directory / "responses").mkdir(parents=True, exist_ok=True)
 
     @property
@@ -129,23 +138,26 @@ class SnapshotRecorder:
         )
         sent = contract.prepare(request_type, self._inner.api_version, params)
         key = request_key(request_type, sent)
-        if key in self._seen:
-            return response
-        n = len(self._entries) + 1
-        rel = f"responses/{n:04d}-{request_type}{_ext(response.content_type)}"
-        (self.directory / rel).write_bytes(response.body)
-        self._seen[key] = n
-        self._entries.append(
-            {
-                "requestType": request_type,
-                "params": sent,
-                "orgLevel": org_level,
-                "file": rel,
-                "contentType": response.content_type,
-                "bytes": len(response.body),
-                "sha256": hashlib.sha256(response.body).hexdigest(),
-            }
-        )
+        # named after the request, not the order of arrival: answers come in on several
+        # threads, and the same fetch must give the same snapshot
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        rel = f"responses/{request_type}-{digest}{_ext(response.content_type)}"
+        with self._lock:
+            if key in self._seen:
+                return response
+            self._seen[key] = len(self._entries)
+            self._entries.append(
+                {
+                    "requestType": request_type,
+                    "params": sent,
+                    "orgLevel": org_level,
+                    "file": rel,
+                    "contentType": response.content_type,
+                    "bytes": len(response.body),
+                    "sha256": hashlib.sha256(response.body).hexdigest(),
+                }
+            )
+        _write_atomic(self.directory / rel, response.body)
         return response
 
     def write_manifest(self, scope: Scope, org_name: str | None) -> None:
@@ -158,7 +170,7 @@ class SnapshotRecorder:
             "createdAt": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "organization": org_name,
             "scope": scope.to_json(),
-            "requests": self._entries,
+            "requests": sorted(self._entries, key=lambda e: (e["requestType"], e["file"])),
         }
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         (self.directory / MANIFEST).write_text(text, encoding="utf-8")
