@@ -11,9 +11,9 @@ whole inventories (two products, two fetches).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NewType, TypeVar
+from typing import Any, NewType, TypeVar
 
 KeyUuid = NewType("KeyUuid", str)
 ProductToken = NewType("ProductToken", str)
@@ -239,11 +239,13 @@ class Library:
         """Combine two sightings of the same library, keeping every occurrence."""
         if other.key_uuid != self.key_uuid:
             raise ValueError(f"cannot merge library {other.key_uuid} into {self.key_uuid}")
-        licenses: dict[str, MendLicense] = {lic.name: lic for lic in self.licenses}
-        for lic in other.licenses:
+        # the first sighting of a license name or vulnerability id leads (associative: a
+        # product's sightings may be merged in any grouping, in the same order)
+        licenses: dict[str, MendLicense] = {}
+        for lic in (*self.licenses, *other.licenses):
             licenses[lic.name] = licenses[lic.name].merge(lic) if lic.name in licenses else lic
-        vulns = {v.id: v for v in self.vulnerabilities}
-        for v in other.vulnerabilities:
+        vulns: dict[str, Vulnerability] = {}
+        for v in (*self.vulnerabilities, *other.vulnerabilities):
             vulns.setdefault(v.id, v)
         return Library(
             key_uuid=self.key_uuid,
@@ -273,6 +275,86 @@ class Library:
             originator=self.originator or other.originator,
             supplier=self.supplier or other.supplier,
             fact_sources=_union(self.fact_sources, other.fact_sources),
+        )
+
+    @classmethod
+    def merge_all(cls, parts: Sequence[Library]) -> Library:
+        """``parts[0].merge(parts[1]).merge(parts[2])…`` in one pass: the same library,
+        without building every intermediate one (a large product has tens of thousands
+        of sightings)."""
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+        for part in parts:
+            if part.key_uuid != first.key_uuid:
+                raise ValueError(f"cannot merge library {part.key_uuid} into {first.key_uuid}")
+
+        def pick(name: str) -> Any:
+            for part in parts:
+                value = getattr(part, name)
+                if value not in (None, ""):
+                    return value
+            return getattr(parts[-1], name)
+
+        def truthy(name: str) -> Any:
+            for part in parts:
+                value = getattr(part, name)
+                if value:
+                    return value
+            return getattr(parts[-1], name)
+
+        def union(name: str) -> tuple[Any, ...]:
+            head: tuple[Any, ...] = getattr(first, name)
+            seen = set(head)
+            extra = [
+                x
+                for part in parts[1:]
+                for x in getattr(part, name)
+                if not (x in seen or seen.add(x))  # type: ignore[func-returns-value]
+            ]
+            return head + tuple(extra) if extra else head
+
+        licenses: dict[str, MendLicense] = {}
+        vulns: dict[str, Vulnerability] = {}
+        copyrights: dict[str, Copyright] = {}
+        references = first.references
+        for n, part in enumerate(parts):
+            for c in part.copyrights:
+                copyrights.setdefault(c.text, c)
+            for lic in part.licenses:
+                licenses[lic.name] = licenses[lic.name].merge(lic) if lic.name in licenses else lic
+            for v in part.vulnerabilities:
+                vulns.setdefault(v.id, v)
+            if n:
+                references = references.merge(part.references)
+        return Library(
+            key_uuid=first.key_uuid,
+            key_id=pick("key_id"),
+            name=pick("name"),
+            group_id=pick("group_id"),
+            artifact_id=pick("artifact_id"),
+            version=pick("version"),
+            type=pick("type"),
+            language_type=pick("language_type"),
+            sha1=pick("sha1"),
+            filename=pick("filename"),
+            coordinates=pick("coordinates"),
+            description=pick("description"),
+            references=references,
+            licenses=tuple(licenses.values()),
+            copyrights=tuple(copyrights.values()),
+            notices=union("notices"),
+            vulnerabilities=tuple(vulns.values()),
+            in_house=any(part.in_house for part in parts),
+            locations=union("locations"),
+            occurrences=_merge_occurrences((), tuple(o for p in parts for o in p.occurrences)),
+            provenance=union("provenance"),
+            purl=pick("purl"),
+            purl_problem=pick("purl_problem"),
+            license=truthy("license"),
+            originator=truthy("originator"),
+            supplier=truthy("supplier"),
+            fact_sources=union("fact_sources"),
         )
 
     @property
@@ -479,12 +561,19 @@ M = TypeVar("M", Library, Project, Product)
 
 
 def _merged(items: Iterable[M], key: Callable[[M], str]) -> list[M]:
-    out: dict[str, M] = {}
+    groups: dict[str, list[M]] = {}
     for item in items:
-        k = key(item)
-        prev = out.get(k)
-        out[k] = item if prev is None else prev.merge(item)
-    return list(out.values())
+        groups.setdefault(key(item), []).append(item)
+    out: list[M] = []
+    for group in groups.values():
+        if isinstance(group[0], Library):
+            out.append(Library.merge_all(group))
+            continue
+        merged = group[0]
+        for item in group[1:]:
+            merged = merged.merge(item)
+        out.append(merged)
+    return out
 
 
 def _merge_maps(a: Mapping[K, M], b: Mapping[K, M]) -> dict[K, M]:

@@ -223,11 +223,14 @@ class Emulator:
         self.async_options = options
         self.faults: list[Fault] = []
         # random faults: each request fails with probability fault_rate, the kind drawn from
-        # fault_kinds, from a seeded generator (the same seed, the same faults in order)
+        # fault_kinds. The draw depends on the seed, the request and how often that very
+        # request came before, not on arrival order: the same seed gives each request the
+        # same faults however many a client sends at once
         self.fault_rate = fault_rate
         self.fault_kinds = tuple(fault_kinds)
         self.fault_delay = fault_delay
-        self._rng = random.Random(fault_seed)
+        self.fault_seed = fault_seed
+        self._attempts: Counter[str] = Counter()
         self.random_faults: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.log: list[tuple[str, int]] = []  # (request type, HTTP status)
@@ -289,20 +292,26 @@ class Emulator:
             self.jobs.clear()
             self.user_agents.clear()
             self.peak_in_flight = 0
+            self._attempts.clear()
 
     def inject(self, fault: Fault) -> Fault:
         with self._lock:
             self.faults.append(fault)
         return fault
 
-    def _take_fault(self, request_type: str) -> Fault | None:
+    def _take_fault(self, request_type: str, body: bytes = b"") -> Fault | None:
         with self._lock:
             for fault in self.faults:
                 if fault.fired < fault.times and fault.request_type in (None, request_type):
                     fault.fired += 1
                     return fault
-            if self.fault_rate and self._rng.random() < self.fault_rate:
-                kind = self._rng.choice(self.fault_kinds)
+            if not self.fault_rate:
+                return None
+            digest = hashlib.sha256(body).hexdigest()
+            self._attempts[digest] += 1
+            rng = random.Random(f"{self.fault_seed}/{digest}/{self._attempts[digest]}")
+            if rng.random() < self.fault_rate:
+                kind = rng.choice(self.fault_kinds)
                 self.random_faults[kind] += 1
                 return Fault(
                     kind=kind,
@@ -344,7 +353,7 @@ class Emulator:
         request_type = str(data.get("requestType") or "")
         with self._lock:
             self.counts[request_type or "<none>"] += 1
-        fault = self._take_fault(request_type)
+        fault = self._take_fault(request_type, body)
         if fault is not None and fault.kind == "error":
             return request_type, _error(fault.code, fault.message), None
         try:

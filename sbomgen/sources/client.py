@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -166,12 +166,16 @@ class MendResponse:
     body: bytes
     origin: str = ""  # where the body came from, for messages ("snapshot file …")
     filename: str | None = None  # from Content-Disposition, when the server names the file
+    # the body, decoded already when the client checked it (a large answer is decoded once)
+    decoded: JsonObject | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_json(self) -> bool:
         return "json" in self.content_type
 
     def json(self) -> JsonObject:
+        if self.decoded is not None:
+            return self.decoded
         try:
             return decode_json(self.request_type, self.body)
         except InputDataError as exc:
@@ -239,6 +243,7 @@ class _Shared:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.settle = threading.Lock()  # held while the API version is being found
         self.failed_time = 0.0  # seconds spent on failed attempts and waits (the budget)
         self.pause_until = 0.0  # time.monotonic() before which no request is sent
         self.requests_made = 0
@@ -396,6 +401,17 @@ class MendClient:
                 f"token: set {self._credentials.org_token_source} (or WS_ORG_TOKEN / WS_APIKEY)"
             )
         org_level = org_level or contract.request(request_type).scope == "org"
+        if not self._settled:
+            # Until the server has answered once, the API version is not known: one thread
+            # finds it (and falls back if need be), the others wait for it, then go at once.
+            with self._shared.settle:
+                if not self._settled:
+                    return self._call_settling(request_type, params, org_level)
+        return self._call_settling(request_type, params, org_level)
+
+    def _call_settling(
+        self, request_type: str, params: Mapping[str, Any], org_level: bool
+    ) -> MendResponse:
         first = self._version
         confirmed = self._settled  # a 404 before any answer is asked again before believed
         while True:
@@ -474,7 +490,7 @@ class MendClient:
                 response = self._post_once(request_type, payload, described, attempt)
                 # a server may echo a credential in its error message: checked redacted
                 checked = self.redact(response.body)
-                problem = _body_problem(request_type, response, checked)
+                problem, decoded = _body_problem(request_type, response, checked)
                 if problem is not None:
                     # every Mend read is idempotent: a body cut short or replaced by a proxy's
                     # page is a transport fault, retried; one that stays so is bad input
@@ -484,7 +500,11 @@ class MendClient:
                             f"attempt{'s' if attempt != 1 else ''})"
                         )
                     raise _Retryable(f"the response {problem}")
-                if response.is_json:
+                if isinstance(decoded, dict):
+                    raise_for_mend_error(request_type, decoded)
+                    if checked == response.body:
+                        response = replace(response, decoded=decoded)
+                elif response.is_json:
                     raise_for_mend_error(request_type, decode_json(request_type, checked))
                 elif checked.lstrip()[:1] == b"{":
                     # an error body under another content type (the reference names none)
@@ -673,10 +693,11 @@ _REPORT_REQUESTS = (
 )
 
 
-def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str | None:
+def _body_problem(request_type: str, response: MendResponse, body: bytes) -> tuple[str | None, Any]:
     """Why a successful-looking answer is not the answer (None when it is): JSON that does
     not parse (a body cut short), a zip that is broken, an HTML page where the reference
-    promises JSON, a zip or text (a proxy's error page)."""
+    promises JSON, a zip or text (a proxy's error page). Also the decoded JSON, when the
+    body is JSON (None otherwise), so that it is decoded once."""
     import io
     import zipfile
     import zlib
@@ -688,13 +709,14 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
     )
     report = request_type in _REPORT_REQUESTS  # a report may be HTML, XML, a PDF …
     if not report and (_HTML.match(body[:200]) or "text/html" in response.content_type):
-        return "is an HTML page, not the answer (a proxy's or load balancer's error page?)"
+        return "is an HTML page, not the answer (a proxy's or load balancer's error page?)", None
     stripped = body.lstrip()
+    decoded: Any = None
     if response.is_json or stripped[:1] in (b"{", b"[") or (kind == "json" and not report):
         try:
-            json.loads(body.decode("utf-8"))
+            decoded = json.loads(body.decode("utf-8"))
         except RecursionError:
-            return None  # valid or not, too deep to judge here: decode_json says so, once
+            return None, None  # valid or not, too deep to judge here: decode_json says so
         except (UnicodeDecodeError, ValueError) as exc:
             if kind == "json" or response.is_json or stripped[:1] == b"{":
                 ends = (
@@ -707,7 +729,7 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
                     if isinstance(exc, json.JSONDecodeError)
                     else str(exc)
                 )
-                return f"is not valid JSON{ends}: {reason}"
+                return f"is not valid JSON{ends}: {reason}", None
     if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):  # a zip (or an empty one)
         try:
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
@@ -720,12 +742,12 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> str
             ValueError,
             NotImplementedError,
         ) as exc:
-            return f"is a zip archive that cannot be read (cut short?): {exc}"
+            return f"is a zip archive that cannot be read (cut short?): {exc}", None
         if broken is not None:
-            return f"is a zip archive with a damaged member {broken!r} (cut short?)"
+            return f"is a zip archive with a damaged member {broken!r} (cut short?)", None
     elif kind == "zip" and not report and stripped[:1] != b"{":
-        return "is not the zip archive the reference promises"
-    return None
+        return "is not the zip archive the reference promises", None
+    return None, decoded
 
 
 def _disposition_filename(value: str | None) -> str | None:

@@ -48,6 +48,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
+from sbomgen._gc import paused
 from sbomgen.errors import ConfigError, InputDataError, MendApiError
 from sbomgen.model import (
     Copyright,
@@ -62,7 +63,7 @@ from sbomgen.model import (
     Provenance,
 )
 from sbomgen.sources import parse
-from sbomgen.sources.client import MendResponse
+from sbomgen.sources.client import MendResponse, shorten_token
 from sbomgen.sources.contract import MendVersionError
 from sbomgen.sources.interface import Transport
 from sbomgen.sources.parse import Ctx
@@ -197,19 +198,33 @@ class Fetcher:
     # -- plumbing ---------------------------------------------------------------------
 
     def _call(
-        self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        *,
+        org_level: bool = False,
+        rename: Callable[[Ctx], Ctx] | None = None,
     ) -> tuple[MendResponse, Ctx]:
+        """One request; ``rename`` gives the answer's context once it is in (the scope's
+        name, when the request went out before the name was known)."""
         with self._observer_lock:
             self.observer.request(ctx.request_type, ctx.scope_name)
         response = self.transport.call(ctx.request_type, params, org_level=org_level)
+        if rename is not None:
+            ctx = rename(ctx)
         if response.origin:
             ctx = replace(ctx, origin=response.origin)
         return response, ctx
 
     def _json(
-        self, ctx: Ctx, params: Mapping[str, Any], *, org_level: bool = False
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        *,
+        org_level: bool = False,
+        rename: Callable[[Ctx], Ctx] | None = None,
     ) -> tuple[dict[str, Any], Ctx]:
-        response, ctx = self._call(ctx, params, org_level=org_level)
+        response, ctx = self._call(ctx, params, org_level=org_level, rename=rename)
         if not response.is_json and response.body.lstrip()[:1] != b"{":
             # the reference calls the API "a JSON speaking web service" and names no content
             # type for JSON answers: the body decides
@@ -221,12 +236,16 @@ class Fetcher:
             self.observer.note(message)
 
     def _get(
-        self, ctx: Ctx, params: Mapping[str, Any], read: Callable[[Ctx, dict[str, Any]], T]
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        read: Callable[[Ctx, dict[str, Any]], T],
+        rename: Callable[[Ctx], Ctx] | None = None,
     ) -> Future[T]:
         """Ask for one JSON answer on a worker thread and parse it there."""
 
         def job() -> T:
-            data, answered = self._json(ctx, params)
+            data, answered = self._json(ctx, params, rename=rename)
             return read(answered, data)
 
         return self._jobs.submit(job)
@@ -237,7 +256,8 @@ class Fetcher:
         self._jobs = Jobs(self.concurrency)
         finished = False
         try:
-            inventory = self._fetch(scope)
+            with paused():
+                inventory = self._fetch(scope)
             finished = True
             return inventory
         except Exception:
@@ -300,45 +320,54 @@ class Fetcher:
         self, product: ProductToken, only: set[str] | None = None, *, quiet: bool = False
     ) -> Inventory:
         base = {"productToken": product}
-        # on a request thread, like every request: --concurrency bounds them all
-        data, ctx = self._jobs.submit(
-            lambda: self._json(Ctx("getProductTags", product=product, scope_name="product"), base)
-        ).result()
-        tagged = parse.parse_tags(ctx, data, "productTags")
-        if not tagged:
-            raise ctx.fail("productTags", "is empty: the product token is unknown to Mend")
-        name = tagged[0].name or str(product)
-        scope_name = f"product {name}"
+        # Every product-level request goes out at once, the tags (the product's name) among
+        # them; an answer is named after the product when the tags are in. All run on the
+        # request threads, so --concurrency bounds them all.
+        pending = f"product {shorten_token(product)}"
+        name_f = self._jobs.submit(lambda: self._product_name(product, base, pending))
 
         def c(request_type: str) -> Ctx:
-            return Ctx(request_type, product=product, scope_name=scope_name)
+            return Ctx(request_type, product=product, scope_name=pending)
 
-        get = self._get
+        def named(ctx: Ctx) -> Ctx:
+            return replace(ctx, scope_name=f"product {name_f.result()[0]}")
+
+        def get(
+            request_type: str, params: Mapping[str, Any], read: Callable[[Ctx, dict[str, Any]], T]
+        ) -> Future[T]:
+            return self._get(c(request_type), params, read, named)
+
         vitals_f = get(
-            c("getProductProjectVitals"),
-            base,
-            lambda x, d: parse.parse_vitals(x, d, "projectVitals"),
+            "getProductProjectVitals", base, lambda x, d: parse.parse_vitals(x, d, "projectVitals")
         )
         tags_f = get(
-            c("getProductProjectTags"),
+            "getProductProjectTags",
             base,
             lambda x, d: {t.token: t.tags for t in parse.parse_tags(x, d, "projectTags")},
         )
         # which projects a library occurs in is only known once the vitals are in: the
         # licenses answer is parsed after them (on this thread), its request is not held
         licenses_f = self._jobs.submit(
-            lambda: self._json(c("getProductLicenses"), {**base, **OCCURRENCES})
+            lambda: self._json(c("getProductLicenses"), {**base, **OCCURRENCES}, rename=named)
         )
         alerts_f = get(
-            c("getProductAlertsByType"), {**base, "alertType": VULN_ALERT}, parse.parse_alerts
+            "getProductAlertsByType", {**base, "alertType": VULN_ALERT}, parse.parse_alerts
         )
-        in_house_f = get(c("getProductInHouseLibraries"), base, parse.parse_in_house)
-        locations_f = get(c("getProductLibraryLocations"), base, parse.parse_locations)
-        texts_f = self._jobs.submit(lambda: self._license_texts(c("getLicensesTextZip"), base))
+        in_house_f = get("getProductInHouseLibraries", base, parse.parse_in_house)
+        locations_f = get("getProductLibraryLocations", base, parse.parse_locations)
+        texts_f = self._jobs.submit(
+            lambda: self._license_texts(c("getLicensesTextZip"), base, rename=named)
+        )
         copyrights_f = self._jobs.submit(
-            lambda: self._text_blocks(c("getCopyrightsTextFile"), {**base, **COPYRIGHT_LINES})
+            lambda: self._text_blocks(
+                c("getCopyrightsTextFile"), {**base, **COPYRIGHT_LINES}, rename=named
+            )
         )
-        notices_f = self._jobs.submit(lambda: self._text_blocks(c("getNoticesTextFile"), base))
+        notices_f = self._jobs.submit(
+            lambda: self._text_blocks(c("getNoticesTextFile"), base, rename=named)
+        )
+        name, tagged = name_f.result()  # the first error in request order is the tags'
+        scope_name = f"product {name}"
         vitals = vitals_f.result()
         if only is not None:
             vitals = [v for v in vitals if v.token in only]
@@ -354,25 +383,34 @@ class Fetcher:
             for v in vitals
         ]
         product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}
-        data, ctx = licenses_f.result()
-        libraries: list[Library] = parse.parse_licenses(ctx, data, product_of)
+        # Everything but the licenses answer (usually the largest and the slowest) is merged
+        # while it is on its way; merging is associative, so the result is the same as
+        # merging every sighting in request order.
+        rest: list[Library] = []
         for part in _all([alerts_f, in_house_f, locations_f]):
-            libraries += part
+            rest += part
         texts = texts_f.result()
         project_tags = tags_f.result()
         projects = []
         placed: dict[str, set[str]] = {}
         for v, (project, libs) in zip(vitals, _all(trees_f), strict=True):
             projects.append(replace(project, tags=dict(project_tags.get(v.token, {}))))
-            libraries += libs
+            rest += libs
             placed[v.token] = {lib.key_uuid for lib in libs}
+        # the text files name libraries by file name: most are placed by now
+        texts_in, copyrights, notices = _text_sightings(
+            rest, copyrights_f.result(), notices_f.result(), warn=False
+        )
+        merged_rest = Inventory.build(libraries=rest + texts_in).libraries
+        data, ctx = licenses_f.result()
+        licensed = parse.parse_licenses(ctx, data, product_of)
         # A library getProductLicenses puts in a project whose tree does not place it (a
         # file matched by hash, outside any dependency file) is known only by its language;
         # that project's inventory adds its Mend type and match. Usually there is none. An
         # answer that names no projects at all (the v1.2 shape) leaves every project unsure.
         unplaced: set[str] = {
             occ.project
-            for lib in libraries
+            for lib in licensed
             for occ in lib.occurrences
             if occ.project in placed and lib.key_uuid not in placed[occ.project]
         }
@@ -383,10 +421,9 @@ class Fetcher:
             for v in vitals
             if v.token in unplaced
         ]
+        libraries: list[Library] = licensed + list(merged_rest.values())
         for libs in _all(inventories):
             libraries += libs
-        copyrights = copyrights_f.result()
-        notices = notices_f.result()
         libraries = _attach_text_blocks(libraries, copyrights, notices)
         product_rec = Product(
             token=product,
@@ -515,16 +552,36 @@ class Fetcher:
             self._note(f"{ctx.scope_name}: {what} unavailable ({exc.message})")
             return None
 
-    def _license_texts(self, ctx: Ctx, params: Mapping[str, Any]) -> list[LicenseText]:
-        response, ctx = self._call(ctx, params)
+    def _product_name(
+        self, product: ProductToken, base: Mapping[str, Any], pending: str
+    ) -> tuple[str, list[parse.Tagged]]:
+        data, ctx = self._json(Ctx("getProductTags", product=product, scope_name=pending), base)
+        ctx = replace(ctx, scope_name="product")
+        tagged = parse.parse_tags(ctx, data, "productTags")
+        if not tagged:
+            raise ctx.fail("productTags", "is empty: the product token is unknown to Mend")
+        return tagged[0].name or str(product), tagged
+
+    def _license_texts(
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        *,
+        rename: Callable[[Ctx], Ctx] | None = None,
+    ) -> list[LicenseText]:
+        response, ctx = self._call(ctx, params, rename=rename)
         if response.is_json:  # an empty product answers with JSON, not a zip
             return []
         return parse.parse_license_zip(ctx, response.body)
 
     def _text_blocks(
-        self, ctx: Ctx, params: Mapping[str, Any]
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        *,
+        rename: Callable[[Ctx], Ctx] | None = None,
     ) -> tuple[dict[str, str], Provenance]:
-        response, ctx = self._call(ctx, params)
+        response, ctx = self._call(ctx, params, rename=rename)
         if response.is_json:
             return {}, ctx.provenance
         blocks = parse.parse_library_blocks(ctx, response.body)
@@ -549,54 +606,64 @@ def _names_no_projects(data: Mapping[str, Any]) -> bool:
     )
 
 
+Blocks = tuple[dict[str, str], Provenance] | dict[str, str]
+
+
 def _attach_text_blocks(
-    libraries: Iterable[Library],
-    copyrights: tuple[dict[str, str], Provenance] | dict[str, str],
-    notices: tuple[dict[str, str], Provenance] | dict[str, str],
+    libraries: Iterable[Library], copyrights: Blocks, notices: Blocks
 ) -> list[Library]:
     """Attach copyright lines and notices from the text files, matched by file name."""
     libs = list(libraries)
+    extra, _, _ = _text_sightings(libs, copyrights, notices, warn=True)
+    return libs + extra
+
+
+def _text_sightings(
+    libraries: Iterable[Library], copyrights: Blocks, notices: Blocks, *, warn: bool
+) -> tuple[list[Library], Blocks, Blocks]:
+    """The copyright lines and notices of the text files as sightings of the libraries
+    whose file name they give; and the blocks naming no file of ``libraries`` (with
+    ``warn``, said to be out of scope and dropped)."""
     by_file: dict[str, KeyUuid] = {}
-    for lib in libs:
+    for lib in libraries:
         if lib.filename:
             by_file.setdefault(lib.filename, lib.key_uuid)
     extra: list[Library] = []
 
-    def add(
-        blocks: tuple[dict[str, str], Provenance] | dict[str, str],
-        make: Callable[[str, Provenance], Library | None],
-    ) -> None:
+    def add(blocks: Blocks, make: Callable[[KeyUuid, str, Provenance], Library]) -> Blocks:
         if isinstance(blocks, dict):
-            return
+            return blocks
         mapping, prov = blocks
+        left: dict[str, str] = {}
         for filename, text in mapping.items():
             key = by_file.get(filename)
-            if key is None:
+            if key is not None:
+                extra.append(make(key, text, prov))
+            elif warn:
                 log.warning(
                     "%s names library file %r, which is not in scope; ignored",
                     prov.request_type,
                     filename,
                 )
-                continue
-            lib = make(text, prov)
-            if lib is not None:
-                extra.append(replace(lib, key_uuid=key))
+            else:
+                left[filename] = text
+        return left, prov
 
-    add(
+    copyrights_left = add(
         copyrights,
-        lambda text, prov: Library(
-            key_uuid=KeyUuid(""),
+        lambda key, text, prov: Library(
+            key_uuid=key,
             copyrights=tuple(
                 Copyright(text=line.strip()) for line in text.split("\n") if line.strip()
             ),
             provenance=(prov,),
         ),
     )
-    add(
+    notices_left = add(
         notices,
-        lambda text, prov: Library(key_uuid=KeyUuid(""), notices=(text,), provenance=(prov,)),
+        lambda key, text, prov: Library(key_uuid=key, notices=(text,), provenance=(prov,)),
     )
-    return libs + extra
+    return extra, copyrights_left, notices_left
 
 
 def check_nonempty(inventory: Inventory, what: str) -> Inventory:

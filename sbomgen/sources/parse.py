@@ -129,6 +129,27 @@ def _str(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) 
     return value
 
 
+def _str_at(ctx: Ctx, data: Mapping[str, Any], key: str, at: str) -> str | None:
+    """:func:`_str` of field ``at.key``; the common case (printable ASCII) returns at once,
+    without building the field's name, which only an error message needs."""
+    value = data.get(key)
+    if type(value) is str and value.isascii() and value.isprintable():
+        return value or None
+    return _str(ctx, data, key, f"{at}.{key}")
+
+
+def _text_at(ctx: Ctx, data: Mapping[str, Any], key: str, at: str) -> str | None:
+    value = _str_at(ctx, data, key, at)
+    return decode_entities(value) if value is not None else None
+
+
+def _req_str_at(ctx: Ctx, data: Mapping[str, Any], key: str, at: str) -> str:
+    value = _str_at(ctx, data, key, at)
+    if value is None:
+        return _req_str(ctx, data, key, f"{at}.{key}")
+    return value
+
+
 def _clean(ctx: Ctx, value: Any, field: str) -> str:
     """A scalar from a list (a tag value, a v1.2 license name) as text every format can
     carry, as :func:`_str` does for named fields."""
@@ -194,12 +215,12 @@ def parse_vitals(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Vitals]:
         item = _obj(ctx, item, field)
         out.append(
             Vitals(
-                token=_req_str(ctx, item, "token", f"{field}.token"),
-                name=_req_str(ctx, item, "name", f"{field}.name"),
-                creation_date=_str(ctx, item, "creationDate", f"{field}.creationDate"),
-                last_updated=_str(ctx, item, "lastUpdatedDate", f"{field}.lastUpdatedDate"),
-                plugin=_str(ctx, item, "pluginName", f"{field}.pluginName"),
-                product_name=_str(ctx, item, "productName", f"{field}.productName"),
+                token=_req_str_at(ctx, item, "token", field),
+                name=_req_str_at(ctx, item, "name", field),
+                creation_date=_str_at(ctx, item, "creationDate", field),
+                last_updated=_str_at(ctx, item, "lastUpdatedDate", field),
+                plugin=_str_at(ctx, item, "pluginName", field),
+                product_name=_str_at(ctx, item, "productName", field),
             )
         )
     return out
@@ -245,8 +266,8 @@ def parse_tags(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Tagged]:
             )
         out.append(
             Tagged(
-                token=_req_str(ctx, item, "token", f"{field}.token").strip(),
-                name=(_str(ctx, item, "name", f"{field}.name") or "").strip(),
+                token=_req_str_at(ctx, item, "token", field).strip(),
+                name=(_str_at(ctx, item, "name", field) or "").strip(),
                 tags=tags,
             )
         )
@@ -260,13 +281,14 @@ def _references(ctx: Ctx, item: Mapping[str, Any], field: str) -> References:
     raw = item.get("references")
     if not raw:
         return References()
-    refs = _obj(ctx, raw, f"{field}.references")
+    at = f"{field}.references"
+    refs = _obj(ctx, raw, at)
     return References(
-        homepage=_str(ctx, refs, "url", f"{field}.references.url"),
-        issue_tracker=_str(ctx, refs, "issueUrl", f"{field}.references.issueUrl"),
-        scm=_str(ctx, refs, "scmUrl", f"{field}.references.scmUrl"),
-        pom=_str(ctx, refs, "pomUrl", f"{field}.references.pomUrl"),
-        download=_str(ctx, refs, "downloadLink", f"{field}.references.downloadLink"),
+        homepage=_str_at(ctx, refs, "url", at),
+        issue_tracker=_str_at(ctx, refs, "issueUrl", at),
+        scm=_str_at(ctx, refs, "scmUrl", at),
+        pom=_str_at(ctx, refs, "pomUrl", at),
+        download=_str_at(ctx, refs, "downloadLink", at),
     )
 
 
@@ -294,9 +316,9 @@ def _licenses(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[MendLicens
                 )
         out.append(
             MendLicense(
-                name=_req_str(ctx, lic, "name", f"{lf}.name"),
-                spdx_name=_str(ctx, lic, "spdxName", f"{lf}.spdxName"),
-                url=_str(ctx, lic, "url", f"{lf}.url"),
+                name=_req_str_at(ctx, lic, "name", lf),
+                spdx_name=_str_at(ctx, lic, "spdxName", lf),
+                url=_str_at(ctx, lic, "url", lf),
                 references=tuple(refs),
             )
         )
@@ -308,15 +330,15 @@ def _copyrights(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[Copyrigh
     for j, ref in enumerate(_list(ctx, item, "copyrightReferences", required=False)):
         cf = f"{field}.copyrightReferences[{j}]"
         ref = _obj(ctx, ref, cf)
-        text = _text(ctx, ref, "copyright", f"{cf}.copyright")
+        text = _text_at(ctx, ref, "copyright", cf)
         if not text:
             continue
         out.append(
             Copyright(
                 text=text.strip(),
-                author=_text(ctx, ref, "author", f"{cf}.author"),
-                start_year=_str(ctx, ref, "startYear", f"{cf}.startYear"),
-                end_year=_str(ctx, ref, "endYear", f"{cf}.endYear"),
+                author=_text_at(ctx, ref, "author", cf),
+                start_year=_str_at(ctx, ref, "startYear", cf),
+                end_year=_str_at(ctx, ref, "endYear", cf),
             )
         )
     return tuple(out)
@@ -324,15 +346,15 @@ def _copyrights(ctx: Ctx, item: Mapping[str, Any], field: str) -> tuple[Copyrigh
 
 def _library_core(ctx: Ctx, item: Mapping[str, Any], field: str) -> dict[str, Any]:
     return {
-        "key_uuid": KeyUuid(_req_str(ctx, item, "keyUuid", f"{field}.keyUuid")),
+        "key_uuid": KeyUuid(_req_str_at(ctx, item, "keyUuid", field)),
         "key_id": _int(ctx, item, "keyId", f"{field}.keyId"),
-        "name": _text(ctx, item, "name", f"{field}.name"),
-        "group_id": _str(ctx, item, "groupId", f"{field}.groupId"),
-        "artifact_id": _str(ctx, item, "artifactId", f"{field}.artifactId"),
-        "version": _str(ctx, item, "version", f"{field}.version"),
-        "sha1": _str(ctx, item, "sha1", f"{field}.sha1"),
-        "filename": _str(ctx, item, "filename", f"{field}.filename"),
-        "description": _text(ctx, item, "description", f"{field}.description"),
+        "name": _text_at(ctx, item, "name", field),
+        "group_id": _str_at(ctx, item, "groupId", field),
+        "artifact_id": _str_at(ctx, item, "artifactId", field),
+        "version": _str_at(ctx, item, "version", field),
+        "sha1": _str_at(ctx, item, "sha1", field),
+        "filename": _str_at(ctx, item, "filename", field),
+        "description": _text_at(ctx, item, "description", field),
         "references": _references(ctx, item, field),
         "provenance": (ctx.provenance,),
     }
@@ -361,8 +383,8 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
         libraries.append(
             Library(
                 **core,
-                type=_str(ctx, item, "type", f"{field}.type"),
-                coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
+                type=_str_at(ctx, item, "type", field),
+                coordinates=_str_at(ctx, item, "coordinates", field),
                 licenses=_licenses(ctx, item, field),
                 occurrences=(
                     Occurrence(product=ctx.product, project=ctx.project, direct=parent is None),
@@ -388,14 +410,14 @@ def parse_inventory(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Vitals | None, l
         out.append(
             Library(
                 **_library_core(ctx, item, field),
-                type=_str(ctx, item, "type", f"{field}.type"),
-                coordinates=_str(ctx, item, "coordinates", f"{field}.coordinates"),
+                type=_str_at(ctx, item, "type", field),
+                coordinates=_str_at(ctx, item, "coordinates", field),
                 licenses=_licenses(ctx, item, field),
                 occurrences=(
                     Occurrence(
                         product=ctx.product,
                         project=ctx.project,
-                        match_type=_str(ctx, item, "matchType", f"{field}.matchType"),
+                        match_type=_str_at(ctx, item, "matchType", field),
                         outdated=_bool(item, "outdated"),
                     ),
                 ),
@@ -433,8 +455,8 @@ def parse_licenses(
         out.append(
             Library(
                 **_library_core(ctx, item, field),
-                language_type=_str(ctx, item, "type", f"{field}.type")
-                or _str(ctx, item, "languages", f"{field}.languages"),
+                language_type=_str_at(ctx, item, "type", field)
+                or _str_at(ctx, item, "languages", field),
                 licenses=_licenses(ctx, item, field),
                 copyrights=_copyrights(ctx, item, field),
                 occurrences=tuple(occurrences),
@@ -446,13 +468,13 @@ def parse_licenses(
 def _fix(ctx: Ctx, raw: Any, field: str) -> VulnerabilityFix:
     fix = _obj(ctx, raw, field)
     return VulnerabilityFix(
-        type=_str(ctx, fix, "type", f"{field}.type"),
-        origin=_str(ctx, fix, "origin", f"{field}.origin")
-        or _str(ctx, fix, "vulnerabilityFixOrigin", f"{field}.vulnerabilityFixOrigin"),
-        url=_str(ctx, fix, "url", f"{field}.url"),
-        fix_resolution=_str(ctx, fix, "fixResolution", f"{field}.fixResolution"),
-        date=_str(ctx, fix, "date", f"{field}.date"),
-        message=_str(ctx, fix, "message", f"{field}.message"),
+        type=_str_at(ctx, fix, "type", field),
+        origin=_str_at(ctx, fix, "origin", field)
+        or _str_at(ctx, fix, "vulnerabilityFixOrigin", field),
+        url=_str_at(ctx, fix, "url", field),
+        fix_resolution=_str_at(ctx, fix, "fixResolution", field),
+        date=_str_at(ctx, fix, "date", field),
+        message=_str_at(ctx, fix, "message", field),
     )
 
 
@@ -465,20 +487,20 @@ def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
         _fix(ctx, f, f"{field}.allFixes[{k}]")
         for k, f in enumerate(_list(ctx, v, "allFixes", required=False))
     )
-    resolution = _str(ctx, v, "fixResolutionText", f"{field}.fixResolutionText")
+    resolution = _str_at(ctx, v, "fixResolutionText", field)
     if resolution is None and top is not None:
         resolution = top.fix_resolution
     return Vulnerability(
-        id=_req_str(ctx, v, "name", f"{field}.name"),
-        source=_str(ctx, v, "type", f"{field}.type"),
-        severity=_str(ctx, v, "severity", f"{field}.severity"),
+        id=_req_str_at(ctx, v, "name", field),
+        source=_str_at(ctx, v, "type", field),
+        severity=_str_at(ctx, v, "severity", field),
         score=_float(ctx, v, "score", f"{field}.score"),
-        cvss3_severity=_str(ctx, v, "cvss3_severity", f"{field}.cvss3_severity"),
+        cvss3_severity=_str_at(ctx, v, "cvss3_severity", field),
         cvss3_score=_float(ctx, v, "cvss3_score", f"{field}.cvss3_score"),
-        cvss3_vector=_str(ctx, v, "scoreMetadataVector", f"{field}.scoreMetadataVector"),
-        description=_text(ctx, v, "description", f"{field}.description"),
-        published=_str(ctx, v, "publishDate", f"{field}.publishDate"),
-        url=_str(ctx, v, "url", f"{field}.url"),
+        cvss3_vector=_str_at(ctx, v, "scoreMetadataVector", field),
+        description=_text_at(ctx, v, "description", field),
+        published=_str_at(ctx, v, "publishDate", field),
+        url=_str_at(ctx, v, "url", field),
         fix_resolution=resolution,
         top_fix=top,
         all_fixes=fixes,
@@ -539,7 +561,7 @@ def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
                 )
         out.append(
             Library(
-                key_uuid=KeyUuid(_req_str(ctx, item, "keyUuid", f"{field}.keyUuid")),
+                key_uuid=KeyUuid(_req_str_at(ctx, item, "keyUuid", field)),
                 locations=tuple(locs),
                 provenance=(ctx.provenance,),
             )

@@ -131,10 +131,12 @@ class SnapshotRecorder:
         if SECRET_PARAMS.intersection(params):
             raise ValueError("refusing to record credentials as parameters")
         response = self._inner.call(request_type, params, org_level=org_level)
+        redacted = self._inner.redact(response.body)
         response = MendResponse(
             request_type=response.request_type,
             content_type=response.content_type,
-            body=self._inner.redact(response.body),
+            body=redacted,
+            decoded=response.decoded if redacted == response.body else None,
         )
         sent = contract.prepare(request_type, self._inner.api_version, params)
         key = request_key(request_type, sent)
