@@ -42,7 +42,7 @@ def unique_libraries(data: dict[str, Any]) -> int:
 
 
 @contextmanager
-def emulator(dataset_dir: Path, *, latency: float = 0.0) -> Iterator[str]:
+def emulator(dataset_dir: Path, *, latency: float = 0.0, port: int = 0) -> Iterator[str]:
     """Serve ``dataset_dir`` from a separate process; yields its URL."""
     proc = subprocess.Popen(
         [
@@ -52,7 +52,7 @@ def emulator(dataset_dir: Path, *, latency: float = 0.0) -> Iterator[str]:
             "--dataset",
             str(dataset_dir),
             "--port",
-            "0",
+            str(port),
             "--latency",
             str(latency),
             "--user-key",

@@ -72,19 +72,15 @@ SBOMGEN = r"""
 import json, sys, time
 from pathlib import Path
 from sbomgen.sources.client import Credentials, MendClient
-from sbomgen.sources.fetcher import Fetcher, FetchScope
+from sbomgen.pipeline import fetch_live
+from sbomgen.sources.fetcher import FetchScope
 
 url, key, org_token, products, workers = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
 cache = sys.argv[6] if len(sys.argv) > 6 else ""
 scope = FetchScope(org=True) if len(products) > 1 else FetchScope(products=tuple(products))
 start = time.perf_counter()
 with MendClient(url, Credentials(key, org_token)) as client:
-    if cache:
-        from sbomgen.sources.cache import CachingTransport
-        transport = CachingTransport(client, Path(cache))
-    else:
-        transport = client
-    inventory = Fetcher(transport, concurrency=workers).fetch(scope)
+    inventory = fetch_live(client, scope, None, workers, Path(cache) if cache else None)
     sent = client.requests_made
 report(
     seconds=time.perf_counter() - start,
@@ -152,18 +148,31 @@ def main() -> int:
                     file=sys.stderr,
                 )
             cache_rows = []
+            cache = Path(tmp) / "cache"
             if not args.no_cache:
-                cache = Path(tmp) / "cache"
                 cold = child(SBOMGEN, *argv, str(cache))
                 warm = child(SBOMGEN, *argv, str(cache))
                 cache_rows = [
-                    ["sbomgen --cache, first run", f"{cold['seconds']:.2f}", str(cold["requests"])],
-                    [
-                        "sbomgen --cache, nothing changed",
-                        f"{warm['seconds']:.2f}",
-                        str(warm["requests"]),
-                    ],
+                    ["first run", f"{cold['seconds']:.2f}", str(cold["requests"])],
+                    ["nothing changed", f"{warm['seconds']:.2f}", str(warm["requests"])],
                 ]
+        if not args.no_cache:
+            # Mend scans a tenth of the projects again: the same server, new dates
+            port = int(url.rsplit(":", 1)[1])
+            for n, pr in enumerate(pr for p in data["products"] for pr in p["projects"]):
+                if n % 10 == 0:
+                    pr["lastUpdatedDate"] = "2025-01-01 00:00:00"
+            (data_dir / "dataset.json").write_text(json.dumps(data), encoding="utf-8")
+            with emulator(data_dir, latency=args.latency, port=port) as again:
+                argv[0] = again
+                tenth = child(SBOMGEN, *argv, str(cache))
+            cache_rows.append(
+                [
+                    "a tenth of the projects changed",
+                    f"{tenth['seconds']:.2f}",
+                    str(tenth["requests"]),
+                ]
+            )
         floor, ours = median(floor_t), median(ours_t)
         per_product = ours_n / args.products
         print(
@@ -186,7 +195,7 @@ def main() -> int:
         print(table([[k, str(v)] for k, v in sorted(counts.items())], ["request type", "count"]))
         if cache_rows:
             print()
-            print(table(cache_rows, ["incremental", "seconds", "requests"]))
+            print(table(cache_rows, ["sbomgen --cache", "seconds", "requests"]))
     return 0
 
 

@@ -64,9 +64,10 @@ class MendSource:
     client: MendClient
     scope: FetchScope
     concurrency: int = 8
+    cache: Path | None = None  # keep unchanged projects' trees here (--cache)
 
     def load(self, observer: Observer) -> Inventory:
-        return Fetcher(self.client, observer, concurrency=self.concurrency).fetch(self.scope)
+        return fetch_live(self.client, self.scope, observer, self.concurrency, self.cache)
 
     def describe(self) -> str:
         return self.client.display_url
@@ -249,6 +250,34 @@ def enrich(inventory: Inventory, enrichers: Sequence[Enricher] | None = None) ->
     return inventory
 
 
+def fetch_live(
+    client: MendClient,
+    scope: FetchScope,
+    observer: Observer | None = None,
+    concurrency: int = 8,
+    cache: Path | None = None,
+    *,
+    wrap: Any = None,
+) -> Inventory:
+    """Fetch from a server; with ``cache``, unchanged projects' trees come from there.
+    ``wrap`` (a snapshot recorder's constructor) sees every answer, cached or not."""
+    from sbomgen.sources.cache import CachingTransport
+
+    caching = CachingTransport(client, cache) if cache is not None else None
+    transport: Any = caching or client
+    if wrap is not None:
+        transport = wrap(transport)
+    inventory = Fetcher(transport, observer or NullObserver(), concurrency=concurrency).fetch(scope)
+    if caching is not None:
+        caching.save()
+        if observer is not None:
+            observer.note(
+                f"--cache: {caching.hits} project answer{'s' if caching.hits != 1 else ''} "
+                f"reused, {caching.misses} asked"
+            )
+    return inventory
+
+
 def record(
     client: MendClient,
     scope: FetchScope,
@@ -256,13 +285,18 @@ def record(
     observer: Observer | None = None,
     *,
     concurrency: int = 8,
+    cache: Path | None = None,
 ) -> Inventory:
     """Fetch live and record a snapshot into ``out`` (replaced only on success)."""
     with staged_directory(out) as staging:
-        recorder = SnapshotRecorder(client, staging)
-        inventory = Fetcher(recorder, observer or NullObserver(), concurrency=concurrency).fetch(
-            scope
-        )
+        recorders: list[SnapshotRecorder] = []
+
+        def wrap(inner: Any) -> SnapshotRecorder:
+            recorders.append(SnapshotRecorder(inner, staging))
+            return recorders[0]
+
+        inventory = fetch_live(client, scope, observer, concurrency, cache, wrap=wrap)
+        recorder = recorders[0]
         recorder.write_manifest(
             Scope(products=scope.products, projects=scope.projects, org=scope.org),
             inventory.org_name,

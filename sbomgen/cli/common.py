@@ -129,6 +129,7 @@ class SourceArgs:
     retries: int
     timeout: float
     concurrency: int = 8
+    cache: Path | None = None
     ca_bundle: Path | None = None
     insecure: bool = False
 
@@ -169,6 +170,7 @@ class SourceArgs:
             retries=kwargs.pop("retries"),
             timeout=kwargs.pop("timeout"),
             concurrency=kwargs.pop("concurrency", 8),
+            cache=kwargs.pop("cache", None),
             ca_bundle=kwargs.pop("ca_bundle", None),
             insecure=bool(kwargs.pop("insecure", False)),
         )
@@ -208,6 +210,8 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
             raise ConfigError("this command talks to a Mend server; --snapshot does not apply")
         if org:
             raise ConfigError("--org applies to a server; a snapshot replays the scope it recorded")
+        if source.cache is not None:
+            raise ConfigError("--cache applies to a server; a snapshot is read whole")
         return Resolved(
             SnapshotSource(source.snapshot, source.products, source.projects), None, None, cfg
         )
@@ -258,7 +262,7 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
         policy=RetryPolicy(attempts=source.retries + 1, read_timeout=source.timeout),
         verify=verify,
     )
-    return Resolved(MendSource(client, scope, source.concurrency), client, scope, cfg)
+    return Resolved(MendSource(client, scope, source.concurrency, source.cache), client, scope, cfg)
 
 
 class ProgressObserver:

@@ -42,7 +42,9 @@ def fetch(**kwargs: Any) -> None:
     assert r.client is not None and r.scope is not None
     observer = ProgressObserver(state.quiet)
     try:
-        inventory = record(r.client, r.scope, out, observer, concurrency=source.concurrency)
+        inventory = record(
+            r.client, r.scope, out, observer, concurrency=source.concurrency, cache=source.cache
+        )
     finally:
         r.close()
     n = observer.requests

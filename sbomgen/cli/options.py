@@ -594,6 +594,14 @@ def source_options(*, snapshot: bool = True) -> list[Callable[[F], F]]:
             help="Requests in flight at once (also MEND_CONCURRENCY). A 429 from Mend "
             "pauses them all; the output does not depend on it.",
         ),
+        option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            section=NETWORK,
+            help="Keep each project's dependency tree in DIR and ask Mend again only for "
+            "projects whose lastUpdatedDate moved (product-level answers are always fresh).",
+        ),
         *tls_options(),
     ]
     return options
