@@ -1,0 +1,231 @@
+"""The fast CycloneDX JSON writer against cyclonedx-python-lib, the reference.
+
+Equivalence: the same plan rendered both ways gives the same bytes, for every CycloneDX
+version, on the bundled sample and on generated organizations of several sizes (and with
+in-house libraries left out, and with a bare description of the release).
+
+Rejection: over a corpus of broken documents, every one the library's own JSON validator
+rejects is rejected by the validator the fast path uses (jsonschema-rs over the same
+schema files), and the fast path also refuses what the library's serializer refuses
+(unknown or repeated bom-refs).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from conftest import ORG_ADMIN_KEY
+
+from sbomgen.emit import cyclonedx_fast
+from sbomgen.emit.cyclonedx import VERSIONS, CycloneDx
+from sbomgen.emit.interface import DocumentMeta
+from sbomgen.emit.plan import plan_document
+from sbomgen.emit.validate import cyclonedx_problems
+from sbomgen.emulator import Dataset, Emulator, User
+from sbomgen.emulator.generate import generate_dataset
+from sbomgen.model import Inventory
+from sbomgen.pipeline import default_enrichers, enrich
+from sbomgen.sources.client import Credentials, MendClient
+from sbomgen.sources.fetcher import Fetcher, FetchScope
+
+BARE = DocumentMeta(
+    name="bare",
+    version=None,
+    timestamp=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc),
+    reproducible=True,
+    file_stem="bare",
+)
+
+
+def _both(inventory: Inventory, meta: DocumentMeta, version: str, **kw: Any) -> tuple[str, str]:
+    emitter = CycloneDx("json", version, **kw)
+    plan = plan_document(inventory, meta, exclude_in_house=emitter.exclude_in_house)
+    return emitter.library_text(plan), cyclonedx_fast.bom_text(plan, version)
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_the_sample_gives_the_same_bytes(
+    sample: Inventory, meta: DocumentMeta, version: str
+) -> None:
+    for m in (meta, BARE):
+        library, fast = _both(sample, m, version)
+        assert fast == library
+    library, fast = _both(sample, meta, version, exclude_in_house=True)
+    assert fast == library
+
+
+@pytest.fixture(scope="module", params=[(40, 1, 2), (400, 2, 3), (2000, 1, 6)])
+def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
+    libraries, products, projects = request.param
+    data = generate_dataset(
+        libraries=libraries, products=products, projects_per_product=projects, seed=libraries
+    )
+    emulator = Emulator(Dataset(data, {}), [User(ORG_ADMIN_KEY)])
+    url = emulator.start()
+    try:
+        with MendClient(url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])) as c:
+            inventory = Fetcher(c, concurrency=4).fetch(FetchScope(org=True))
+        yield enrich(inventory, default_enrichers(supplier="Generated Org"))
+    finally:
+        emulator.stop()
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_generated_organizations_give_the_same_bytes(
+    generated: Inventory, meta: DocumentMeta, version: str
+) -> None:
+    library, fast = _both(generated, meta, version)
+    assert len(json.loads(fast)["components"]) > len(generated.libraries)
+    assert fast == library
+
+
+def test_render_uses_the_fast_path_and_the_library_agrees(
+    sample: Inventory, meta: DocumentMeta
+) -> None:
+    fast = CycloneDx("json", "1.6").render(sample, meta)
+    library = CycloneDx("json", "1.6", fast=False).render(sample, meta)
+    assert fast == library
+
+
+# -- rejection ------------------------------------------------------------------------------
+
+
+def _mutations(doc: dict[str, Any], rng: random.Random) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Broken variants of a valid document: fixed cases, then random ones."""
+
+    def variant(change: Any) -> dict[str, Any]:
+        d = copy.deepcopy(doc)
+        change(d)
+        return d
+
+    lib = next(i for i, c in enumerate(doc["components"]) if c["type"] == "library")
+    fixed = {
+        "no bomFormat": lambda d: d.pop("bomFormat"),
+        "bomFormat SPDX": lambda d: d.__setitem__("bomFormat", "SPDX"),
+        "no specVersion": lambda d: d.pop("specVersion"),
+        "version as text": lambda d: d.__setitem__("version", "1"),
+        "version 0": lambda d: d.__setitem__("version", 0),
+        "bad serial": lambda d: d.__setitem__("serialNumber", "urn:uuid:not-a-uuid"),
+        "unknown top-level": lambda d: d.__setitem__("extra", 1),
+        "components object": lambda d: d.__setitem__("components", {}),
+        "component type": lambda d: d["components"][lib].__setitem__("type", "librarie"),
+        "component no name": lambda d: d["components"][lib].pop("name"),
+        "component no type": lambda d: d["components"][lib].pop("type"),
+        "component extra": lambda d: d["components"][lib].__setitem__("colour", "red"),
+        "hash alg": lambda d: d["components"][lib].__setitem__(
+            "hashes", [{"alg": "SHA-2", "content": "00"}]
+        ),
+        "hash content": lambda d: d["components"][lib].__setitem__(
+            "hashes", [{"alg": "SHA-1", "content": "xyz"}]
+        ),
+        "license id": lambda d: d["components"][lib].__setitem__(
+            "licenses", [{"license": {"id": "Not-A-License"}}]
+        ),
+        "license both": lambda d: d["components"][lib].__setitem__(
+            "licenses", [{"license": {"id": "MIT", "name": "MIT"}}]
+        ),
+        "extref type": lambda d: d["components"][lib].__setitem__(
+            "externalReferences", [{"type": "homepage", "url": "https://x"}]
+        ),
+        "extref no url": lambda d: d["components"][lib].__setitem__(
+            "externalReferences", [{"type": "website"}]
+        ),
+        "property value number": lambda d: d["components"][lib].__setitem__(
+            "properties", [{"name": "a", "value": 1}]
+        ),
+        "timestamp": lambda d: d["metadata"].__setitem__("timestamp", "yesterday"),
+        "tools string": lambda d: d["metadata"].__setitem__("tools", "sbomgen"),
+        "dependency no ref": lambda d: d["dependencies"].append({"dependsOn": []}),
+        "dependsOn string": lambda d: d["dependencies"][0].__setitem__("dependsOn", "x"),
+    }
+    if doc.get("vulnerabilities"):
+        fixed |= {
+            "rating severity": lambda d: d["vulnerabilities"][0]["ratings"][0].__setitem__(
+                "severity", "severe"
+            ),
+            "rating score text": lambda d: d["vulnerabilities"][0]["ratings"][0].__setitem__(
+                "score", "high"
+            ),
+            "published": lambda d: d["vulnerabilities"][0].__setitem__("published", "2020"),
+            "affects object": lambda d: d["vulnerabilities"][0].__setitem__("affects", {}),
+        }
+    for name, change in fixed.items():
+        yield name, variant(change)
+    # random: a value somewhere replaced by one of the wrong type, or a key removed
+    paths: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                paths.append((*path, k))
+                walk(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node[:3]):
+                walk(v, (*path, i))
+
+    walk(doc, ())
+    for n in range(80):
+        path = rng.choice(paths)
+        d = copy.deepcopy(doc)
+        parent = d
+        for part in path[:-1]:
+            parent = parent[part]
+        how = rng.choice(["drop", "null", "number", "list", "empty"])
+        if how == "drop":
+            parent.pop(path[-1])
+        else:
+            parent[path[-1]] = {"null": None, "number": 12, "list": [1], "empty": ""}[how]
+        yield f"random {n}: {how} at {'.'.join(map(str, path))}", d
+
+
+@pytest.mark.parametrize("version", ["1.4", "1.6", "1.7"])
+def test_every_document_the_library_rejects_the_fast_validator_rejects(
+    sample: Inventory, meta: DocumentMeta, version: str
+) -> None:
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    library_validator = JsonStrictValidator(VERSIONS[version])
+    # a small document keeps the library's validator (pure Python) quick
+    project = next(iter(sample.projects))
+    small = Inventory(
+        org_name=sample.org_name,
+        projects={project: sample.projects[project]},
+        libraries=dict(
+            sorted(sample.libraries.items(), key=lambda kv: -len(kv[1].vulnerabilities))[:3]
+        ),
+    )
+    text = cyclonedx_fast.bom_text(plan_document(small, meta), version)
+    assert library_validator.validate_str(text) is None
+    assert cyclonedx_problems(text, "json", version) == []
+    doc = json.loads(text)
+    rejected = 0
+    for name, broken in _mutations(doc, random.Random(version)):
+        broken_text = json.dumps(broken)
+        by_library = library_validator.validate_str(broken_text) is not None
+        by_fast = bool(cyclonedx_problems(broken_text, "json", version))
+        if by_library:
+            rejected += 1
+            assert by_fast, f"{name}: the library rejects it, the fast validator does not"
+    print(f"CycloneDX {version}: the library rejected {rejected} broken documents")
+    assert rejected >= 40  # the corpus is mostly broken documents
+
+
+def test_the_fast_path_refuses_what_the_library_serializer_refuses(
+    sample: Inventory, meta: DocumentMeta
+) -> None:
+    text = cyclonedx_fast.bom_text(plan_document(sample, meta), "1.6")
+    assert cyclonedx_fast.reference_problems(text) == []
+    doc = json.loads(text)
+    doc["dependencies"][0]["dependsOn"] = ["mend-lib:nowhere"]
+    doc["vulnerabilities"][0]["affects"] = [{"ref": "mend-lib:gone"}]
+    doc["components"].append(copy.deepcopy(doc["components"][-1]))
+    problems = cyclonedx_fast.reference_problems(json.dumps(doc))
+    assert any("nowhere" in p for p in problems)
+    assert any("gone" in p for p in problems)
+    assert any("more than once" in p for p in problems)
