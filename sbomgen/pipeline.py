@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from sbomgen._gc import paused
 from sbomgen._io import OutputDir, staged_directory
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicensePolicy
@@ -28,7 +29,7 @@ from sbomgen.enrich.texts import TextEnricher
 from sbomgen.errors import ConfigError
 from sbomgen.model import Inventory
 from sbomgen.sources.client import MendClient
-from sbomgen.sources.fetcher import Fetcher, FetchScope, NullObserver, Observer
+from sbomgen.sources.fetcher import Fetcher, FetchScope, NullObserver, Observer, report_progress
 from sbomgen.sources.snapshot import Scope, SnapshotRecorder, SnapshotReplay, now_utc
 
 
@@ -152,13 +153,30 @@ def checksums_file(files: dict[str, bytes]) -> bytes:
 
 
 def documents(
-    inventory: Inventory, emitters: Sequence[Emitter], meta: DocumentMeta, *, split: bool = False
+    inventory: Inventory,
+    emitters: Sequence[Emitter],
+    meta: DocumentMeta,
+    *,
+    split: bool = False,
+    observer: Observer | None = None,
 ) -> dict[str, bytes]:
     """Render every emitter, once for the scope or once per product (``split``)."""
+    from sbomgen.sources.fetcher import report_progress
+
     files: dict[str, bytes] = {}
-    if not split or len(inventory.products) <= 1:
+    parts = 1 if not split or len(inventory.products) <= 1 else len(inventory.products)
+    total, done = len(emitters) * parts, 0
+    report_progress(observer, "render", "render and validate", done, total)
+
+    def rendered(emitter: Emitter, part: Inventory, part_meta: DocumentMeta) -> None:
+        nonlocal done
+        files.update(emitter.render(part, part_meta))  # each validates, or raises
+        done += 1
+        report_progress(observer, "render", "render and validate", done, total)
+
+    if parts == 1:
         for emitter in emitters:
-            files.update(emitter.render(inventory, meta))  # each validates, or raises
+            rendered(emitter, inventory, meta)
         return files
     stems: set[str] = set()
     for product in sorted(inventory.products.values(), key=lambda p: (p.name, p.token)):
@@ -172,7 +190,7 @@ def documents(
             meta, name=product.name, file_stem=stem, bundle_dir=f"attribution/{stem}"
         )
         for emitter in emitters:
-            files.update(emitter.render(part, product_meta))
+            rendered(emitter, part, product_meta)
     return files
 
 
@@ -200,7 +218,14 @@ def build(
     loaded = source.load(observer)
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
-    inventory = enrich(loaded, enrichers)
+    report_progress(
+        observer, "enrich", f"merge and enrich {len(loaded.libraries):,} libraries", 0, 1
+    )
+    with paused():  # large acyclic structures: the cycle collector only costs time here
+        inventory = enrich(loaded, enrichers)
+    report_progress(
+        observer, "enrich", f"merge and enrich {len(loaded.libraries):,} libraries", 1, 1
+    )
     timings["enrich"] = time.perf_counter() - started
     started = time.perf_counter()
     when, reproducible = timestamp()
@@ -217,7 +242,8 @@ def build(
         license_text=own_license_text,
         copyright=own_copyright,
     )
-    files = documents(inventory, emitters, meta, split=split)
+    with paused():
+        files = documents(inventory, emitters, meta, split=split, observer=observer)
     if checksums and files:
         files["SHA256SUMS"] = checksums_file(files)
     timings["render_validate"] = time.perf_counter() - started

@@ -259,8 +259,10 @@ def test_a_signal_mid_render_leaves_no_partial_artifact(
 def test_two_runs_into_one_directory_cannot_interleave(tmp_path: Path, start_emulator: Any) -> None:
     mend = start_emulator(SAMPLE_DATASET, latency=0.1)
     out = tmp_path / "out"
+    # one request at a time: the run lasts a few seconds, long enough to be caught
+    command = ["generate", "--org", "--out", str(out), "--concurrency", "1"]
     first = subprocess.Popen(
-        [sys.executable, "-m", "sbomgen", "generate", "--org", "--out", str(out)],
+        [sys.executable, "-m", "sbomgen", *command],
         env=mend.env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from sbomgen.cli import options as o
-from sbomgen.cli.common import ProgressObserver, SourceArgs, begin, resolve, say
+from sbomgen.cli.common import SourceArgs, begin, resolve, say
+from sbomgen.cli.display import RunDisplay, summary_line
 from sbomgen.cli.output import (
     attribution_settings,
     check_stdout,
@@ -105,22 +106,23 @@ def generate(**kwargs: Any) -> None:
         )
         r = resolve(state, source)
         summary.source(r.source.describe(), r.client is not None)
-        observer = ProgressObserver(state.quiet)
+        observer = RunDisplay(state.quiet)
         output = None
         try:
             enrichers = enrichers_for(kwargs, r.file_cfg)
             settings = document_settings(kwargs, r.file_cfg)
             output = None if to_stdout else prepare_out(out, "generate", kwargs["force"])
-            result = build(
-                r.source,
-                emitters=emitters,
-                split=kwargs["split"],
-                enrichers=enrichers,
-                observer=observer,
-                checksums=not to_stdout,
-                timings=summary.timings,
-                **settings,
-            )
+            with observer:
+                result = build(
+                    r.source,
+                    emitters=emitters,
+                    split=kwargs["split"],
+                    enrichers=enrichers,
+                    observer=observer,
+                    checksums=not to_stdout,
+                    timings=summary.timings,
+                    **settings,
+                )
             summary.result(result)
             if to_stdout:
                 name, data = stdout_document(result.files, kwargs["split"])
@@ -156,3 +158,4 @@ def generate(**kwargs: Any) -> None:
         for path in outcome.removed:
             say(state, f"removed {path} (written by an earlier run, not by this one)")
     report_attribution(state, result.emitters)
+    say(state, summary_line(observer, summary.timings, len(result.files)))

@@ -254,6 +254,8 @@ def run_jobs(
         raise ReportTimeoutError(
             f"{exc}. The command: {resume_command(job, exc.uuid, kwargs)}", exc.uuid
         ) from None
+    finally:
+        progress.close()
 
 
 def resume_command(job: Job, uuid: str, kwargs: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""A progress line per async report job: redrawn in place on a terminal, logged otherwise."""
+"""A progress line per async report job: drawn by rich on a terminal, logged otherwise."""
 
 from __future__ import annotations
 
@@ -22,8 +22,23 @@ class JobProgress:
         self.stream = stream or sys.stderr
         self.lines = [f"{label}: waiting" for label in labels]
         self.started = time.monotonic()
-        self.drawn = False
         self.last: dict[int, str] = {}
+        self._progress: Any = None
+        self._tasks: list[Any] = []
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self._progress = Progress(
+            SpinnerColumn(finished_text="✓"),
+            TextColumn("{task.description}"),
+            console=Console(file=self.stream, stderr=True),
+            redirect_stderr=False,
+            redirect_stdout=False,
+        )
+        self._tasks = [self._progress.add_task(line, total=1) for line in self.lines]
+        self._progress.start()
 
     def update(self, index: int, state: Any) -> None:
         elapsed = time.monotonic() - self.started
@@ -34,22 +49,17 @@ class JobProgress:
             f"({elapsed:.0f}s{polls}){uuid}"
         )
         if self.tty:
-            self._draw()
+            if self._progress is None:
+                self._start()
+            done = state.status in ("DOWNLOADED", "FAILED", "SUCCESS")
+            self._progress.update(
+                self._tasks[index], description=self.lines[index], completed=1 if done else 0
+            )
         elif self.last.get(index) != state.status:
             self.last[index] = state.status
             log.info("%s", self.lines[index])
 
-    def _draw(self) -> None:
-        import shutil
-
-        out = self.stream
-        # a line wider than the terminal would wrap, and the block would no longer be
-        # len(lines) rows high: cut each to the width
-        width = max(20, shutil.get_terminal_size((120, 24)).columns - 1)
-        if self.drawn:
-            out.write(f"\x1b[{len(self.lines)}F")  # back to the first line of the block
-        for line in self.lines:
-            shown = line if len(line) <= width else line[: width - 1] + "…"
-            out.write("\x1b[2K" + shown + "\n")
-        out.flush()
-        self.drawn = True
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None

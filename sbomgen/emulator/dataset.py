@@ -185,11 +185,16 @@ class Dataset:
         *,
         shapes: str = "1.4",
         occurrences: bool = True,
+        index: Mapping[str, list[ProjectData]] | None = None,
     ) -> JsonObject:
         """One library of a get*Licenses answer, in the v1.4 shape or the v1.2 one (license
         names only, the language under ``languages``, no copyrights or occurrences)."""
         lib = self.libraries[key]
-        using = [pr for pr in projects if key in pr.all_keys]
+        using = (
+            index.get(key, [])
+            if index is not None
+            else [pr for pr in projects if key in pr.all_keys]
+        )
         out = self._basic(key, language=True)
         if shapes == "1.2":
             language = out.pop("type")
@@ -294,6 +299,15 @@ class Dataset:
             }
             for k, locs in by_key.items()
         ]
+
+    @staticmethod
+    def users(projects: list[ProjectData]) -> dict[str, list[ProjectData]]:
+        """Which of ``projects`` use each library (an index for large answers)."""
+        out: dict[str, list[ProjectData]] = {}
+        for pr in projects:
+            for key in pr.all_keys:
+                out.setdefault(key, []).append(pr)
+        return out
 
     def inventory(
         self, pr: ProjectData, *, in_house: bool = True, outdated: bool = True

@@ -565,10 +565,13 @@ class Emulator:
             keys = ds.keys_in(projects)
             exclude = data.get("excludeProjectOccurrences")
             occurrences = self.occurrences_by_default if exclude is None else _false(exclude)
+            index = ds.users(projects)
             return _json(
                 {
                     "libraries": [
-                        ds.licenses_entry(k, projects, shapes=shapes, occurrences=occurrences)
+                        ds.licenses_entry(
+                            k, projects, shapes=shapes, occurrences=occurrences, index=index
+                        )
                         for k in keys
                     ]
                 }

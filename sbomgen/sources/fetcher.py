@@ -105,6 +105,14 @@ class NullObserver:
         pass
 
 
+def report_progress(observer: object, key: str, label: str, done: int, total: int | None) -> None:
+    """Tell an observer that has a ``progress`` hook (the CLI's display) how far a task
+    is: ``done`` of ``total`` (None: not known yet). Other observers need not have it."""
+    hook = getattr(observer, "progress", None)
+    if hook is not None:
+        hook(key, label, done, total)
+
+
 DEFAULT_CONCURRENCY = 8
 
 
@@ -194,6 +202,7 @@ class Fetcher:
         self.concurrency = max(1, concurrency)
         self._jobs = Jobs(1)
         self._observer_lock = threading.Lock()
+        self._tasks: dict[str, tuple[int, int | None, str]] = {}  # key -> done, total, label
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -210,6 +219,7 @@ class Fetcher:
         with self._observer_lock:
             self.observer.request(ctx.request_type, ctx.scope_name)
         response = self.transport.call(ctx.request_type, params, org_level=org_level)
+        self._count(ctx)
         if rename is not None:
             ctx = rename(ctx)
         if response.origin:
@@ -230,6 +240,17 @@ class Fetcher:
             # type for JSON answers: the body decides
             raise ctx.fail("body", f"should be JSON, got content type {response.content_type!r}")
         return response.json(), ctx
+
+    def _count(self, ctx: Ctx, *, total: int | None = None, label: str | None = None) -> None:
+        """One more answer in (or, with ``total``/``label``, what the task now expects)."""
+        key = str(ctx.product or ctx.project or "organization")
+        with self._observer_lock:
+            done, expected, name = self._tasks.get(key, (0, None, ctx.scope_name))
+            if total is None and label is None:
+                done += 1
+            self._tasks[key] = (done, total or expected, label or name)
+            done, expected, name = self._tasks[key]
+            report_progress(self.observer, key, name, done, expected)
 
     def _note(self, message: str) -> None:
         with self._observer_lock:
@@ -270,9 +291,9 @@ class Fetcher:
         org_name: str | None = None
         product_tokens = list(dict.fromkeys(scope.products))
         if scope.org:
-            data, ctx = self._json(
-                Ctx("getOrganizationDetails", scope_name="organization"), {}, org_level=True
-            )
+            first = Ctx("getOrganizationDetails", scope_name="organization")
+            self._count(first, total=2, label="organization")
+            data, ctx = self._json(first, {}, org_level=True)
             org_name = parse._str(ctx, data, "orgName")
             data, ctx = self._json(
                 Ctx("getOrganizationProductVitals", scope_name="organization"), {}, org_level=True
@@ -376,6 +397,8 @@ class Fetcher:
                     "%s holds none of the given --project tokens; it is left out", scope_name
                 )
                 self._note(f"{scope_name}: none of the given projects; left out")
+        # every product-level request, and one tree per project (plus the rare inventories)
+        self._count(c("getProductProjectVitals"), total=10 + len(vitals), label=scope_name)
         trees_f = [
             self._jobs.submit(
                 lambda v=v: self._project_tree(ProjectToken(v.token), product, name, v)  # type: ignore[misc]
@@ -416,6 +439,10 @@ class Fetcher:
         }
         if _names_no_projects(data):
             unplaced = set(placed)
+        if unplaced:
+            self._count(
+                c("getProjectInventory"), total=10 + len(vitals) + len(unplaced), label=scope_name
+            )
         inventories = [
             self._jobs.submit(lambda v=v: self._inventory(ProjectToken(v.token), product, v))  # type: ignore[misc]
             for v in vitals
@@ -446,6 +473,7 @@ class Fetcher:
             raise ctx.fail("projectVitals", "is empty: the project token is unknown to Mend")
         vitals = vitals_list[0]
         scope_name = f"project {vitals.name}"
+        self._count(ctx, total=10, label=scope_name)
 
         def c(request_type: str) -> Ctx:
             return Ctx(request_type, project=project, scope_name=scope_name)

@@ -365,9 +365,9 @@ def test_a_progress_line_per_job_on_a_terminal(tmp_path: Path, acme: Mend) -> No
     )
     screen = proc.stdout
     assert proc.returncode == 0, screen
-    assert "\x1b[2K[1/2] product Acme Storefront: " in screen
-    assert "\x1b[2K[2/2] product Acme Payments: " in screen
-    assert "\x1b[2F" in screen  # redrawn in place: back up over the two lines
+    assert "[1/2] product Acme Storefront: " in screen
+    assert "[2/2] product Acme Payments: " in screen
+    assert "\x1b[?25l" in screen  # drawn live (rich hides the cursor while it redraws)
     finals = re.findall(r"\[(\d)/2\] product [^:]+: DOWNLOADED", screen)
     assert sorted(set(finals)) == ["1", "2"]
     # not a terminal: no cursor movement, nothing but the summary
