@@ -541,7 +541,9 @@ class Inventory:
         libs: dict[KeyUuid, Library] = {}
         for key, lib in self.libraries.items():
             occ = tuple(o for o in lib.occurrences if o.project in keep)
-            if occ:
+            if occ and len(occ) == len(lib.occurrences):
+                libs[key] = lib  # all of it concerns them: the same record, not a copy
+            elif occ:
                 libs[key] = replace(lib, occurrences=occ)
         prods = {
             tok: replace(p, projects=tuple(t for t in p.projects if t in keep))

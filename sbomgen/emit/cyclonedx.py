@@ -487,8 +487,13 @@ PROVISIONAL_UUID = uuid.UUID(int=0)
 def _with_serial(text: str) -> str:
     """Set the serial number to a UUID derived from everything else in the document, so
     that equal documents share a serial number and different ones never do."""
-    serial = uuid.uuid5(NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return text.replace(str(PROVISIONAL_UUID), str(serial), 1)
+    return _serialized(text.encode("utf-8")).decode("utf-8")
+
+
+def _serialized(data: bytes) -> bytes:
+    """_with_serial on the encoded document (one copy fewer of a large one)."""
+    serial = uuid.uuid5(NAMESPACE, hashlib.sha256(data).hexdigest())
+    return data.replace(str(PROVISIONAL_UUID).encode(), str(serial).encode(), 1)
 
 
 def _canonical_json(text: str) -> str:
@@ -541,12 +546,14 @@ class CycloneDx(Emitter):
             # faster; the references the library's serializer checks are checked here
             from sbomgen.emit import cyclonedx_fast
 
-            text = _with_serial(cyclonedx_fast.bom_text(plan, self.version))
-            errors = cyclonedx_fast.reference_problems(text)
+            text, errors = cyclonedx_fast.render(plan, self.version)
+            data = text.encode("utf-8")
+            del text
+            data = _serialized(data)
         else:
             text = _with_serial(self.library_text(plan))
-            errors = []
-        errors += validate_cyclonedx(text, self.fmt, self.version)
+            errors = validate_cyclonedx(text, self.fmt, self.version)
+            data = text.encode("utf-8")
         if errors:
             shown = "; ".join(errors[:5]) + (
                 f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
@@ -554,7 +561,7 @@ class CycloneDx(Emitter):
             raise ValidationFailedError(
                 f"{name} (CycloneDX {self.version} {self.fmt.upper()}) failed validation, nothing was written: {shown}"
             )
-        return {name: text.encode("utf-8")}
+        return {name: data}
 
 
 def emitters(formats: Iterable[str], version: str, exclude_in_house: bool) -> list[CycloneDx]:

@@ -280,6 +280,16 @@ def _rating_key(r: Obj) -> tuple[Any, ...]:
 
 def bom_text(plan: DocumentPlan, version: str) -> str:
     """The document as the library path writes it before its serial number is set."""
+    return render(plan, version)[0]
+
+
+def render(plan: DocumentPlan, version: str) -> tuple[str, list[str]]:
+    """The document (before its serial number is set) and its problems: the schema's, a
+    component at a time (sbomgen.emit.validate.ComponentChecker), and the bom-references
+    the library's serializer checks."""
+    from sbomgen.emit.validate import ComponentChecker, Problem
+
+    checker = ComponentChecker(version)
     from sbomgen.emit.cyclonedx import PROVISIONAL_UUID, node_ref
 
     meta = plan.meta
@@ -340,36 +350,88 @@ def bom_text(plan: DocumentPlan, version: str) -> str:
             )
         )
     affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
+    # one component at a time: checked against the schema's component definition, written
+    # out, and let go (a large document is never held as one tree)
+    for _, obj in components:
+        checker.component(obj)
+    chunks = [(key, _chunk(obj, 2)) for key, obj in components]
+    refs = [c["bom-ref"] for _, c in components]
+    components.clear()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for lib in plan.libraries:
             obj, key = library_object(lib, version)
-            components.append((key, obj))
+            checker.component(obj)
+            chunks.append((key, _chunk(obj, 2)))
+            refs.append(obj["bom-ref"])
             for vuln in lib.vulnerabilities:
                 affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
-    components.sort(key=lambda kc: kc[0])
+    chunks.sort(key=lambda kc: kc[0])
     # every component has an entry (the library registers each one), and the root
-    dependencies: dict[str, list[str]] = {c["bom-ref"]: [] for _, c in components}
+    dependencies: dict[str, list[str]] = {ref: [] for ref in sorted(refs)}
     dependencies.setdefault("root", [])
     for node, children in plan.edges.items():
         dependencies[node_ref(node)] = sorted({node_ref(c) for c in children})
     vulnerabilities = [
         _vulnerability(affected[v][0], affected[v][1], version) for v in sorted(affected)
     ]
-    document: Obj = {}
-    document["components"] = [c for _, c in components]
-    document["dependencies"] = [
+    skeleton: Obj = {}
+    skeleton["components"] = []
+    skeleton["dependencies"] = [
         _o(ref=ref, dependsOn=deps) for ref, deps in sorted(dependencies.items())
     ]
-    document["metadata"] = metadata
-    document["serialNumber"] = PROVISIONAL_UUID.urn
-    document["version"] = 1
+    skeleton["metadata"] = metadata
+    skeleton["serialNumber"] = PROVISIONAL_UUID.urn
+    skeleton["version"] = 1
     if vulnerabilities:
-        document["vulnerabilities"] = vulnerabilities
-    document["$schema"] = SCHEMA.format(version)
-    document["bomFormat"] = "CycloneDX"
-    document["specVersion"] = version
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        skeleton["vulnerabilities"] = vulnerabilities
+    skeleton["$schema"] = SCHEMA.format(version)
+    skeleton["bomFormat"] = "CycloneDX"
+    skeleton["specVersion"] = version
+    checker.document(skeleton)
+    known = {root["bom-ref"], *refs}
+    checker.problems += [
+        Problem(p)
+        for p in _references(
+            [root["bom-ref"], *refs], known, skeleton["dependencies"], vulnerabilities
+        )
+    ]
+    # json.dumps(document, indent=2) of the whole, put together from its parts
+    parts = []
+    for field, value in skeleton.items():
+        if field == "components":
+            body = "[\n" + ",\n".join(chunk for _, chunk in chunks) + "\n  ]" if chunks else "[]"
+        else:
+            body = _chunk(value, 1).lstrip(" ")
+        parts.append(f"  {json.dumps(field)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}\n", [str(p) for p in checker.problems]
+
+
+def _chunk(value: Any, level: int) -> str:
+    """``value`` as json.dumps(indent=2) writes it ``level`` levels deep (JSON strings
+    hold no raw line breaks, so every line break is the layout's)."""
+    pad = "  " * level
+    return pad + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+
+
+def _references(
+    refs: list[str], known: set[str], dependencies: list[Obj], vulnerabilities: list[Obj]
+) -> list[str]:
+    problems = []
+    if len(known) != len(refs):
+        twice = sorted(r for r, n in Counter(refs).items() if n > 1)
+        problems.append(f"bom-ref used more than once: {', '.join(twice[:5])}")
+    for i, dep in enumerate(dependencies):
+        for ref in [dep.get("ref"), *(dep.get("dependsOn") or [])]:
+            if ref not in known:
+                problems.append(f"at $.dependencies[{i}]: unknown bom-ref {ref!r}")
+    for i, vuln in enumerate(vulnerabilities):
+        for j, target in enumerate(vuln.get("affects") or []):
+            if target.get("ref") not in known:
+                problems.append(
+                    f"at $.vulnerabilities[{i}].affects[{j}]: unknown bom-ref {target.get('ref')!r}"
+                )
+    return problems
 
 
 def reference_problems(text: str) -> list[str]:
@@ -382,19 +444,6 @@ def reference_problems(text: str) -> list[str]:
     if "bom-ref" in root:
         refs.append(root["bom-ref"])
     refs += [c["bom-ref"] for c in data.get("components") or [] if "bom-ref" in c]
-    known = set(refs)
-    problems = []
-    if len(known) != len(refs):
-        twice = sorted(r for r, n in Counter(refs).items() if n > 1)
-        problems.append(f"bom-ref used more than once: {', '.join(twice[:5])}")
-    for i, dep in enumerate(data.get("dependencies") or []):
-        for ref in [dep.get("ref"), *(dep.get("dependsOn") or [])]:
-            if ref not in known:
-                problems.append(f"at $.dependencies[{i}]: unknown bom-ref {ref!r}")
-    for i, vuln in enumerate(data.get("vulnerabilities") or []):
-        for j, target in enumerate(vuln.get("affects") or []):
-            if target.get("ref") not in known:
-                problems.append(
-                    f"at $.vulnerabilities[{i}].affects[{j}]: unknown bom-ref {target.get('ref')!r}"
-                )
-    return problems
+    return _references(
+        refs, set(refs), data.get("dependencies") or [], data.get("vulnerabilities") or []
+    )

@@ -175,11 +175,13 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     names.update({f"product:{p.token}": p.name for p in plan.products})
     names.update({f"project:{p.token}": p.name for p in plan.projects})
     ids: dict[str, str] = {}
+    taken: set[str] = set()
     for node in [ROOT, *names]:
         candidate = spdx_id(node, plan, names)
-        while candidate in ids.values():
+        while candidate in taken:
             candidate += "-1"
         ids[node] = candidate
+        taken.add(candidate)
 
     creators = [Actor(ActorType.TOOL, f"sbomgen-{__version__}")]
     if meta.supplier:

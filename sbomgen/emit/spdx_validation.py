@@ -1,12 +1,15 @@
-"""spdx-tools' full document validation, with its two quadratic lookups indexed.
+"""spdx-tools' full document validation, with its three quadratic lookups indexed.
 
 ``validate_full_spdx_document`` (spdx-tools 0.8) rebuilds the list of every SPDX id of
 the document for each relationship it checks (``get_list_of_all_spdx_ids``), and scans
 every relationship for each ``filesAnalyzed: false`` package (``filter_by_type_and_origin``
-/ ``_target``). Both are O(n²): minutes at 10,000 packages (spdx/tools-python#818, #742).
+/ ``_target``); and for each CONTAINS relationship of a package it lists every package,
+file and snippet id to learn an element's type (``get_element_type_from_spdx_id``). All
+are O(n²): minutes at 10,000 packages, a quarter of an hour at 50,000
+(spdx/tools-python#818, #742).
 
 This runs spdx-tools' own ``validate_full_spdx_document`` — its rules, its messages — with
-those two functions answered from indexes built once per document. They are swapped in the
+those functions answered from indexes built once per document. They are swapped in the
 two spdx-tools modules that call them in a loop, for the duration of the call only, under a
 lock. tests/emit/test_spdx_validation.py checks that the messages are the same as the
 unindexed run, on valid and on broken documents.
@@ -21,6 +24,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from spdx_tools.spdx.document_utils import get_contained_spdx_element_ids
+from spdx_tools.spdx.model import File, Package, Snippet
+from spdx_tools.spdx.spdx_element_utils import get_element_type_from_spdx_id
 from spdx_tools.spdx.validation import package_validator, spdx_id_validators
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
@@ -38,7 +43,9 @@ class _IdSet(list[str]):
         return item in self._set
 
 
-def _indexes(document: Any) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+def _indexes(
+    document: Any,
+) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
     ids = _IdSet([document.creation_info.spdx_id, *get_contained_spdx_element_ids(document)])
     relationships = document.relationships
     by_origin: dict[tuple[Any, str], list[Any]] = defaultdict(list)
@@ -70,16 +77,31 @@ def _indexes(document: Any) -> tuple[Callable[..., Any], Callable[..., Any], Cal
             if r.relationship_type == relationship_type and r.related_spdx_element_id == target
         ]
 
-    return all_ids, by_type_and_origin, by_type_and_target
+    kinds: dict[str, Any] = {}
+    for kind, elements in (
+        (Snippet, document.snippets),
+        (File, document.files),
+        (Package, document.packages),
+    ):
+        for element in elements:  # the first kind spdx-tools checks wins, as there
+            kinds[element.spdx_id] = kind
+
+    def element_type(spdx_id: str, doc: Any) -> Any:
+        if doc is document:
+            return kinds.get(spdx_id)
+        return get_element_type_from_spdx_id(spdx_id, doc)
+
+    return all_ids, by_type_and_origin, by_type_and_target, element_type
 
 
 @contextmanager
 def _indexed(document: Any) -> Iterator[None]:
-    all_ids, origin, target = _indexes(document)
+    all_ids, origin, target, element_type = _indexes(document)
     swaps = [
         (spdx_id_validators, "get_list_of_all_spdx_ids", all_ids),
         (package_validator, "filter_by_type_and_origin", origin),
         (package_validator, "filter_by_type_and_target", target),
+        (package_validator, "get_element_type_from_spdx_id", element_type),
     ]
     with _lock:
         saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]

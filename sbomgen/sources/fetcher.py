@@ -366,11 +366,18 @@ class Fetcher:
             base,
             lambda x, d: {t.token: t.tags for t in parse.parse_tags(x, d, "projectTags")},
         )
+
         # which projects a library occurs in is only known once the vitals are in: the
         # licenses answer is parsed after them (on this thread), its request is not held
-        licenses_f = self._jobs.submit(
-            lambda: self._json(c("getProductLicenses"), {**base, **OCCURRENCES}, rename=named)
-        )
+        def licenses() -> tuple[list[Library], bool]:
+            # parsed as soon as it is in (the largest answer: its JSON is let go at once);
+            # which projects are in scope comes from the vitals, asked before it
+            data, ctx = self._json(c("getProductLicenses"), {**base, **OCCURRENCES}, rename=named)
+            in_scope = [v for v in vitals_f.result() if only is None or v.token in only]
+            product_of: dict[str, ProductToken | None] = {v.token: product for v in in_scope}
+            return parse.parse_licenses(ctx, data, product_of), _names_no_projects(data)
+
+        licenses_f = self._jobs.submit(licenses)
         alerts_f = get(
             "getProductAlertsByType", {**base, "alertType": VULN_ALERT}, parse.parse_alerts
         )
@@ -405,28 +412,35 @@ class Fetcher:
             )
             for v in vitals
         ]
-        product_of: dict[str, ProductToken | None] = {v.token: product for v in vitals}
         # Everything but the licenses answer (usually the largest and the slowest) is merged
-        # while it is on its way; merging is associative, so the result is the same as
-        # merging every sighting in request order.
-        rest: list[Library] = []
+        # while it is on its way, as it comes (merging is associative: the result is that of
+        # merging every sighting in request order), so a large product's ~3 sightings per
+        # library are not all held at once.
+        merged: dict[str, Library] = {}
+
+        def take(libs: Iterable[Library]) -> None:
+            for lib in libs:
+                prev = merged.get(lib.key_uuid)
+                merged[lib.key_uuid] = lib if prev is None else prev.merge(lib)
+
         for part in _all([alerts_f, in_house_f, locations_f]):
-            rest += part
+            take(part)
         texts = texts_f.result()
         project_tags = tags_f.result()
         projects = []
         placed: dict[str, set[str]] = {}
-        for v, (project, libs) in zip(vitals, _all(trees_f), strict=True):
+        for n, v in enumerate(vitals):
+            project, libs = trees_f[n].result()
+            trees_f[n] = None  # type: ignore[call-overload]
             projects.append(replace(project, tags=dict(project_tags.get(v.token, {}))))
-            rest += libs
             placed[v.token] = {lib.key_uuid for lib in libs}
+            take(libs)
         # the text files name libraries by file name: most are placed by now
         texts_in, copyrights, notices = _text_sightings(
-            rest, copyrights_f.result(), notices_f.result(), warn=False
+            merged.values(), copyrights_f.result(), notices_f.result(), warn=False
         )
-        merged_rest = Inventory.build(libraries=rest + texts_in).libraries
-        data, ctx = licenses_f.result()
-        licensed = parse.parse_licenses(ctx, data, product_of)
+        take(texts_in)
+        licensed, names_no_projects = licenses_f.result()
         # A library getProductLicenses puts in a project whose tree does not place it (a
         # file matched by hash, outside any dependency file) is known only by its language;
         # that project's inventory adds its Mend type and match. Usually there is none. An
@@ -437,7 +451,7 @@ class Fetcher:
             for occ in lib.occurrences
             if occ.project in placed and lib.key_uuid not in placed[occ.project]
         }
-        if _names_no_projects(data):
+        if names_no_projects:
             unplaced = set(placed)
         if unplaced:
             self._count(
@@ -448,7 +462,7 @@ class Fetcher:
             for v in vitals
             if v.token in unplaced
         ]
-        libraries: list[Library] = licensed + list(merged_rest.values())
+        libraries: list[Library] = licensed + list(merged.values())
         for libs in _all(inventories):
             libraries += libs
         libraries = _attach_text_blocks(libraries, copyrights, notices)
