@@ -81,9 +81,16 @@ class SnapshotSource:
     directory: Path
     products: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
+    also: tuple[Path, ...] = ()  # more snapshots, each read whole, merged into one inventory
 
     def load(self, observer: Observer) -> Inventory:
-        replay = SnapshotReplay(self.directory)
+        inventory = self._load_one(self.directory, observer)
+        for directory in self.also:
+            inventory = inventory.merge(SnapshotSource(directory)._load_one(directory, observer))
+        return inventory
+
+    def _load_one(self, directory: Path, observer: Observer) -> Inventory:
+        replay = SnapshotReplay(directory)
         recorded = replay.scope
         for option, param, asked in (
             ("--product", "productToken", self.products),
@@ -93,7 +100,7 @@ class SnapshotSource:
             for token in asked:
                 if token not in known:
                     raise ConfigError(
-                        f"{option} {token}: not in snapshot {self.directory}, which recorded "
+                        f"{option} {token}: not in snapshot {directory}, which recorded "
                         f"{recorded.describe()}; give one that is in it, or leave {option} out"
                     )
         scope = FetchScope(
@@ -113,7 +120,7 @@ class SnapshotSource:
         return inventory
 
     def describe(self) -> str:
-        return str(self.directory)
+        return ", ".join(str(d) for d in (self.directory, *self.also))
 
 
 @dataclass

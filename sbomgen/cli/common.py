@@ -130,6 +130,7 @@ class SourceArgs:
     timeout: float
     concurrency: int = 8
     cache: Path | None = None
+    more_snapshots: tuple[Path, ...] = ()  # --snapshot given more than once
     ca_bundle: Path | None = None
     insecure: bool = False
 
@@ -152,7 +153,12 @@ class SourceArgs:
                 projects = ()
             if sources["org"] not in explicit:
                 org = None
-        url, snapshot = kwargs.pop("url", None), kwargs.pop("snapshot", None)
+        url = kwargs.pop("url", None)
+        given = kwargs.pop("snapshot", None)
+        if isinstance(given, (str, Path)):  # one directory from a config file
+            given = (given,)
+        snapshots = tuple(Path(p) for p in given or ())
+        snapshot = snapshots[0] if snapshots else None
         if url and snapshot is not None:
             # the more explicit wins (a --snapshot beats MEND_URL in the environment); both
             # from the same place is a contradiction resolve() reports
@@ -164,6 +170,7 @@ class SourceArgs:
         return cls(
             url=url,
             snapshot=snapshot,
+            more_snapshots=snapshots[1:] if snapshot is not None else (),
             products=products,
             projects=projects,
             org=org,
@@ -212,8 +219,18 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
             raise ConfigError("--org applies to a server; a snapshot replays the scope it recorded")
         if source.cache is not None:
             raise ConfigError("--cache applies to a server; a snapshot is read whole")
+        if source.more_snapshots and (source.products or source.projects):
+            raise ConfigError(
+                "--product and --project narrow one snapshot; with several --snapshot, each "
+                "is read whole (narrow them one at a time, or record them narrower)"
+            )
         return Resolved(
-            SnapshotSource(source.snapshot, source.products, source.projects), None, None, cfg
+            SnapshotSource(
+                source.snapshot, source.products, source.projects, also=source.more_snapshots
+            ),
+            None,
+            None,
+            cfg,
         )
     if not source.url:
         raise ConfigError("no Mend server: pass --url or set MEND_URL, or pass --snapshot DIR")

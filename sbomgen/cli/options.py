@@ -539,8 +539,11 @@ def source_options(*, snapshot: bool = True) -> list[Callable[[F], F]]:
             option(
                 "--snapshot",
                 type=click.Path(path_type=Path, file_okay=False, exists=True),
+                multiple=True,
+                metavar="DIR",
                 section=SOURCE,
-                help="Read a snapshot recorded by 'sbomgen fetch' instead of a server.",
+                help="Read a snapshot recorded by 'sbomgen fetch' instead of a server "
+                "(repeatable: snapshots of several products, fetched apart, become one).",
             )
         )
     options += [
