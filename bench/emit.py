@@ -86,8 +86,10 @@ def timed(module, name):
             spent["validate"] += time.perf_counter() - t
     setattr(module, name, wrapper)
 
-for module, name in ((cyclonedx, "validate_cyclonedx"), (cyclonedx_fast, "reference_problems"),
-                     (spdx, "spdx_messages"), (spdx, "schema_errors")):
+from sbomgen.emit import validate
+for module, name in ((cyclonedx, "validate_cyclonedx"), (spdx, "spdx_messages"),
+                     (spdx, "schema_errors"), (validate.ComponentChecker, "component"),
+                     (validate.ComponentChecker, "document")):
     timed(module, name)
 start = time.perf_counter()
 with paused():

@@ -546,10 +546,8 @@ class CycloneDx(Emitter):
             # faster; the references the library's serializer checks are checked here
             from sbomgen.emit import cyclonedx_fast
 
-            text, errors = cyclonedx_fast.render(plan, self.version)
-            data = text.encode("utf-8")
-            del text
-            data = _serialized(data)
+            pieces, errors = cyclonedx_fast.render(plan, self.version)
+            data = cyclonedx_fast.with_serial(pieces)
         else:
             text = _with_serial(self.library_text(plan))
             errors = validate_cyclonedx(text, self.fmt, self.version)

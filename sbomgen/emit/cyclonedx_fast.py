@@ -16,8 +16,10 @@ and every reader, stay the library's.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import uuid
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -280,10 +282,10 @@ def _rating_key(r: Obj) -> tuple[Any, ...]:
 
 def bom_text(plan: DocumentPlan, version: str) -> str:
     """The document as the library path writes it before its serial number is set."""
-    return render(plan, version)[0]
+    return b"".join(render(plan, version)[0]).decode("utf-8")
 
 
-def render(plan: DocumentPlan, version: str) -> tuple[str, list[str]]:
+def render(plan: DocumentPlan, version: str) -> tuple[list[bytes], list[str]]:
     """The document (before its serial number is set) and its problems: the schema's, a
     component at a time (sbomgen.emit.validate.ComponentChecker), and the bom-references
     the library's serializer checks."""
@@ -396,15 +398,46 @@ def render(plan: DocumentPlan, version: str) -> tuple[str, list[str]]:
             [root["bom-ref"], *refs], known, skeleton["dependencies"], vulnerabilities
         )
     ]
-    # json.dumps(document, indent=2) of the whole, put together from its parts
-    parts = []
-    for field, value in skeleton.items():
+    # json.dumps(document, indent=2) of the whole, put together from its parts, encoded
+    # part by part (a large document is one copy in memory, not three)
+    pieces: list[bytes] = [b"{\n"]
+    for n, (field, value) in enumerate(skeleton.items()):
+        head = f"{',' if n else ''}\n" if n else ""
+        pieces.append(f"{head}  {json.dumps(field)}: ".encode())
         if field == "components":
-            body = "[\n" + ",\n".join(chunk for _, chunk in chunks) + "\n  ]" if chunks else "[]"
+            if not chunks:
+                pieces.append(b"[]")
+                continue
+            pieces.append(b"[\n")
+            for i, (_, chunk) in enumerate(chunks):
+                pieces.append((",\n" if i else "").encode() + chunk.encode("utf-8"))
+            chunks.clear()
+            pieces.append(b"\n  ]")
         else:
-            body = _chunk(value, 1).lstrip(" ")
-        parts.append(f"  {json.dumps(field)}: {body}")
-    return "{\n" + ",\n".join(parts) + "\n}\n", [str(p) for p in checker.problems]
+            pieces.append(_chunk(value, 1).lstrip(" ").encode("utf-8"))
+    pieces.append(b"\n}\n")
+    return pieces, [str(p) for p in checker.problems]
+
+
+def with_serial(pieces: list[bytes]) -> bytes:
+    """The document with its serial number: a UUID derived from the document as written
+    with the provisional one (the library path's rule, sbomgen.emit.cyclonedx._serialized),
+    set in the serialNumber field itself."""
+    from sbomgen.emit.cyclonedx import NAMESPACE, PROVISIONAL_UUID
+
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
+    serial = str(uuid.uuid5(NAMESPACE, digest.hexdigest())).encode()
+    provisional = str(PROVISIONAL_UUID).encode()
+    marker = b'"serialNumber": '
+    for i, piece in enumerate(pieces):
+        if piece.endswith(marker):
+            pieces[i + 1] = pieces[i + 1].replace(provisional, serial, 1)
+            break
+    data = b"".join(pieces)
+    pieces.clear()
+    return data
 
 
 def _chunk(value: Any, level: int) -> str:

@@ -408,7 +408,7 @@ def schema_errors(data: Mapping[str, Any], version: str) -> list[str]:
     return out
 
 
-def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
+def serialize(document: Document | None, data: Mapping[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if fmt == "yaml":
@@ -422,6 +422,8 @@ def serialize(document: Document, data: Mapping[str, Any], fmt: str) -> bytes:
     if fmt == "xml":
         text: str = xmltodict.unparse({"Document": data}, pretty=True, encoding="utf-8")
         return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    if document is None:
+        raise ValueError(f"SPDX {fmt} is written from the model, which was not kept")
     if fmt == "tv":
         stream = io.StringIO()
         tagvalue_writer.write_document_to_stream(
@@ -557,7 +559,7 @@ class Spdx(Emitter):
 def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) -> dict[str, bytes]:
     """Build and validate each (version, in-house) document once, then write every format."""
     out: dict[str, bytes] = {}
-    cache: dict[tuple[str, bool], tuple[Document, dict[str, Any]]] = {}
+    cache: dict[tuple[str, bool], tuple[Document | None, dict[str, Any]]] = {}
     for em in emitters:
         key = (em.version, em.exclude_in_house)
         if key not in cache:
@@ -573,11 +575,19 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
                 raise ValidationFailedError(
                     f"the SPDX {em.version} document for {meta.name} failed validation, nothing was written: {shown}"
                 )
-            cache[key] = (document, data)
-        document, data = cache[key]
+            # tag-value and RDF are written from the model, the rest from the dict: a
+            # large model is let go when no format needs it
+            needs_model = any(
+                e.fmt in ("tv", "rdf")
+                for e in emitters
+                if (e.version, e.exclude_in_house) == key
+            )
+            cache[key] = (document if needs_model else None, data)
+            del document
+        model, data = cache[key]
         name = f"{meta.file_stem}{FORMATS[em.fmt]}"
         try:
-            text = serialize(document, data, em.fmt)
+            text = serialize(model, data, em.fmt)
             if em.fmt in ("xml", "rdf"):
                 _well_formed(text)
         except Exception as exc:
