@@ -541,13 +541,17 @@ class CycloneDx(Emitter):
     def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
         plan = plan_document(inventory, meta, exclude_in_house=self.exclude_in_house)
         name = f"{meta.file_stem}.cdx.{self.fmt}"
-        if self.fmt == "json" and self.fast:
+        if self.fast:
             # the same bytes as the library path (tests/emit/test_cyclonedx_fast.py), 10x
             # faster; the references the library's serializer checks are checked here
             from sbomgen.emit import cyclonedx_fast
 
-            pieces, errors = cyclonedx_fast.render(plan, self.version)
+            pieces, errors = cyclonedx_fast.render(plan, self.version, self.fmt)
             data = cyclonedx_fast.with_serial(pieces)
+            if self.fmt == "xml":
+                from sbomgen.emit.validate import cyclonedx_xml_streamed
+
+                errors += [str(p) for p in cyclonedx_xml_streamed(data, self.version)]
         else:
             text = _with_serial(self.library_text(plan))
             errors = validate_cyclonedx(text, self.fmt, self.version)

@@ -285,7 +285,7 @@ def bom_text(plan: DocumentPlan, version: str) -> str:
     return b"".join(render(plan, version)[0]).decode("utf-8")
 
 
-def render(plan: DocumentPlan, version: str) -> tuple[list[bytes], list[str]]:
+def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[bytes], list[str]]:
     """The document (before its serial number is set) and its problems: the schema's, a
     component at a time (sbomgen.emit.validate.ComponentChecker), and the bom-references
     the library's serializer checks."""
@@ -354,9 +354,17 @@ def render(plan: DocumentPlan, version: str) -> tuple[list[bytes], list[str]]:
     affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
     # one component at a time: checked against the schema's component definition, written
     # out, and let go (a large document is never held as one tree)
+    xml = fmt == "xml"
+    if xml:
+        from sbomgen.emit.cyclonedx_fast_xml import component_text
+        from sbomgen.emit.cyclonedx_fast_xml import pieces as xml_pieces
+
+    def write(obj: Obj) -> str:
+        return component_text(obj, version) if xml else _chunk(obj, 2)
+
     for _, obj in components:
         checker.component(obj)
-    chunks = [(key, _chunk(obj, 2)) for key, obj in components]
+    chunks = [(key, write(obj)) for key, obj in components]
     refs = [c["bom-ref"] for _, c in components]
     components.clear()
     with warnings.catch_warnings():
@@ -364,7 +372,7 @@ def render(plan: DocumentPlan, version: str) -> tuple[list[bytes], list[str]]:
         for lib in plan.libraries:
             obj, key = library_object(lib, version)
             checker.component(obj)
-            chunks.append((key, _chunk(obj, 2)))
+            chunks.append((key, write(obj)))
             refs.append(obj["bom-ref"])
             for vuln in lib.vulnerabilities:
                 affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
@@ -398,6 +406,12 @@ def render(plan: DocumentPlan, version: str) -> tuple[list[bytes], list[str]]:
             [root["bom-ref"], *refs], known, skeleton["dependencies"], vulnerabilities
         )
     ]
+    if xml:
+        ordered = [chunk for _, chunk in chunks]
+        chunks.clear()
+        return xml_pieces(skeleton, ordered, version, PROVISIONAL_UUID.urn), [
+            str(p) for p in checker.problems
+        ]
     # json.dumps(document, indent=2) of the whole, put together from its parts, encoded
     # part by part (a large document is one copy in memory, not three)
     pieces: list[bytes] = [b"{\n"]
@@ -434,6 +448,9 @@ def with_serial(pieces: list[bytes]) -> bytes:
     for i, piece in enumerate(pieces):
         if piece.endswith(marker):
             pieces[i + 1] = pieces[i + 1].replace(provisional, serial, 1)
+            break
+        if piece.startswith(b"<?xml"):  # XML: the serial is an attribute of the head
+            pieces[i] = piece.replace(provisional, serial, 1)
             break
     data = b"".join(pieces)
     pieces.clear()

@@ -578,9 +578,7 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
             # tag-value and RDF are written from the model, the rest from the dict: a
             # large model is let go when no format needs it
             needs_model = any(
-                e.fmt in ("tv", "rdf")
-                for e in emitters
-                if (e.version, e.exclude_in_house) == key
+                e.fmt in ("tv", "rdf") for e in emitters if (e.version, e.exclude_in_house) == key
             )
             cache[key] = (document if needs_model else None, data)
             del document

@@ -43,20 +43,24 @@ BARE = DocumentMeta(
 )
 
 
-def _both(inventory: Inventory, meta: DocumentMeta, version: str, **kw: Any) -> tuple[str, str]:
-    emitter = CycloneDx("json", version, **kw)
+def _both(
+    inventory: Inventory, meta: DocumentMeta, version: str, fmt: str = "json", **kw: Any
+) -> tuple[str, str]:
+    emitter = CycloneDx(fmt, version, **kw)
     plan = plan_document(inventory, meta, exclude_in_house=emitter.exclude_in_house)
-    return emitter.library_text(plan), cyclonedx_fast.bom_text(plan, version)
+    fast = b"".join(cyclonedx_fast.render(plan, version, fmt)[0]).decode("utf-8")
+    return emitter.library_text(plan), fast
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("version", list(VERSIONS))
 def test_the_sample_gives_the_same_bytes(
-    sample: Inventory, meta: DocumentMeta, version: str
+    sample: Inventory, meta: DocumentMeta, version: str, fmt: str
 ) -> None:
     for m in (meta, BARE):
-        library, fast = _both(sample, m, version)
+        library, fast = _both(sample, m, version, fmt)
         assert fast == library
-    library, fast = _both(sample, meta, version, exclude_in_house=True)
+    library, fast = _both(sample, meta, version, fmt, exclude_in_house=True)
     assert fast == library
 
 
@@ -76,21 +80,75 @@ def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
         emulator.stop()
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("version", list(VERSIONS))
 def test_generated_organizations_give_the_same_bytes(
-    generated: Inventory, meta: DocumentMeta, version: str
+    generated: Inventory, meta: DocumentMeta, version: str, fmt: str
 ) -> None:
-    library, fast = _both(generated, meta, version)
-    assert len(json.loads(fast)["components"]) > len(generated.libraries)
+    library, fast = _both(generated, meta, version, fmt)
+    if fmt == "json":
+        assert len(json.loads(fast)["components"]) > len(generated.libraries)
+    else:
+        assert fast.count('<component type="library"') == len(generated.libraries)
     assert fast == library
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_render_uses_the_fast_path_and_the_library_agrees(
-    sample: Inventory, meta: DocumentMeta
+    sample: Inventory, meta: DocumentMeta, fmt: str
 ) -> None:
-    fast = CycloneDx("json", "1.6").render(sample, meta)
-    library = CycloneDx("json", "1.6", fast=False).render(sample, meta)
+    fast = CycloneDx(fmt, "1.6").render(sample, meta)
+    library = CycloneDx(fmt, "1.6", fast=False).render(sample, meta)
     assert fast == library
+
+
+XML_BREAKS = {
+    "not well-formed": ("<name>", "<nme>"),
+    "no name": ("<name>Acme Payments</name>", ""),
+    "component type": ('type="library"', 'type="librarie"'),
+    "hash alg": ('alg="SHA-1"', 'alg="SHA-2"'),
+    "extref type": ('type="website"', 'type="homepage"'),
+    "license id": ("<id>MIT</id>", "<id>Not-A-License</id>"),
+    "version attr": ('version="1"', 'version="one"'),
+    "serial": ('serialNumber="urn:uuid:', 'serialNumber="urn:uid:'),
+    "timestamp": ("<timestamp>2026", "<timestamp>yesterday-2026"),
+    "unknown element": ("<copyright>", "<colour>red</colour><copyright>"),
+    "score text": ("<score>", "<score>high"),
+    "severity": ("<severity>medium", "<severity>severe"),
+    "method": ("<method>CVSSv31", "<method>CVSSv9"),
+    "order": ("<purl>", "<purl>x</purl><purl>"),
+    "dependency no ref": ('<dependency ref="root">', "<dependency>"),
+    "bad namespace": ("bom/1.", "bom/0."),
+}
+
+
+@pytest.mark.parametrize("version", ["1.4", "1.6", "1.7"])
+def test_every_xml_document_the_library_rejects_the_streamed_check_rejects(
+    sample: Inventory, meta: DocumentMeta, version: str
+) -> None:
+    from cyclonedx.validation.xml import XmlValidator
+
+    from sbomgen.emit.validate import cyclonedx_xml_streamed
+
+    library_validator = XmlValidator(VERSIONS[version])
+    data = CycloneDx("xml", version).render(sample, meta)["Acme-Corp.cdx.xml"]
+    assert cyclonedx_xml_streamed(data, version) == []
+    text = data.decode("utf-8")
+    rejected = 0
+    for name, (old, new) in XML_BREAKS.items():
+        if old not in text:
+            continue
+        for count in (1, -1):  # the first occurrence, and every one
+            broken = text.replace(old, new, count if count > 0 else text.count(old))
+            try:
+                by_library = library_validator.validate_str(broken) is not None
+            except Exception:  # not even well-formed: the library raises
+                by_library = True
+            by_stream = bool(cyclonedx_xml_streamed(broken.encode("utf-8"), version))
+            if by_library:
+                rejected += 1
+                assert by_stream, f"{name}: the library rejects it, the streamed check does not"
+    assert rejected >= 15
 
 
 # -- rejection ------------------------------------------------------------------------------
