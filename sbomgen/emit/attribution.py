@@ -406,10 +406,14 @@ def build_context(
     by_anchor = {c["anchor"]: c for c in components}
     project_list = []
     first_project: dict[str, str] = {}
+    in_project: dict[str, list[str]] = {}  # project token -> its components, in order
+    for c in components:
+        for token in c["project_tokens"]:
+            in_project.setdefault(token, []).append(c["anchor"])
     for project in sorted(
         inventory.projects.values(), key=lambda p: (p.product_name or "", p.name, p.token)
     ):
-        members = [c["anchor"] for c in components if project.token in c["project_tokens"]]
+        members = in_project.get(project.token, [])
         if not members:
             continue
         project_anchor = _anchor("project", project.name, project.token)
