@@ -92,3 +92,19 @@ def test_tag_value_parse_with_one_licensing_is_the_library_parse() -> None:
     with pytest.raises(SPDXParsingError) as theirs:
         Parser().parse(broken.decode("utf-8"))
     assert ours.value.get_messages() == theirs.value.get_messages()
+
+
+def test_yaml_written_in_batches_is_the_whole_dump(sample: Inventory, meta: DocumentMeta) -> None:
+    """SPDX YAML is dumped a key and a batch of items at a time (memory); the text must be
+    PyYAML's dump of the whole document."""
+    import yaml
+
+    from sbomgen.emit import spdx
+    from sbomgen.emit.plan import plan_document
+
+    data = spdx.document_dict(spdx.build_document(plan_document(sample, meta), "2.3"), "2.3")
+    assert any(isinstance(v, list) and len(v) > 3 for v in data.values())
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    whole = yaml.dump(dict(data), Dumper=dumper, indent=2, allow_unicode=True, sort_keys=False)
+    for batch in (1, 3, 500):
+        assert spdx._yaml(data, batch) == whole.encode("utf-8")
