@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from sbomgen.cli import options as o
-from sbomgen.cli.common import ProgressObserver, SourceArgs, begin, resolve, say
+from sbomgen.cli.common import SourceArgs, begin, resolve, say
+from sbomgen.cli.display import RunDisplay
 from sbomgen.cli.output import (
     attribution_settings,
     document_settings,
@@ -54,14 +55,15 @@ def attribution(**kwargs: Any) -> None:
         enrichers = enrichers_for(kwargs, r.file_cfg)
         settings = document_settings(kwargs, r.file_cfg)
         output = prepare_out(kwargs["out"], "attribution", kwargs["force"])
-        result = build(
-            r.source,
-            emitters=[Attribution(list(kwargs["formats"]), options)],
-            enrichers=enrichers,
-            observer=ProgressObserver(state.quiet),
-            checksums=False,
-            **settings,
-        )
+        with RunDisplay(state.quiet) as observer:
+            result = build(
+                r.source,
+                emitters=[Attribution(list(kwargs["formats"]), options)],
+                enrichers=enrichers,
+                observer=observer,
+                checksums=False,
+                **settings,
+            )
         outcome = output.write(result.files)
     except BaseException:
         if output is not None:

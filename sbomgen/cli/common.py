@@ -1,5 +1,5 @@
 """What the commands share: logging that cannot leak secrets, resolving the source, the
-output directory checks, and the progress observer.
+output directory checks.
 
 Nothing here imports a heavy module at import time; the pipeline, the HTTP client and
 the emitters load inside the functions that need them.
@@ -280,19 +280,6 @@ def resolve(state: State, source: SourceArgs, *, need_live: bool = False) -> Res
         verify=verify,
     )
     return Resolved(MendSource(client, scope, source.concurrency, source.cache), client, scope, cfg)
-
-
-class ProgressObserver:
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.requests = 0
-
-    def request(self, request_type: str, scope: str) -> None:
-        self.requests += 1
-        log.info("%s (%s)", request_type, scope)
-
-    def note(self, message: str) -> None:
-        log.info("%s", message)
 
 
 def cfg_str(cfg: Any, key: str) -> str | None:

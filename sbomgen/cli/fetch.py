@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from sbomgen.cli import options as o
-from sbomgen.cli.common import ProgressObserver, SourceArgs, begin, resolve, say
+from sbomgen.cli.common import SourceArgs, begin, resolve, say
+from sbomgen.cli.display import RunDisplay
 
 OPTIONS = [
     *o.source_options(snapshot=False),
@@ -40,11 +41,12 @@ def fetch(**kwargs: Any) -> None:
 
     r = resolve(state, source, need_live=True)
     assert r.client is not None and r.scope is not None
-    observer = ProgressObserver(state.quiet)
+    observer = RunDisplay(state.quiet)
     try:
-        inventory = record(
-            r.client, r.scope, out, observer, concurrency=source.concurrency, cache=source.cache
-        )
+        with observer:
+            inventory = record(
+                r.client, r.scope, out, observer, concurrency=source.concurrency, cache=source.cache
+            )
     finally:
         r.close()
     n = observer.requests

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from sbomgen.cli import options as o
-from sbomgen.cli.common import ProgressObserver, SourceArgs, begin, resolve
+from sbomgen.cli.common import SourceArgs, begin, resolve
+from sbomgen.cli.display import RunDisplay
 from sbomgen.cli.output import enrichers_for
 
 OPTIONS = [*o.source_options(), o.report_format_option(), *o.enrich_options()]
@@ -31,9 +32,7 @@ def inventory(**kwargs: Any) -> None:
     from sbomgen.pipeline import enrich
 
     try:
-        inv = enrich(
-            r.source.load(ProgressObserver(state.quiet)), enrichers_for(kwargs, r.file_cfg)
-        )
+        inv = enrich(_load(r, state.quiet), enrichers_for(kwargs, r.file_cfg))
     finally:
         r.close()
     if kwargs["report_format"] == "json":
@@ -42,3 +41,9 @@ def inventory(**kwargs: Any) -> None:
         )
     else:
         click.echo(inventory_text(inv))
+
+
+def _load(r: Any, quiet: bool) -> Any:
+    """The inventory, with the progress display on a terminal."""
+    with RunDisplay(quiet) as observer:
+        return r.source.load(observer)
