@@ -24,18 +24,7 @@ from pathlib import Path
 
 from _harness import child, machine, table
 
-FORMATS = (
-    "cyclonedx-json",
-    "cyclonedx-xml",
-    "spdx-json",
-    "spdx-yaml",
-    "spdx-xml",
-    "spdx-tv",
-    "spdx-rdf",
-    "attribution-html",
-    "attribution-txt",
-    "attribution-md",
-)
+from sbomgen.emit.formats import FORMATS
 
 RECORD = r"""
 import sys, time

@@ -681,18 +681,6 @@ def _check_tag_value(text: str) -> None:
 def _well_formed(text: bytes) -> None:
     """Parse the XML through, element by element, each dropped once read (the tree of an
     85-megabyte document would take most of a gigabyte)."""
-    from lxml import etree
+    from sbomgen.emit.validate import parse_through
 
-    for _, element in etree.iterparse(
-        io.BytesIO(text),
-        events=("end",),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=True,
-        load_dtd=False,
-    ):
-        element.clear(keep_tail=True)
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
+    parse_through(text)

@@ -95,47 +95,45 @@ def _rust_validator(version: str) -> Any:
     format check costs ~25 ms per URL (4 s for the 53-library sample, minutes at 10,000:
     CycloneDX/cyclonedx-python-lib#862). Same schema files, same verdicts, milliseconds.
     """
-    import cyclonedx.schema._res as res
     import jsonschema_rs
 
-    folder = Path(res.__file__).parent
-
-    def retrieve(uri: str) -> Any:
-        name = uri.rsplit("/", 1)[-1]
-        if ".SNAPSHOT." not in name:
-            name = name.replace(".schema.json", ".SNAPSHOT.schema.json")
-        return json.loads((folder / name).read_text(encoding="utf-8"))
-
-    schema = json.loads(
-        (folder / f"bom-{version}.SNAPSHOT.schema.json").read_text(encoding="utf-8")
+    return jsonschema_rs.validator_for(
+        _cdx_schema(version), retriever=_cdx_retrieve, validate_formats=True
     )
-    return jsonschema_rs.validator_for(schema, retriever=retrieve, validate_formats=True)
+
+
+def _cdx_folder() -> Path:
+    import cyclonedx.schema._res as res
+
+    return Path(res.__file__).parent
+
+
+def _cdx_schema(version: str) -> Any:
+    path = _cdx_folder() / f"bom-{version}.SNAPSHOT.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _cdx_retrieve(uri: str) -> Any:
+    """The schemas a CycloneDX schema refers to (SPDX ids, JSF), from the library's files."""
+    name = uri.rsplit("/", 1)[-1]
+    if ".SNAPSHOT." not in name:
+        name = name.replace(".schema.json", ".SNAPSHOT.schema.json")
+    return json.loads((_cdx_folder() / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8)
 def _rust_component_validator(version: str) -> Any:
     """The schema's own component definition, as a validator of one component."""
-    import cyclonedx.schema._res as res
     import jsonschema_rs
 
-    folder = Path(res.__file__).parent
-    schema = json.loads(
-        (folder / f"bom-{version}.SNAPSHOT.schema.json").read_text(encoding="utf-8")
-    )
+    schema = _cdx_schema(version)
     part = {
         "$schema": schema["$schema"],
         "$id": schema["$id"],
         "definitions": schema["definitions"],
         "$ref": "#/definitions/component",
     }
-
-    def retrieve(uri: str) -> Any:
-        name = uri.rsplit("/", 1)[-1]
-        if ".SNAPSHOT." not in name:
-            name = name.replace(".schema.json", ".SNAPSHOT.schema.json")
-        return json.loads((folder / name).read_text(encoding="utf-8"))
-
-    return jsonschema_rs.validator_for(part, retriever=retrieve, validate_formats=True)
+    return jsonschema_rs.validator_for(part, retriever=_cdx_retrieve, validate_formats=True)
 
 
 class ComponentChecker:
@@ -289,32 +287,40 @@ def _xml_schema(version: str) -> Any:
     return XMLSchema(file=Path(schema_file).absolute().as_uri())
 
 
+def parse_through(data: bytes, **options: Any) -> None:
+    """Parse an XML document element by element, dropping each once read, so a large one
+    is never held as a tree; no DTD, no entities, no network. Raises lxml's
+    XMLSyntaxError (a validation error too, given ``schema=``)."""
+    import io
+
+    from lxml import etree
+
+    for _, element in etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        dtd_validation=False,
+        load_dtd=False,
+        no_network=True,
+        resolve_entities=False,
+        huge_tree=True,
+        **options,
+    ):
+        element.clear(keep_tail=True)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+
+
 def cyclonedx_xml_streamed(data: bytes, version: str) -> list[Problem]:
     """XSD validation of a CycloneDX XML document while it is parsed, element by element,
     each dropped once checked: libxml2 and the schema of XmlValidator, with its parser
     settings (no DTD, no entities, no network), without holding the tree of a
     100-megabyte document. libxml2 stops at the first error; it is the one reported."""
-    import io
-
     from lxml import etree
 
     try:
-        for _, element in etree.iterparse(
-            io.BytesIO(data),
-            events=("end",),
-            schema=_xml_schema(version),
-            attribute_defaults=False,
-            dtd_validation=False,
-            load_dtd=False,
-            no_network=True,
-            resolve_entities=False,
-            huge_tree=True,
-        ):
-            element.clear(keep_tail=True)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+        parse_through(data, schema=_xml_schema(version), attribute_defaults=False)
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         return [Problem(exc.msg, location=f"line {line}" if line else None)]

@@ -20,13 +20,12 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sbomgen._io import atomic_write
 from sbomgen.errors import ConfigError, InputDataError, OutputError
 from sbomgen.sources import contract
 from sbomgen.sources.client import MendResponse
@@ -168,7 +167,7 @@ class CachingTransport:
         digest = hashlib.sha256(f"{key}\n{updated}".encode()).hexdigest()[:20]
         rel = f"responses/{response.request_type}-{digest}.json"
         try:
-            _write_atomic(self.directory / rel, body)
+            atomic_write(self.directory / rel, body)
         except OSError as exc:
             log.warning(
                 "--cache %s: cannot store an answer (%s); going on without",
@@ -199,7 +198,7 @@ class CachingTransport:
         }
         text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
         try:
-            _write_atomic(self.directory / INDEX, text.encode("utf-8"))
+            atomic_write(self.directory / INDEX, text.encode("utf-8"))
         except OSError as exc:
             raise OutputError(
                 f"--cache {self.directory}: cannot write {INDEX}: {exc.strerror}"
@@ -209,15 +208,3 @@ class CachingTransport:
                 with contextlib.suppress(OSError):
                     (self.directory / rel).unlink()
         self._stale.clear()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

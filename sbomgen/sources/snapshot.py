@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -96,12 +95,6 @@ def now_utc() -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 class SnapshotRecorder:
     """Wraps a live transport and writes every successful response into ``directory``."""
 
@@ -159,7 +152,8 @@ class SnapshotRecorder:
                     "sha256": hashlib.sha256(response.body).hexdigest(),
                 }
             )
-        _write_atomic(self.directory / rel, response.body)
+        # the directory is staged and put in place whole (pipeline.record)
+        (self.directory / rel).write_bytes(response.body)
         return response
 
     def write_manifest(self, scope: Scope, org_name: str | None) -> None:
