@@ -133,13 +133,17 @@ def _is_tty(stream: IO[str]) -> bool:
     return bool(isatty and isatty())
 
 
-def summary_line(display: RunDisplay, timings: dict[str, float], documents: int) -> str:
+def summary_line(
+    display: RunDisplay, timings: dict[str, float], documents: int, *, live: bool = True
+) -> str:
     """One line: what was done, and how long each phase took."""
     parts = []
-    if display.requests:
-        parts.append(f"fetch {timings.get('load', 0.0):.1f}s ({display.requests} requests)")
+    n = display.requests
+    if live and n:
+        parts.append(f"fetch {timings.get('load', 0.0):.1f}s ({n} requests)")
     elif "load" in timings:
-        parts.append(f"load {timings['load']:.1f}s")
+        answers = f" ({n} recorded answer{'s' if n != 1 else ''})" if n else ""
+        parts.append(f"load {timings['load']:.1f}s{answers}")
     if "enrich" in timings:
         parts.append(f"enrich {timings['enrich']:.1f}s")
     if "render_validate" in timings:

@@ -158,4 +158,7 @@ def generate(**kwargs: Any) -> None:
         for path in outcome.removed:
             say(state, f"removed {path} (written by an earlier run, not by this one)")
     report_attribution(state, result.emitters)
-    say(state, summary_line(observer, summary.timings, len(result.files)))
+    say(
+        state,
+        summary_line(observer, summary.timings, len(result.files), live=r.client is not None),
+    )
