@@ -309,6 +309,7 @@ class MendClient:
         self._owner = threading.current_thread()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._env: dict[str, Any] | None = None  # proxies and CA bundle, read once
         self._reached = False  # the server has answered once (a refusal is transient after)
         self._succeeded = False  # a request has succeeded with these credentials
 
@@ -329,12 +330,31 @@ class MendClient:
         if session is None:
             session = requests.Session()
             session.headers.update(self._session.headers)
-            session.trust_env = self._session.trust_env
             session.proxies.update(self._session.proxies)
+            session.trust_env = False  # read once: see _environment
             self._local.session = session
             with self._shared.lock:
                 self._sessions.append(session)
         return session
+
+    def _environment(self) -> dict[str, Any]:
+        """The proxies and CA bundle the environment asks for (``HTTPS_PROXY``,
+        ``NO_PROXY``, ``REQUESTS_CA_BUNDLE`` …), read once per client rather than by
+        requests on every request: that lookup, with its ``~/.netrc`` search, was a fifth of
+        a large fetch's CPU. The sessions then stop consulting the environment; a netrc
+        entry is not sent (Mend authenticates by the user key in the body)."""
+        env = self._env
+        if env is None:
+            base = self._session
+            if base.trust_env:
+                settings = base.merge_environment_settings(
+                    self.endpoint, {}, None, None if self.verify is True else self.verify, None
+                )
+                env = {"proxies": settings["proxies"], "verify": settings["verify"]}
+            else:
+                env = {"proxies": {}, "verify": None if self.verify is True else self.verify}
+            self._env = env
+        return env
 
     def close(self) -> None:
         self._session.close()
@@ -571,14 +591,18 @@ class MendClient:
             self._sleep(min(held, self.policy.max_retry_after))
         started = time.monotonic()
         self._shared.count()
+        env = self._environment()
+        session = self._session_here()
+        session.trust_env = False  # read once: see _environment
         try:
-            resp = self._session_here().post(
+            resp = session.post(
                 self.endpoint,
                 data=payload,
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                 # a redirect would carry the user key to wherever it points
                 allow_redirects=False,
-                verify=None if self.verify is True else self.verify,
+                proxies=env["proxies"],
+                verify=env["verify"],
             )
             body = resp.content  # reads the whole body; a cut-short body raises here
         except requests.exceptions.Timeout as exc:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
@@ -114,6 +114,42 @@ def report_progress(observer: object, key: str, label: str, done: int, total: in
 
 
 DEFAULT_CONCURRENCY = 8
+
+
+class _Sightings:
+    """A product's sightings of each library, in request order, merged once.
+
+    Merging each sighting as it comes is quadratic for a library in every project (each
+    merge rebuilds its growing list of occurrences); the sightings are kept per library
+    instead and merged in one pass by Inventory.build (Library.merge_all, linear). A
+    list that grows long is folded at once, so memory stays bounded. Merging is
+    associative: the result is that of merging every sighting in request order."""
+
+    FOLD_AT = 64  # sightings of one library held before they are folded into one
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[Library]] = {}
+        self._files: dict[str, KeyUuid] = {}  # file name -> the first library taken with it
+
+    def take(self, libs: Iterable[Library]) -> None:
+        by_key, files = self._by_key, self._files
+        for lib in libs:
+            if lib.filename and lib.filename not in files:
+                files[lib.filename] = lib.key_uuid
+            seen = by_key.get(lib.key_uuid)
+            if seen is None:
+                by_key[lib.key_uuid] = [lib]
+            elif len(seen) < self.FOLD_AT:
+                seen.append(lib)
+            else:
+                by_key[lib.key_uuid] = [Library.merge_all([*seen, lib])]
+
+    def files(self) -> Iterator[tuple[str, KeyUuid]]:
+        """(file name, library) of the sightings taken: the first library per file."""
+        return iter(self._files.items())
+
+    def all(self) -> list[Library]:
+        return [lib for seen in self._by_key.values() for lib in seen]
 
 
 class Jobs:
@@ -412,19 +448,12 @@ class Fetcher:
             )
             for v in vitals
         ]
-        # Everything but the licenses answer (usually the largest and the slowest) is merged
-        # while it is on its way, as it comes (merging is associative: the result is that of
-        # merging every sighting in request order), so a large product's ~3 sightings per
-        # library are not all held at once.
-        merged: dict[str, Library] = {}
-
-        def take(libs: Iterable[Library]) -> None:
-            for lib in libs:
-                prev = merged.get(lib.key_uuid)
-                merged[lib.key_uuid] = lib if prev is None else prev.merge(lib)
+        # Everything but the licenses answer (usually the largest and the slowest) is taken
+        # as it comes (see _Sightings).
+        merged = _Sightings()
 
         for part in _all([alerts_f, in_house_f, locations_f]):
-            take(part)
+            merged.take(part)
         texts = texts_f.result()
         project_tags = tags_f.result()
         projects = []
@@ -434,12 +463,12 @@ class Fetcher:
             trees_f[n] = None  # type: ignore[call-overload]
             projects.append(replace(project, tags=dict(project_tags.get(v.token, {}))))
             placed[v.token] = {lib.key_uuid for lib in libs}
-            take(libs)
+            merged.take(libs)
         # the text files name libraries by file name: most are placed by now
         texts_in, copyrights, notices = _text_sightings(
-            merged.values(), copyrights_f.result(), notices_f.result(), warn=False
+            merged.files(), copyrights_f.result(), notices_f.result(), warn=False
         )
-        take(texts_in)
+        merged.take(texts_in)
         licensed, names_no_projects = licenses_f.result()
         # A library getProductLicenses puts in a project whose tree does not place it (a
         # file matched by hash, outside any dependency file) is known only by its language;
@@ -462,7 +491,7 @@ class Fetcher:
             for v in vitals
             if v.token in unplaced
         ]
-        libraries: list[Library] = licensed + list(merged.values())
+        libraries: list[Library] = licensed + merged.all()
         for libs in _all(inventories):
             libraries += libs
         libraries = _attach_text_blocks(libraries, copyrights, notices)
@@ -656,20 +685,25 @@ def _attach_text_blocks(
 ) -> list[Library]:
     """Attach copyright lines and notices from the text files, matched by file name."""
     libs = list(libraries)
-    extra, _, _ = _text_sightings(libs, copyrights, notices, warn=True)
+    extra, _, _ = _text_sightings(
+        ((lib.filename, lib.key_uuid) for lib in libs if lib.filename),
+        copyrights,
+        notices,
+        warn=True,
+    )
     return libs + extra
 
 
 def _text_sightings(
-    libraries: Iterable[Library], copyrights: Blocks, notices: Blocks, *, warn: bool
+    files: Iterable[tuple[str, KeyUuid]], copyrights: Blocks, notices: Blocks, *, warn: bool
 ) -> tuple[list[Library], Blocks, Blocks]:
     """The copyright lines and notices of the text files as sightings of the libraries
-    whose file name they give; and the blocks naming no file of ``libraries`` (with
-    ``warn``, said to be out of scope and dropped)."""
+    whose file name they give (``files``: file name and library; the first library of a
+    name counts); and the blocks naming no file there (with ``warn``, said to be out of
+    scope and dropped)."""
     by_file: dict[str, KeyUuid] = {}
-    for lib in libraries:
-        if lib.filename:
-            by_file.setdefault(lib.filename, lib.key_uuid)
+    for filename, key in files:
+        by_file.setdefault(filename, key)
     extra: list[Library] = []
 
     def add(blocks: Blocks, make: Callable[[KeyUuid, str, Provenance], Library]) -> Blocks:

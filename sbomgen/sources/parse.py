@@ -8,6 +8,7 @@ that can be skipped safely (say, an alert without a library) is skipped with a w
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -33,6 +34,7 @@ from sbomgen.model import (
     References,
     Vulnerability,
     VulnerabilityFix,
+    new_library,
 )
 from sbomgen.sources.archive import Limits, extract_zip
 
@@ -54,7 +56,7 @@ class Ctx:
     scope_name: str = ""
     origin: str = ""  # "snapshot file …" when replaying
 
-    @property
+    @functools.cached_property
     def provenance(self) -> Provenance:
         return Provenance(request_type=self.request_type, scope=self.scope_name)
 
@@ -62,6 +64,15 @@ class Ctx:
         where = f" ({self.scope_name})" if self.scope_name else ""
         origin = f"{self.origin}: " if self.origin else ""
         return InputDataError(f"{origin}{self.request_type}{where}: field {field!r} {problem}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurrence(
+    product: ProductToken | None, project: ProjectToken, direct: bool | None
+) -> Occurrence:
+    """One shared record per (product, project, direct): a large product's tens of
+    thousands of sightings name a few hundred of them."""
+    return Occurrence(product=product, project=project, direct=direct)
 
 
 # --- small typed accessors -------------------------------------------------------------
@@ -381,14 +392,12 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
         core = _library_core(ctx, item, field)
         key = core["key_uuid"]
         libraries.append(
-            Library(
+            new_library(
                 **core,
                 type=_str_at(ctx, item, "type", field),
                 coordinates=_str_at(ctx, item, "coordinates", field),
                 licenses=_licenses(ctx, item, field),
-                occurrences=(
-                    Occurrence(product=ctx.product, project=ctx.project, direct=parent is None),
-                ),
+                occurrences=(_occurrence(ctx.product, ctx.project, parent is None),),
             )
         )
         edges.append(Edge(parent=parent, child=key))
@@ -408,7 +417,7 @@ def parse_inventory(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Vitals | None, l
         field = f"libraries[{i}]"
         item = _obj(ctx, raw, field)
         out.append(
-            Library(
+            new_library(
                 **_library_core(ctx, item, field),
                 type=_str_at(ctx, item, "type", field),
                 coordinates=_str_at(ctx, item, "coordinates", field),
@@ -445,15 +454,11 @@ def parse_licenses(
             proj = _obj(ctx, proj, f"{field}.projects[{j}]")
             token = _req_str(ctx, proj, "projectToken", f"{field}.projects[{j}].projectToken")
             if token in product_of:
-                occurrences.append(
-                    Occurrence(
-                        product=product_of[token], project=ProjectToken(token), direct=direct
-                    )
-                )
+                occurrences.append(_occurrence(product_of[token], ProjectToken(token), direct))
         if not occurrences and ctx.project is not None:
-            occurrences.append(Occurrence(product=ctx.product, project=ctx.project, direct=direct))
+            occurrences.append(_occurrence(ctx.product, ctx.project, direct))
         out.append(
-            Library(
+            new_library(
                 **_library_core(ctx, item, field),
                 language_type=_str_at(ctx, item, "type", field)
                 or _str_at(ctx, item, "languages", field),
@@ -523,7 +528,7 @@ def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
             continue
         lib = _obj(ctx, lib_raw, f"{field}.library")
         out.append(
-            Library(
+            new_library(
                 **_library_core(ctx, lib, f"{field}.library"),
                 vulnerabilities=(parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability"),),
             )
@@ -536,7 +541,7 @@ def parse_in_house(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
     for i, raw in enumerate(_list(ctx, data, "libraries")):
         item = _obj(ctx, raw, f"libraries[{i}]")
         core = _library_core(ctx, item, f"libraries[{i}]")
-        out.append(Library(**core, in_house=True))
+        out.append(new_library(**core, in_house=True))
     return out
 
 
@@ -560,7 +565,7 @@ def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
                     )
                 )
         out.append(
-            Library(
+            new_library(
                 key_uuid=KeyUuid(_req_str_at(ctx, item, "keyUuid", field)),
                 locations=tuple(locs),
                 provenance=(ctx.provenance,),
