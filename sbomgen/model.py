@@ -290,77 +290,60 @@ class Library:
         first = parts[0]
         # the hot loop of a large fetch: the parts' own field dicts, read directly
         facts = [part.__dict__ for part in parts]
-        for d in facts:
+        rest = facts[1:]
+        for d in rest:
             if d["key_uuid"] != first.key_uuid:
                 raise ValueError(f"cannot merge library {d['key_uuid']} into {first.key_uuid}")
-
-        def pick(name: str) -> Any:
+        out: dict[str, Any] = {"key_uuid": first.key_uuid}
+        for name in _PICK_FIRST:  # the first value given
             for d in facts:
                 value = d[name]
                 if value is not None and value != "":
-                    return value
-            return facts[-1][name]
-
-        def truthy(name: str) -> Any:
+                    break
+            out[name] = value
+        for name in _PICK_TRUTHY:  # the first true value
             for d in facts:
                 value = d[name]
                 if value:
-                    return value
-            return facts[-1][name]
-
-        def union(name: str) -> tuple[Any, ...]:
+                    break
+            out[name] = value
+        for name in _UNION:  # every item, in order, once
             head: tuple[Any, ...] = facts[0][name]
-            seen = set(head)
-            extra = [
-                x
-                for d in facts[1:]
-                for x in d[name]
-                if not (x in seen or seen.add(x))  # type: ignore[func-returns-value]
-            ]
-            return head + tuple(extra) if extra else head
+            if any(d[name] for d in rest):
+                seen = set(head)
+                extra = [
+                    x
+                    for d in rest
+                    for x in d[name]
+                    if not (x in seen or seen.add(x))  # type: ignore[func-returns-value]
+                ]
+                head = head + tuple(extra)
+            out[name] = head
 
         licenses: dict[str, MendLicense] = {}
         vulns: dict[str, Vulnerability] = {}
         copyrights: dict[str, Copyright] = {}
         references = first.references
-        for n, part in enumerate(parts):
-            for c in part.copyrights:
+        for d in facts:
+            for c in d["copyrights"]:
                 copyrights.setdefault(c.text, c)
-            for lic in part.licenses:
-                licenses[lic.name] = licenses[lic.name].merge(lic) if lic.name in licenses else lic
-            for v in part.vulnerabilities:
+            for lic in d["licenses"]:
+                prev = licenses.get(lic.name)
+                licenses[lic.name] = lic if prev is None or prev is lic else prev.merge(lic)
+            for v in d["vulnerabilities"]:
                 vulns.setdefault(v.id, v)
-            if n and part.references is not references and part.references != _NO_REFERENCES:
-                references = references.merge(part.references)
-        return _library(
-            key_uuid=first.key_uuid,
-            key_id=pick("key_id"),
-            name=pick("name"),
-            group_id=pick("group_id"),
-            artifact_id=pick("artifact_id"),
-            version=pick("version"),
-            type=pick("type"),
-            language_type=pick("language_type"),
-            sha1=pick("sha1"),
-            filename=pick("filename"),
-            coordinates=pick("coordinates"),
-            description=pick("description"),
-            references=references,
-            licenses=tuple(licenses.values()),
-            copyrights=tuple(copyrights.values()),
-            notices=union("notices"),
-            vulnerabilities=tuple(vulns.values()),
-            in_house=any(d["in_house"] for d in facts),
-            locations=union("locations"),
-            occurrences=_merge_occurrences((), tuple(o for d in facts for o in d["occurrences"])),
-            provenance=union("provenance"),
-            purl=pick("purl"),
-            purl_problem=pick("purl_problem"),
-            license=truthy("license"),
-            originator=truthy("originator"),
-            supplier=truthy("supplier"),
-            fact_sources=union("fact_sources"),
+            refs = d["references"]
+            if refs is not references and refs != _NO_REFERENCES:
+                references = references.merge(refs)
+        out["references"] = references
+        out["licenses"] = tuple(licenses.values())
+        out["copyrights"] = tuple(copyrights.values())
+        out["vulnerabilities"] = tuple(vulns.values())
+        out["in_house"] = any(d["in_house"] for d in facts)
+        out["occurrences"] = _merge_occurrences(
+            (), tuple(o for d in facts for o in d["occurrences"])
         )
+        return _library(**out)
 
     @property
     def display_name(self) -> str:
@@ -436,6 +419,30 @@ def _merge_occurrences(
 
 
 _LIBRARY_FIELDS = frozenset(f.name for f in fields(Library))
+# how Library.merge_all combines each field (merge does the same, pair by pair)
+_PICK_FIRST = (
+    "key_id",
+    "name",
+    "group_id",
+    "artifact_id",
+    "version",
+    "type",
+    "language_type",
+    "sha1",
+    "filename",
+    "coordinates",
+    "description",
+    "purl",
+    "purl_problem",
+)
+_PICK_TRUTHY = ("license", "originator", "supplier")
+_UNION = ("notices", "locations", "provenance", "fact_sources")
+_MERGED_OTHERWISE = {
+    "key_uuid", "references", "licenses", "copyrights", "vulnerabilities", "in_house",
+    "occurrences",
+}  # fmt: skip
+if set(_PICK_FIRST) | set(_PICK_TRUTHY) | set(_UNION) | _MERGED_OTHERWISE != _LIBRARY_FIELDS:
+    raise AssertionError("Library.merge_all does not say how to merge every field")
 assert not hasattr(Library, "__post_init__") and not hasattr(Library, "__slots__")
 # every field's default (the default factories' values are immutable, so shared)
 _LIBRARY_DEFAULTS: dict[str, Any] = {

@@ -144,6 +144,8 @@ def _str_at(ctx: Ctx, data: Mapping[str, Any], key: str, at: str) -> str | None:
     """:func:`_str` of field ``at.key``; the common case (printable ASCII) returns at once,
     without building the field's name, which only an error message needs."""
     value = data.get(key)
+    if value is None:
+        return None
     if type(value) is str and value.isascii() and value.isprintable():
         return value or None
     return _str(ctx, data, key, f"{at}.{key}")
@@ -552,16 +554,15 @@ def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
         item = _obj(ctx, raw, field)
         locs = []
         for j, loc in enumerate(_list(ctx, item, "locations", required=False)):
-            loc = _obj(ctx, loc, f"{field}.locations[{j}]")
-            path = _str(ctx, loc, "path", f"{field}.locations[{j}].path")
+            at = f"{field}.locations[{j}]"
+            loc = _obj(ctx, loc, at)
+            path = _str_at(ctx, loc, "path", at)
             if path:
                 locs.append(
                     Location(
                         path=path,
-                        match_type=_str(ctx, loc, "matchType", f"{field}.locations[{j}].matchType"),
-                        dependency_file=_str(
-                            ctx, loc, "dependencyFile", f"{field}.locations[{j}].dependencyFile"
-                        ),
+                        match_type=_str_at(ctx, loc, "matchType", at),
+                        dependency_file=_str_at(ctx, loc, "dependencyFile", at),
                     )
                 )
         out.append(
