@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import xmltodict
 import yaml
@@ -408,7 +408,7 @@ def schema_errors(data: Mapping[str, Any], version: str) -> list[str]:
     return out
 
 
-def serialize(document: Document | None, data: Mapping[str, Any], fmt: str) -> bytes:
+def serialize(document: Document | None, data: Mapping[str, Any], fmt: str) -> bytes | bytearray:
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if fmt == "yaml":
@@ -427,7 +427,14 @@ def serialize(document: Document | None, data: Mapping[str, Any], fmt: str) -> b
         _check_tag_value(text)
         return text.encode("utf-8")
     if fmt == "rdf":
-        return _deterministic_rdf(document)
+        from sbomgen.emit.spdx_rdf import streamed_rdf
+
+        # each piece is let go as it is added, and the buffer is not copied again: at
+        # 50,000 packages the document is 175 MB (bytearray is a bytes for every reader)
+        out = bytearray()
+        for piece in streamed_rdf(document):
+            out += piece
+        return out
     raise ValueError(fmt)
 
 
@@ -466,8 +473,10 @@ def _rdf_graph(document: Document) -> Any:
     from spdx_tools.spdx.writer.rdf.extracted_licensing_info_writer import (
         add_extracted_licensing_info_to_graph,
     )
+    from spdx_tools.spdx.writer.rdf.file_writer import add_file_to_graph
     from spdx_tools.spdx.writer.rdf.package_writer import add_package_to_graph
     from spdx_tools.spdx.writer.rdf.relationship_writer import add_relationship_to_graph
+    from spdx_tools.spdx.writer.rdf.snippet_writer import add_snippet_to_graph
 
     graph = Graph()
     namespace = document.creation_info.document_namespace
@@ -478,10 +487,14 @@ def _rdf_graph(document: Document) -> Any:
     doc_node = add_creation_info_to_graph(document.creation_info, graph)
     for annotation in document.annotations:
         add_annotation_to_graph(annotation, graph, namespace, external)
+    for file in document.files:
+        add_file_to_graph(file, graph, namespace, external)
     for package in document.packages:
         add_package_to_graph(package, graph, namespace, external)
     for relationship in document.relationships:
         add_relationship_to_graph(relationship, graph, namespace, external)
+    for snippet in document.snippets:
+        add_snippet_to_graph(snippet, graph, namespace, external)
     for info in document.extracted_licensing_info:
         add_extracted_licensing_info_to_graph(info, graph, doc_node, namespace)
     graph.bind("spdx", SPDX_NAMESPACE)
@@ -490,8 +503,9 @@ def _rdf_graph(document: Document) -> Any:
     return graph
 
 
-def _deterministic_rdf(document: Document) -> bytes:
-    """spdx-tools' RDF/XML, made byte-stable in linear time.
+def library_rdf(document: Document) -> bytes:
+    """spdx-tools' RDF/XML, made byte-stable in linear time: the reference for the streamed
+    writer that generate uses (sbomgen.emit.spdx_rdf; equivalence in tests).
 
     rdflib names blank nodes with random UUIDs and serializes hash-ordered sets, so the same
     document comes out differently on every run; its graph canonicalization fixes that but
@@ -583,8 +597,9 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
     for em in emitters:
         key = (em.version, em.exclude_in_house)
         if key not in cache:
-            plan = plan_document(inventory, meta, exclude_in_house=em.exclude_in_house)
-            document = build_document(plan, em.version)
+            document = build_document(
+                plan_document(inventory, meta, exclude_in_house=em.exclude_in_house), em.version
+            )  # the plan is let go at once: at 50,000 packages it is large
             problems = spdx_messages(document, f"SPDX-{em.version}")
             data = document_dict(document, em.version)
             problems += schema_errors(data, em.version)
@@ -597,11 +612,11 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
                 )
             # tag-value and RDF are written from the model, the rest from the dict: a
             # large model is let go when no format needs it
-            needs_model = any(
-                e.fmt in ("tv", "rdf") for e in emitters if (e.version, e.exclude_in_house) == key
-            )
-            cache[key] = (document if needs_model else None, data)
-            del document
+            formats = {e.fmt for e in emitters if (e.version, e.exclude_in_house) == key}
+            needs_model = bool(formats & {"tv", "rdf"})
+            needs_dict = bool(formats - {"tv", "rdf"})
+            cache[key] = (document if needs_model else None, data if needs_dict else {})
+            del document, data
         model, data = cache[key]
         name = f"{meta.file_stem}{FORMATS[em.fmt]}"
         try:
@@ -613,7 +628,9 @@ def render_many(inventory: Inventory, meta: DocumentMeta, emitters: list[Spdx]) 
                 f"{name} (SPDX {em.version}) could not be written as valid {em.fmt.upper()}, nothing was "
                 f"written: {type(exc).__name__}: {exc}"
             ) from exc
-        out[name] = text
+        # RDF comes as a bytearray (not copied once more at 175 MB): it reads, hashes and
+        # writes as bytes do
+        out[name] = cast(bytes, text)
     return out
 
 
@@ -678,7 +695,7 @@ def _check_tag_value(text: str) -> None:
         raise ValueError("a <text> block is not closed")
 
 
-def _well_formed(text: bytes) -> None:
+def _well_formed(text: bytes | bytearray) -> None:
     """Parse the XML through, element by element, each dropped once read (the tree of an
     85-megabyte document would take most of a gigabyte)."""
     from sbomgen.emit.validate import parse_through

@@ -125,7 +125,7 @@ class _Sightings:
     list that grows long is folded at once, so memory stays bounded. Merging is
     associative: the result is that of merging every sighting in request order."""
 
-    FOLD_AT = 64  # sightings of one library held before they are folded into one
+    FOLD_AT = 4  # sightings of one library held before they are folded into one
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[Library]] = {}

@@ -34,7 +34,6 @@ from sbomgen.model import (
     References,
     Vulnerability,
     VulnerabilityFix,
-    new_library,
 )
 from sbomgen.sources.archive import Limits, extract_zip
 
@@ -394,7 +393,7 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
         core = _library_core(ctx, item, field)
         key = core["key_uuid"]
         libraries.append(
-            new_library(
+            Library(
                 **core,
                 type=_str_at(ctx, item, "type", field),
                 coordinates=_str_at(ctx, item, "coordinates", field),
@@ -419,7 +418,7 @@ def parse_inventory(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Vitals | None, l
         field = f"libraries[{i}]"
         item = _obj(ctx, raw, field)
         out.append(
-            new_library(
+            Library(
                 **_library_core(ctx, item, field),
                 type=_str_at(ctx, item, "type", field),
                 coordinates=_str_at(ctx, item, "coordinates", field),
@@ -460,7 +459,7 @@ def parse_licenses(
         if not occurrences and ctx.project is not None:
             occurrences.append(_occurrence(ctx.product, ctx.project, direct))
         out.append(
-            new_library(
+            Library(
                 **_library_core(ctx, item, field),
                 language_type=_str_at(ctx, item, "type", field)
                 or _str_at(ctx, item, "languages", field),
@@ -530,7 +529,7 @@ def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
             continue
         lib = _obj(ctx, lib_raw, f"{field}.library")
         out.append(
-            new_library(
+            Library(
                 **_library_core(ctx, lib, f"{field}.library"),
                 vulnerabilities=(parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability"),),
             )
@@ -543,7 +542,7 @@ def parse_in_house(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
     for i, raw in enumerate(_list(ctx, data, "libraries")):
         item = _obj(ctx, raw, f"libraries[{i}]")
         core = _library_core(ctx, item, f"libraries[{i}]")
-        out.append(new_library(**core, in_house=True))
+        out.append(Library(**core, in_house=True))
     return out
 
 
@@ -566,7 +565,7 @@ def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
                     )
                 )
         out.append(
-            new_library(
+            Library(
                 key_uuid=KeyUuid(_req_str_at(ctx, item, "keyUuid", field)),
                 locations=tuple(locs),
                 provenance=(ctx.provenance,),
