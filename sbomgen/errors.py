@@ -107,6 +107,13 @@ class ValidationFailedError(SbomgenError):
     exit_code = 7
 
 
+class ProfileNotMetError(SbomgenError):
+    """``validate --profile``: a document does not meet a conformance profile (exit 1, as
+    CI systems expect of a failed check; no traceback, unlike an internal error)."""
+
+    exit_code = 1
+
+
 class OutputError(SbomgenError):
     """The output could not be written."""
 

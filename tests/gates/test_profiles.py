@@ -1,0 +1,196 @@
+"""``sbomgen validate --profile``: conformance profiles judged on real documents.
+
+The sample is generated the way a release would (``--version`` and a config file naming
+the supplier, authors, license and copyright), then judged by the real CLI. The tests pin
+the exact set of what is still missing, and who could fill it: ``producer`` where sbomgen
+or its configuration could, ``source`` where Mend does not have the fact.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SAMPLE_SNAPSHOT, CliResult, run_cli
+
+from sbomgen.gates.profiles import PROFILES, check
+
+CONFIG = """\
+supplier = "Acme Corp"
+authors = ["Acme Release Engineering"]
+copyright = "Copyright 2026 Acme Corp"
+license = "LicenseRef-Acme-Proprietary-License"
+"""
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("release")
+    (tmp / "sbomgen.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp / "out"
+    result = run_cli(
+        "--config",
+        tmp / "sbomgen.toml",
+        "generate",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--format",
+        "spdx-json,spdx-tv,cyclonedx-json",
+        "--version",
+        "2.4.0",
+        "--out",
+        out,
+        "-q",
+    )
+    assert result.code == 0, result.stderr
+    return out
+
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "sbomgen/schemas/sbomgen-validation-1.schema.json").read_text()
+)
+
+
+def _judge(*args: str | Path) -> tuple[CliResult, dict[str, Any]]:
+    import jsonschema_rs
+
+    result = run_cli("validate", "--format", "json", *args)
+    report = json.loads(result.stdout)
+    jsonschema_rs.validator_for(SCHEMA).validate(report)  # the documented shape
+    return result, report
+
+
+def _unmet(report: dict[str, Any], profile: str) -> dict[tuple[str, str], int]:
+    (entry,) = report["files"]
+    (judged,) = [p for p in entry["profiles"] if p["profile"] == profile]
+    return {
+        (r["element"], r["cause"]): len(r["missing"])
+        for r in judged["requirements"]
+        if not r["met"]
+    }
+
+
+# what the sample still lacks: the release's own products and projects have no version of
+# their own yet (producer), and Mend knows no supplier, hash, copyright or license of some
+# third-party libraries (source)
+NTIA_SPDX = {
+    ("Version of the Component", "producer"): 13,
+    ("Supplier Name", "source"): 66,
+    ("Concluded License", "source"): 2,
+    ("Copyright Text", "source"): 14,
+}
+
+
+def test_ntia_on_spdx_is_judged_by_ntia_conformance_checker(release: Path) -> None:
+    result, report = _judge("--profile", "ntia", release / "Acme-Corp.spdx.json")
+    assert result.code == 1, result.stderr
+    assert "1 profile check not met" in result.stderr
+    (entry,) = report["files"]
+    assert entry["status"] == "valid"  # schema-valid, yet not conformant
+    (judged,) = entry["profiles"]
+    assert judged["checker"].startswith("ntia-conformance-checker 6.")
+    assert _unmet(report, "ntia") == NTIA_SPDX
+    suppliers = next(
+        r for r in judged["requirements"] if r["element"] == "Supplier Name" and not r["met"]
+    )
+    assert "Jinja2" in suppliers["missing"] and "Acme Storefront" not in suppliers["missing"]
+
+
+def test_the_same_judge_reads_tag_value(release: Path) -> None:
+    _result, report = _judge("--profile", "ntia", release / "Acme-Corp.spdx")
+    assert _unmet(report, "ntia") == NTIA_SPDX
+
+
+def test_cisa_2025_names_each_element_and_cause(release: Path) -> None:
+    result, report = _judge("--profile", "cisa-2025", release / "Acme-Corp.cdx.json")
+    assert result.code == 1
+    assert _unmet(report, "cisa-2025") == {
+        ("Software Producer", "source"): 14,
+        ("Component Version", "producer"): 13,
+        ("Software Identifiers", "producer"): 14,
+        ("Software Identifiers", "source"): 1,
+        ("Component Hash", "producer"): 14,
+        ("Component Hash", "source"): 30,
+        ("License", "producer"): 13,
+        ("License", "source"): 1,
+        ("Generation Context", "producer"): 0,
+    }
+
+
+def test_telco_asks_for_spdx_2_3_and_reads_creators(release: Path) -> None:
+    _result, spdx = _judge("--profile", "telco", release / "Acme-Corp.spdx.json")
+    unmet = _unmet(spdx, "telco")
+    assert ("Creator: Organization", "producer") not in unmet  # the configured supplier
+    assert ("CreatorComment", "producer") in unmet
+    _result, cdx = _judge("--profile", "telco", release / "Acme-Corp.cdx.json")
+    assert ("SPDX 2.3", "producer") in _unmet(cdx, "telco")
+
+
+def test_text_output_says_who_can_fill_what(release: Path) -> None:
+    result = run_cli("validate", "--profile", "ntia", release / "Acme-Corp.spdx.json")
+    assert result.code == 1
+    assert "profile ntia: NOT MET" in result.stdout
+    assert "missing Supplier Name on 66: " in result.stdout
+    assert "the data source lacks it" in result.stdout
+    assert "the producer can fill it" in result.stdout
+
+
+def test_a_document_that_meets_a_profile_exits_0(tmp_path: Path) -> None:
+    """A minimal SPDX 2.3 document with every NTIA element passes: the check can pass."""
+    doc = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "complete",
+        "documentNamespace": "https://example.org/spdx/complete-1",
+        "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Organization: Ex"]},
+        "packages": [
+            {
+                "SPDXID": "SPDXRef-a",
+                "name": "a",
+                "versionInfo": "1.0",
+                "supplier": "Organization: Ex",
+                "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": False,
+                "licenseConcluded": "MIT",
+                "copyrightText": "Copyright Ex",
+                "externalRefs": [
+                    {
+                        "referenceCategory": "PACKAGE-MANAGER",
+                        "referenceType": "purl",
+                        "referenceLocator": "pkg:pypi/a@1.0",
+                    }
+                ],
+            }
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-a",
+            }
+        ],
+    }
+    path = tmp_path / "complete.spdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result, report = _judge("--profile", "ntia", path)
+    assert result.code == 0, result.stdout + result.stderr
+    assert report["files"][0]["profiles"][0]["passed"] is True
+    _facts, judged = check(path, ["cisa-2025"])
+    # no hash, no tool, no generation context: a different document for another profile
+    assert {r.element for r in judged[0].requirements if not r.met} == {
+        "Component Hash",
+        "Tool Name",
+        "Generation Context",
+    }
+
+
+def test_every_profile_runs_on_both_standards(release: Path) -> None:
+    for name in ("Acme-Corp.spdx.json", "Acme-Corp.cdx.json"):
+        facts, results = check(release / name, PROFILES)
+        assert facts.by_sbomgen
+        assert [r.profile for r in results] == list(PROFILES)
+        for r in results:
+            assert r.requirements and all(r.reference for r in r.requirements)
