@@ -105,6 +105,10 @@ class References:
 _NO_REFERENCES = References()
 
 
+def _reference_values(r: References) -> tuple[str | None, ...]:
+    return (r.homepage, r.issue_tracker, r.scm, r.pom, r.download)
+
+
 @dataclass(frozen=True, kw_only=True)
 class VulnerabilityFix:
     type: str | None = None
@@ -333,7 +337,10 @@ class Library:
             for v in d["vulnerabilities"]:
                 vulns.setdefault(v.id, v)
             refs = d["references"]
-            if refs is not references and refs != _NO_REFERENCES:
+            # an empty part changes nothing, unless "" stands where it would put None
+            if refs is not references and (
+                refs != _NO_REFERENCES or "" in _reference_values(references)
+            ):
                 references = references.merge(refs)
         out["references"] = references
         out["licenses"] = tuple(licenses.values())

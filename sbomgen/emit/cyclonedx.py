@@ -449,6 +449,7 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"product:{product.token}"),
                 name=product.name,
+                version=meta.version,  # the release's: its products and projects ship in it
                 supplier=own,
                 properties=[Property(name="mend:kind", value="product")],
             )
@@ -462,6 +463,7 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"project:{project.token}"),
                 name=project.name,
+                version=meta.version,
                 supplier=own,
                 properties=props,
             )

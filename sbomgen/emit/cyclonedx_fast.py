@@ -324,11 +324,12 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         ref = node_ref(f"product:{product.token}")
         components.append(
             (
-                _component_key("application", None, product.name, None, ref),
+                _component_key("application", None, product.name, meta.version, ref),
                 _o(
                     **{"bom-ref": ref},
                     type="application",
                     name=product.name,
+                    version=meta.version,
                     supplier=own,
                     properties=_props([("mend:kind", "product")]),
                 ),
@@ -341,11 +342,12 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
             props.append(("mend:product", project.product_name))
         components.append(
             (
-                _component_key("application", None, project.name, None, ref),
+                _component_key("application", None, project.name, meta.version, ref),
                 _o(
                     **{"bom-ref": ref},
                     type="application",
                     name=project.name,
+                    version=meta.version,
                     supplier=own,
                     properties=_props(props),
                 ),

@@ -239,13 +239,15 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
         )
     ]
     packages += [
-        structural(f"product:{p.token}", p.name, None, "Mend product") for p in plan.products
+        # the release's version: its products and projects ship in it
+        structural(f"product:{p.token}", p.name, meta.version, "Mend product")
+        for p in plan.products
     ]
     packages += [
         structural(
             f"project:{p.token}",
             p.name,
-            None,
+            meta.version,
             f"Mend project{' of ' + p.product_name if p.product_name else ''}",
         )
         for p in plan.projects
