@@ -41,6 +41,7 @@ from cyclonedx.model.license import (
     LicenseAcknowledgement,
     LicenseExpression,
 )
+from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.model.vulnerability import (
     BomTarget,
@@ -217,6 +218,8 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
         props.append(Property(name=f"sbomgen:source:{fact.fact}", value=value))
     if lib.filename:  # CycloneDX has no field for a package's file name
         props.append(Property(name="mend:filename", value=lib.filename))
+    if lib.supplier is not None and lib.supplier.source != "configuration":
+        props.append(Property(name="sbomgen:supplierSource", value=lib.supplier.source))
     sha1 = lib.sha1.lower() if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1) else None
     hashes = [HashType(alg=HashAlgorithm.SHA_1, content=sha1)] if sha1 else []
     originator = lib.originator
@@ -439,6 +442,9 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
         authors=[OrganizationalContact(name=a) for a in meta.authors] or None,
         supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
         manufacturer=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
+        # the generation context (CISA 2025): Mend's data comes from its analysis of the
+        # organization's builds (1.5 and later; 1.4 has no lifecycles)
+        lifecycles=[PredefinedLifecycle(LifecyclePhase.BUILD)],
     )
     bom = Bom(metadata=metadata)
     _index_dependencies(bom)

@@ -166,6 +166,8 @@ def library_object(lib: Library, version: str) -> tuple[Obj, tuple[Any, ...]]:
         props.append((f"sbomgen:source:{fact.fact}", value))
     if lib.filename:
         props.append(("mend:filename", lib.filename))
+    if lib.supplier is not None and lib.supplier.source != "configuration":
+        props.append(("sbomgen:supplierSource", lib.supplier.source))
     sha1 = lib.sha1.lower() if lib.sha1 and _SHA1.fullmatch(lib.sha1) else None
     originator = lib.originator
     person = originator is not None and originator.kind == "person"
@@ -318,6 +320,7 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         authors=[_o(name=a) for a in meta.authors] or None,
         supplier=own,
         manufacturer=own if modern else None,
+        lifecycles=[_o(phase="build")] if version != "1.4" else None,
     )
     components: list[tuple[tuple[Any, ...], Obj]] = []
     for product in plan.products:

@@ -159,6 +159,13 @@ def component(out: _Out, d: int, c: Obj, version: str) -> None:
 def _metadata(out: _Out, m: Obj, version: str) -> None:
     out.open(1, "metadata")
     out.leaf(2, "timestamp", m.get("timestamp"))
+    if m.get("lifecycles"):  # the schemas put them after the timestamp
+        out.open(2, "lifecycles")
+        for cycle in m["lifecycles"]:
+            out.open(3, "lifecycle")
+            out.leaf(4, "phase", cycle.get("phase"))
+            out.close(3, "lifecycle")
+        out.close(2, "lifecycles")
     tools = m.get("tools")
     if isinstance(tools, list):
         out.open(2, "tools")

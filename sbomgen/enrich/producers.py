@@ -4,8 +4,14 @@
   author of the library's copyright as Mend gives it (``copyrightReferences[].author``).
   With several authors, the one whose copyright starts first, in Mend's order on a tie. A
   copyright line without an author (the copyrights text file) names nobody.
-- **Supplier**: known only for what the organization makes itself, its in-house libraries,
-  from the configured ``supplier``. Mend states no supplier of third-party libraries.
+- **Supplier** (SPDX ``supplier``, CycloneDX ``supplier``; NTIA's "Supplier Name", "an
+  entity that creates, defines, and identifies components", CISA 2025's "Software
+  Producer"): for the organization's own in-house libraries, the configured ``supplier``.
+  For a third-party library, the author that *every* copyright line with an author names
+  (compared without case and spacing): Mend states no supplier, but when the copyright
+  agrees on one producer, that is who made the component. Several different authors name
+  no supplier (a guess would be worse than none). The documents say where such a supplier
+  comes from (``source`` below, written by each emitter).
 
 SPDX needs to know whether an actor is a person or an organization; Mend does not say. The
 rule (:func:`party_kind`) is written down and tested: a name with an organization's marker
@@ -82,6 +88,22 @@ def originator_of(lib: Library) -> Party | None:
     return Party(name=name, kind=party_kind(name), source="Mend copyright author")
 
 
+SUPPLIER_FROM_COPYRIGHT = "Mend copyright data: the author every copyright line names"
+
+
+def supplier_of(lib: Library) -> Party | None:
+    """The producer every authored copyright line of a third-party library agrees on."""
+    authors = {
+        " ".join((c.author or "").split()).casefold(): " ".join((c.author or "").split())
+        for c in lib.copyrights
+        if c.author and c.author.strip()
+    }
+    if len(authors) != 1:
+        return None
+    (name,) = authors.values()
+    return Party(name=name, kind=party_kind(name), source=SUPPLIER_FROM_COPYRIGHT)
+
+
 class ProducerEnricher:
     """Sets each library's originator and, for in-house libraries, the supplier."""
 
@@ -98,7 +120,7 @@ class ProducerEnricher:
         findings: list[Finding] = []
         for key in sorted(inventory.libraries):
             lib = inventory.libraries[key]
-            supplier = own if lib.in_house else None
+            supplier = own if lib.in_house else supplier_of(lib)
             if lib.in_house and own is None:
                 findings.append(
                     Finding(

@@ -16,7 +16,7 @@ from lxml import etree
 
 from sbomgen.emit import CycloneDx, SpdxSet
 from sbomgen.emit.interface import DocumentMeta
-from sbomgen.enrich.producers import party_kind
+from sbomgen.enrich.producers import SUPPLIER_FROM_COPYRIGHT, party_kind
 from sbomgen.model import Inventory
 
 
@@ -114,9 +114,18 @@ def test_originator_comes_from_the_copyright_authors(
     assert _component(cdx16, "log4net")["manufacturer"] == {
         "name": "The Apache Software Foundation"
     }
-    # a third-party library's supplier is not known
-    assert _package(spdx, "log4net")["supplier"] == "NOASSERTION"
-    assert "supplier" not in _component(cdx16, "log4net")
+    # a third-party library's supplier: the producer every copyright line names …
+    assert _package(spdx, "log4net")["supplier"] == "Organization: The Apache Software Foundation"
+    assert _component(cdx16, "log4net")["supplier"] == {"name": "The Apache Software Foundation"}
+    assert {"name": "sbomgen:supplierSource", "value": SUPPLIER_FROM_COPYRIGHT} in _component(
+        cdx16, "log4net"
+    )["properties"]
+    assert "supplier" in spdx["creationInfo"]["comment"]  # the SPDX document says so
+    # … and none when the lines name different authors (EPFL and Lightbend), or none at all
+    assert _package(spdx, "scala-library")["supplier"] == "NOASSERTION"
+    assert "supplier" not in _component(cdx16, "scala-library")
+    assert _package(spdx, "debug")["supplier"] == "NOASSERTION"
+    assert _package(spdx, "xmlpull")["supplier"] == "NOASSERTION"
 
 
 def test_the_organizations_own_software_has_the_configured_supplier(
