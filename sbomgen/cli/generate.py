@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ from sbomgen.cli.output import (
 from sbomgen.cli.summary import Summary
 from sbomgen.emit.formats import DEFAULT_FORMATS, FORMATS
 from sbomgen.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 FORMAT_OPTION = o.option(
     "--format",
@@ -64,6 +67,25 @@ OPTIONS = [
         section=o.OUTPUT,
         help="Also write a JSON summary of the run here (files, counts, findings, "
         "validation, timings), also when it fails. Schema: docs/cli-json.md.",
+    ),
+    o.option(
+        "--profile",
+        "profiles",
+        multiple=True,
+        type=o.DocChoice(("ntia", "cisa-2025", "fsct3", "bsi", "telco")),
+        per_command=True,
+        section=o.OUTPUT,
+        help="Judge each SBOM written against a conformance profile (repeatable) and say "
+        "what it misses; a warning only (see sbomgen validate --profile).",
+    ),
+    o.option(
+        "--require-profile",
+        "required_profiles",
+        multiple=True,
+        type=o.DocChoice(("ntia", "cisa-2025", "fsct3", "bsi", "telco")),
+        per_command=True,
+        section=o.OUTPUT,
+        help="Like --profile, but write nothing (exit 1) when a document does not meet it.",
     ),
     *o.enrich_options(),
     *o.attribution_options(in_generate=True),
@@ -124,6 +146,9 @@ def generate(**kwargs: Any) -> None:
                     **settings,
                 )
             summary.result(result)
+            conformance = _conformance(
+                result, kwargs.get("profiles", ()), kwargs.get("required_profiles", ())
+            )
             if to_stdout:
                 name, data = stdout_document(result.files, kwargs["split"])
                 sys.stdout.buffer.write(data)
@@ -158,7 +183,41 @@ def generate(**kwargs: Any) -> None:
         for path in outcome.removed:
             say(state, f"removed {path} (written by an earlier run, not by this one)")
     report_attribution(state, result.emitters)
+    for line in conformance:
+        say(state, line)
     say(
         state,
         summary_line(observer, summary.timings, len(result.files), live=r.client is not None),
     )
+
+
+def _conformance(result: Any, profiles: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
+    """One line per document and requested profile, and the known unknowns; raises
+    ProfileNotMetError (before anything is written) when a required profile is not met."""
+    wanted = tuple(dict.fromkeys((*profiles, *required)))
+    if not wanted:
+        return []
+    from sbomgen.errors import ProfileNotMetError
+    from sbomgen.gates.profiles import describe_unmet, judge_files, known_unknowns
+
+    lines: list[str] = []
+    failed: list[str] = []
+    for name, judged in judge_files(result.files, wanted):
+        if judged.passed:
+            lines.append(f"profile {judged.profile}: {name} meets it")
+            continue
+        line = f"profile {judged.profile}: {name} misses {describe_unmet(judged)}"
+        if judged.profile in required:
+            failed.append(line)
+        else:
+            log.warning("%s", line)
+    if failed:
+        raise ProfileNotMetError("--require-profile: nothing was written; " + " | ".join(failed))
+    unknown = known_unknowns(result.inventory)
+    lines.append(
+        "known unknowns (data Mend does not have): "
+        + ", ".join(
+            f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in unknown.items()
+        )
+    )
+    return lines

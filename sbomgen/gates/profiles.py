@@ -82,7 +82,7 @@ class ProfileResult:
 @dataclass
 class Component:
     name: str
-    own: bool = False  # the release's own software (root, products, projects)
+    own: bool = False  # the organization's own software (root, products, projects, in-house)
     version: str | None = None
     supplier: str | None = None
     producer: str | None = None  # originator / authors / manufacturer
@@ -193,7 +193,8 @@ def _cyclonedx(doc: dict[str, Any]) -> Facts:
         facts.components.append(component(root, True))
     for c in doc.get("components", []) or []:
         if isinstance(c, dict):
-            facts.components.append(component(c, c.get("type") == "application"))
+            in_house = {"name": "mend:inHouse", "value": "true"} in (c.get("properties") or [])
+            facts.components.append(component(c, c.get("type") == "application" or in_house))
     return facts
 
 
@@ -227,10 +228,10 @@ def _spdx2(path: Path) -> Facts:
         ),
     )
     for p in document.packages:
-        # sbomgen's own packages: "Mend product", "Mend project …", "The … this document
-        # describes (Mend)"
+        # the organization's own software: "Mend product", "Mend project …", "The … this
+        # document describes (Mend)", "In-house library (Mend)"
         comment = p.comment or ""
-        own = comment.startswith(("Mend product", "Mend project")) or (
+        own = comment.startswith(("Mend product", "Mend project", "In-house library")) or (
             "this document describes" in comment
         )
         facts.components.append(
@@ -448,3 +449,61 @@ def check(path: Path, profiles: Iterable[str]) -> tuple[Facts, list[ProfileResul
                 ProfileResult(profile, "sbomgen rules (NTIA elements)", tuple(_ntia_rules(facts)))
             )
     return facts, results
+
+
+# --- on a run's own documents -------------------------------------------------------------
+
+DOCUMENT_SUFFIXES = (".cdx.json", ".spdx.json", ".spdx.yaml", ".spdx.xml", ".spdx", ".spdx.rdf.xml")
+
+
+def judge_files(
+    files: dict[str, bytes], profiles: Iterable[str]
+) -> list[tuple[str, ProfileResult]]:
+    """Judge the documents a run is about to write (each in a temporary file: the checker
+    reads files), in name order."""
+    import tempfile
+
+    wanted = list(dict.fromkeys(profiles))
+    out: list[tuple[str, ProfileResult]] = []
+    with tempfile.TemporaryDirectory(prefix="sbomgen-profile-") as tmp:
+        for name in sorted(files):
+            if not name.endswith(DOCUMENT_SUFFIXES):
+                continue
+            path = Path(tmp) / Path(name).name
+            path.write_bytes(files[name])
+            _facts, results = check(path, wanted)
+            out += [(name, r) for r in results]
+    return out
+
+
+def describe_unmet(result: ProfileResult) -> str:
+    """``Supplier Name on 19 (data source), …``: one line of what a profile misses."""
+    who = {"producer": "producer", "source": "data source"}
+    return "; ".join(
+        f"{r.element}"
+        + (f" on {len(r.missing)}" if r.missing else "")
+        + f" ({who.get(r.cause, 'cause unknown')})"
+        for r in result.requirements
+        if not r.met
+    )
+
+
+def known_unknowns(inventory: Any) -> dict[str, int]:
+    """What the data source lacks, counted by kind: third-party libraries with no
+    supplier, libraries with no hash, license references with no text."""
+    from sbomgen.enrich.texts import symbols_of
+
+    libs = list(inventory.libraries.values())
+    refs = {
+        s
+        for lib in libs
+        if lib.license
+        for expr in (lib.license.declared, lib.license.concluded)
+        for s in symbols_of(expr)
+        if s.startswith("LicenseRef-")
+    }
+    return {
+        "suppliers": sum(1 for lib in libs if not lib.in_house and lib.supplier is None),
+        "hashes": sum(1 for lib in libs if not lib.sha1),
+        "license texts": sum(1 for r in refs if r not in inventory.texts),
+    }

@@ -108,8 +108,8 @@ def test_cisa_2025_names_each_element_and_cause(release: Path) -> None:
         ("Software Producer", "source"): 14,
         ("Software Identifiers", "producer"): 14,
         ("Software Identifiers", "source"): 1,
-        ("Component Hash", "producer"): 14,
-        ("Component Hash", "source"): 30,
+        ("Component Hash", "producer"): 15,  # products, projects, the in-house library
+        ("Component Hash", "source"): 29,
         ("License", "producer"): 13,
         ("License", "source"): 1,
     }
@@ -134,7 +134,7 @@ def test_text_output_says_who_can_fill_what(release: Path) -> None:
     assert "the data source lacks it" in result.stdout
     assert "the producer can fill it" not in result.stdout
     result = run_cli("validate", "--profile", "cisa-2025", release / "Acme-Corp.spdx.json")
-    assert "missing Component Hash on 14: Acme Corp, " in result.stdout
+    assert "missing Component Hash on 15: Acme Corp, " in result.stdout
     assert "Generation Context" not in result.stdout  # the creator comment says it
 
 
@@ -195,3 +195,35 @@ def test_every_profile_runs_on_both_standards(release: Path) -> None:
         assert [r.profile for r in results] == list(PROFILES)
         for r in results:
             assert r.requirements and all(r.reference for r in r.requirements)
+
+
+def test_generate_warns_per_profile_and_counts_the_known_unknowns(tmp_path: Path) -> None:
+    (tmp_path / "sbomgen.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT]
+    args += ["--format", "spdx-json", "--version", "2.4.0", "--out", out]
+    result = run_cli(*args, "--profile", "ntia")
+    assert result.code == 0, result.stderr
+    assert (
+        "profile ntia: Acme-Corp.spdx.json misses Supplier Name on 19 (data source); "
+        "Concluded License on 2 (data source); Copyright Text on 14 (data source)"
+    ) in result.stderr
+    assert "known unknowns (data Mend does not have): 19 suppliers, 30 hashes" in result.stderr
+    assert (out / "Acme-Corp.spdx.json").exists()
+
+
+def test_require_profile_writes_nothing_and_names_what_is_missing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli(
+        "generate", "--snapshot", SAMPLE_SNAPSHOT, "--format", "spdx-json,cyclonedx-json",
+        "--require-profile", "ntia", "--out", out,
+    )  # fmt: skip
+    assert result.code == 1
+    assert "--require-profile: nothing was written" in result.stderr
+    assert "Supplier Name on 19 (data source)" in result.stderr
+    # without --version and a configured supplier, the organization's own facts are missing
+    # too: its products, projects and its in-house library (15)
+    assert "Version of the Component on 14 (producer)" in result.stderr
+    assert "Supplier Name on 15 (producer)" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+    assert "Traceback" not in result.stderr
