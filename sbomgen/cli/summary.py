@@ -23,6 +23,7 @@ _SUFFIXES = (
     (".cdx.json", "cyclonedx-json"),
     (".cdx.xml", "cyclonedx-xml"),
     (".spdx.json", "spdx-json"),
+    (".spdx3.json", "spdx3-json"),
     (".spdx.yaml", "spdx-yaml"),
     (".spdx.rdf.xml", "spdx-rdf"),
     (".spdx.xml", "spdx-xml"),
@@ -61,6 +62,11 @@ def validators(fmt: str, cyclonedx_version: str, spdx_version: str) -> list[str]
         if fmt in ("spdx-xml", "spdx-rdf"):
             checks.append("XML well-formedness (lxml)")
         return checks
+    if fmt == "spdx3-json":
+        return [
+            "SPDX 3.0.1 JSON schema (the schema spdx3-validate checks, with jsonschema-rs)",
+            "SPDX 3.0.1 SHACL model (spdx3-validate, pyshacl)",
+        ]
     return []
 
 

@@ -10,6 +10,7 @@ from sbomgen.emit.cyclonedx import CycloneDx
 from sbomgen.emit.formats import FORMATS
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.spdx import Spdx, render_many
+from sbomgen.emit.spdx3 import Spdx3
 from sbomgen.model import Inventory
 
 
@@ -44,9 +45,11 @@ def make_emitters(
         for f in formats
         if f.startswith("cyclonedx-")
     ]
-    spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]
+    spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]  # SPDX 2
     if spdx:
         out.append(SpdxSet(spdx, spdx_version, exclude_in_house=exclude_in_house))
+    if "spdx3-json" in formats:  # SPDX 3.0.1 JSON-LD, whatever --spdx-version says
+        out.append(Spdx3(exclude_in_house=exclude_in_house))
     bundle = [f.removeprefix("attribution-") for f in formats if f.startswith("attribution-")]
     if bundle:
         options = attribution or AttributionOptions()

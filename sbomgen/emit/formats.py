@@ -14,6 +14,7 @@ FORMATS = (
     "spdx-xml",
     "spdx-tv",
     "spdx-rdf",
+    "spdx3-json",
     "attribution-html",
     "attribution-txt",
     "attribution-md",

@@ -20,6 +20,7 @@ ALL = [
     "Acme-Corp.spdx.rdf.xml",
     "Acme-Corp.spdx.xml",
     "Acme-Corp.spdx.yaml",
+    "Acme-Corp.spdx3.json",
     "SHA256SUMS",
     "attribution",
 ]

@@ -1,0 +1,649 @@
+"""SPDX 3.0.1 in JSON-LD: the Core, Software, SimpleLicensing and Security profiles.
+
+The document is built with the official SPDX 3 Python bindings (spdx-python-model, whose
+classes are generated from the SPDX 3.0.1 SHACL model), serialized with their JSON-LD
+serializer, and validated with spdx3-validate (the SPDX 3.0.1 JSON schema and SHACL shapes,
+see :func:`sbomgen.emit.validate.spdx3_problems`) before any byte is returned.
+
+It is built from the same :class:`~sbomgen.emit.plan.DocumentPlan` as the SPDX 2 document and
+makes the same decisions (:mod:`sbomgen.emit.spdx`): the same packages, names, versions,
+purls, checksums, suppliers, copyright texts, license expressions (NOASSERTION where a
+LicenseRef has no text), download locations and relationships. Where Mend knows nothing,
+SPDX 3 says nothing: a property is left out (SPDX 3 has no NOASSERTION strings), except a
+license, which points at SPDX 3's ``NoAssertionLicense`` individual as SPDX 2 writes
+NOASSERTION.
+
+Which SPDX 3 property carries which Mend fact:
+
+===============================================  ==============================================
+``software_Package.name``                        the library's name (:func:`package_name`); the
+                                                 product's, project's or document's name
+``software_Package.software_packageVersion``     the library version; ``version`` of the
+                                                 configuration for the described software
+``software_Package.software_packageUrl``          the purl sbomgen derived from Mend's coordinates
+``software_Package.software_downloadLocation``   Mend's download reference (http(s) URLs only)
+``software_Package.software_homePage``           Mend's homepage reference (http(s) URLs only)
+``Element.verifiedUsing`` (``Hash``, sha1)       Mend's SHA-1 of the library file
+``Element.externalIdentifier`` (packageUrl)      the purl again, as an identifier
+``software_File`` + ``hasDistributionArtifact``  the library file's name (SPDX 2's package file
+                                                 name), its SHA-1, its download URL
+                                                 (``binaryArtifact``)
+``Artifact.suppliedBy`` / ``originatedBy``       ``Library.supplier`` / ``Library.originator``
+                                                 (Organization or Person); the configured
+                                                 supplier for the described software
+``software_copyrightText``                       Mend's copyright lines, one per line
+``Element.description``                          Mend's library description
+``Element.comment``                              in-house flag, and where each fact came from
+``Relationship`` ``hasDeclaredLicense``          the declared license (Mend's licenses, suspected
+                                                 ones left out): a LicenseExpression
+``Relationship`` ``hasConcludedLicense``         the concluded license (Mend's, or a curation);
+                                                 its comment says how it was reached
+``simplelicensing_SimpleLicensingText``          the text of a LicenseRef the document uses
+``Relationship`` ``contains`` / ``dependsOn``    product→project (and the root's children);
+                                                 project→library and library→library
+``security_Vulnerability``                       a Mend security alert's vulnerability: its CVE
+                                                 (or Mend) id as ``externalIdentifier``, the NVD
+                                                 or Mend page, the fix reference, publication
+``security_VexAffectedVulnAssessmentRelationship``  ``affects``: the vulnerability affects the
+                                                 library Mend reported it for; the action
+                                                 statement is Mend's fix resolution
+``CreationInfo``                                 the document time, sbomgen as the ``Tool``, the
+                                                 configured supplier and authors as ``createdBy``,
+                                                 the generation context as its ``comment``
+``software_Sbom.software_sbomType``              ``build``: Mend analyses builds
+===============================================  ==============================================
+
+Every element's ``spdxId`` is an IRI in the document's namespace, named after the plan's
+node (the SPDX 2 element id, which holds a hash of the Mend token, never the token): equal
+input gives equal ids. The namespace, as in SPDX 2, ends with a UUID derived from the whole
+content, so equal documents share it and different ones never do.
+
+spdx-python-model and spdx3-validate (rdflib, pyshacl) are imported on first use, never when
+the CLI starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from sbomgen import __version__
+from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.spdx import (
+    GENERATION_CONTEXT,
+    NAMESPACE,
+    PROVISIONAL_UUID,
+    _asserted,
+    _comment,
+    _id_part,
+    _license_comment,
+    _line,
+    package_name,
+    spdx_id,
+)
+from sbomgen.emit.validate import SPDX3_VERSION
+from sbomgen.enrich.texts import symbols_of
+from sbomgen.errors import ValidationFailedError
+from sbomgen.model import NOASSERTION, Inventory, Library, LicenseText, Party, Vulnerability
+
+if TYPE_CHECKING:
+    from spdx_python_model.bindings import v3_0_1 as spdx3
+
+SUFFIX = ".spdx3.json"
+# how a LicenseRef's text is described: (name, comment), from the symbol and its text
+_Describe = Callable[[str, LicenseText], tuple[str, str]]
+_URL = re.compile(r"^https?://\S+$")
+_SHA1 = re.compile(r"[0-9a-fA-F]{40}")
+
+
+@dataclass
+class _Ids:
+    """Every IRI the document holds that is in its own namespace, set once the namespace is
+    known: an element's ``spdxId`` or a ``DictionaryEntry`` value (a LicenseRef's text)."""
+
+    namespace: str
+    holders: list[tuple[Any, str, str]] = field(default_factory=list)  # (object, attr, local)
+
+    def iri(self, local: str) -> str:
+        return f"{self.namespace}#{local}"
+
+    def assign(self, obj: Any, attr: str, local: str) -> None:
+        setattr(obj, attr, self.iri(local))
+        self.holders.append((obj, attr, local))
+
+    def move(self, namespace: str) -> None:
+        self.namespace = namespace
+        for obj, attr, local in self.holders:
+            setattr(obj, attr, self.iri(local))
+
+
+def _utc(value: datetime) -> datetime:
+    """SPDX 3 timestamps are UTC ("…Z"): a naive time is taken as UTC, never as local time,
+    so that the document does not depend on the machine's time zone."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _published(value: str | None) -> datetime | None:
+    """Mend's publishDate ("2021-12-10" or "2021-12-10 00:00:00"), or None when unreadable."""
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+def _given(**properties: Any) -> dict[str, Any]:
+    """The properties that have a value: the bindings refuse None for an absent one, and an
+    unknown fact is left out (SPDX 3 has no NOASSERTION strings)."""
+    return {k: v for k, v in properties.items() if v is not None and v != [] and v != ""}
+
+
+def _url(value: str | None) -> str | None:
+    return value if value and _URL.match(value) else None
+
+
+def _fix(vuln: Vulnerability) -> str | None:
+    return vuln.fix_resolution or (vuln.top_fix.fix_resolution if vuln.top_fix else None)
+
+
+class _Builder:
+    """Builds the SPDX 3 objects of one plan (see the table in the module docstring)."""
+
+    def __init__(self, plan: DocumentPlan, namespace: str) -> None:
+        from spdx_python_model.bindings import v3_0_1 as spdx3
+
+        self.m = spdx3
+        self.plan = plan
+        self.ids = _Ids(namespace)
+        self.elements: list[spdx3.Element] = []
+        self.agents: dict[tuple[str, str], spdx3.Agent] = {}
+        self.licenses: dict[str, spdx3.simplelicensing_LicenseExpression] = {}
+        self.license_texts: dict[str, spdx3.simplelicensing_SimpleLicensingText] = {}
+        self.uses_security = False
+        meta = plan.meta
+        # the generation context in words, as SPDX 2's creator comment says it
+        self.creation = spdx3.CreationInfo(
+            specVersion=SPDX3_VERSION, created=_utc(meta.timestamp), comment=GENERATION_CONTEXT
+        )
+
+    # -- elements ----------------------------------------------------------------------------
+
+    def element(self, obj: Any, local: str) -> Any:
+        """An element of the document: its id in the namespace, the one CreationInfo."""
+        self.ids.assign(obj, "spdxId", local)
+        obj.creationInfo = self.creation
+        self.elements.append(obj)
+        return obj
+
+    def agent(self, party: Party) -> spdx3.Agent:
+        """One Organization or Person element per (kind, name), shared by every use."""
+        name = _line(party.name) or party.name
+        kind = "Person" if party.kind == "person" else "Organization"
+        key = (kind, name)
+        if key not in self.agents:
+            cls = self.m.Person if kind == "Person" else self.m.Organization
+            self.agents[key] = self.element(
+                cls(name=name), f"Agent-{kind}-{_id_part(name)}-{short_hash(kind + ':' + name)}"
+            )
+        return self.agents[key]
+
+    def license(
+        self, expression: str, texts: Mapping[str, LicenseText], describe: _Describe
+    ) -> str | spdx3.simplelicensing_LicenseExpression:
+        """The LicenseExpression of an SPDX expression (one element per expression), with each
+        of its LicenseRefs mapped to a SimpleLicensingText that carries the text; NOASSERTION
+        is SPDX 3's ``NoAssertionLicense`` individual."""
+        if expression == NOASSERTION:
+            return str(self.m.expandedlicensing_IndividualLicensingInfo.NoAssertionLicense)
+        if expression not in self.licenses:
+            from sbomgen.enrich.licenses import spdx_licensing
+
+            rendered = str(spdx_licensing().parse(expression, validate=False))  # as SPDX 2
+            entries = []
+            for symbol in sorted(set(symbols_of(expression))):
+                if symbol.startswith("LicenseRef-"):
+                    entry = self.m.DictionaryEntry(key=symbol)
+                    self.ids.assign(entry, "value", self.license_text(symbol, texts, describe))
+                    entries.append(entry)
+            self.licenses[expression] = self.element(
+                self.m.simplelicensing_LicenseExpression(
+                    **_given(
+                        simplelicensing_licenseExpression=rendered,
+                        simplelicensing_customIdToUri=entries,
+                    )
+                ),
+                f"License-{short_hash(expression)}",
+            )
+        return self.licenses[expression]
+
+    def license_text(
+        self, symbol: str, texts: Mapping[str, LicenseText], describe: _Describe
+    ) -> str:
+        """The text of a LicenseRef (SPDX 2's ExtractedLicensingInfo; only asserted ones are
+        used, and they all have a text), named by its first user as SPDX 2 names it; the
+        local part of its id."""
+        local = f"LicenseText-{_id_part(symbol)}-{short_hash(symbol)}"
+        if symbol not in self.license_texts:
+            text = texts[symbol]
+            name, comment = describe(symbol, text)
+            self.license_texts[symbol] = self.element(
+                self.m.simplelicensing_SimpleLicensingText(
+                    name=name, simplelicensing_licenseText=text.text, comment=comment
+                ),
+                local,
+            )
+        return local
+
+    def relationship(
+        self,
+        source: Any,
+        kind: str,
+        targets: Iterable[Any],
+        local: str,
+        comment: str | None = None,
+    ) -> None:
+        self.element(
+            self.m.Relationship(
+                **_given(
+                    from_=source,
+                    relationshipType=getattr(self.m.RelationshipType, kind),
+                    to=list(targets),
+                    comment=comment,
+                )
+            ),
+            local,
+        )
+
+    # -- the document ------------------------------------------------------------------------
+
+    def build(self) -> spdx3.SHACLObjectSet:
+        m, plan, meta = self.m, self.plan, self.plan.meta
+        names: dict[str, str] = {
+            f"lib:{lib.key_uuid}": f"{package_name(lib)}-{lib.version or ''}"
+            for lib in plan.libraries
+        }
+        names.update({f"product:{p.token}": p.name for p in plan.products})
+        names.update({f"project:{p.token}": p.name for p in plan.projects})
+        # the SPDX 2 element ids, collisions resolved the same way (sbomgen.emit.spdx)
+        locals_: dict[str, str] = {}
+        taken: set[str] = set()
+        for node in [ROOT, *names]:
+            candidate = spdx_id(node, plan, names)
+            while candidate in taken:
+                candidate += "-1"
+            locals_[node] = candidate
+            taken.add(candidate)
+
+        # CreationInfo: sbomgen is the tool (createdUsing); the configured supplier and
+        # authors created the document (createdBy), as SPDX 2's creators say. createdBy needs
+        # an agent: with none configured, sbomgen itself, as a SoftwareAgent.
+        tool = self.element(m.Tool(name=f"sbomgen {__version__}"), "Tool-sbomgen")
+        created_by: list[Any] = []
+        if meta.supplier:
+            created_by.append(
+                self.agent(Party(name=meta.supplier, kind="organization", source="configuration"))
+            )
+        created_by += [
+            self.agent(Party(name=a, kind="person", source="configuration")) for a in meta.authors
+        ]
+        if not created_by:
+            created_by.append(
+                self.element(m.SoftwareAgent(name=f"sbomgen {__version__}"), "Agent-sbomgen")
+            )
+        self.creation.createdBy = created_by
+        self.creation.createdUsing = [tool]
+
+        # the described software: root, products, projects (the user's own), as in SPDX 2
+        own_texts: dict[str, LicenseText] = dict(plan.texts)
+        own_refs = [
+            s for s in symbols_of(meta.license or NOASSERTION) if s.startswith("LicenseRef-")
+        ]
+        if meta.license_text and len(own_refs) == 1 and own_refs[0] not in own_texts:
+            own_texts[own_refs[0]] = LicenseText(
+                name=own_refs[0],
+                text=meta.license_text,
+                source="sbomgen configuration (license-text)",
+            )
+        own_expression, own_missing = _asserted(meta.license or NOASSERTION, own_texts)
+        own_comment = (
+            f"The configured license {meta.license} is not asserted: no text for "
+            f"{', '.join(own_missing)} (an SPDX license reference needs its text)"
+            if own_missing
+            else None
+        )
+        supplier = (
+            self.agent(Party(name=meta.supplier, kind="organization", source="configuration"))
+            if meta.supplier
+            else None
+        )
+        packages: dict[str, spdx3.software_Package] = {}
+
+        def own_text(symbol: str, text: LicenseText) -> tuple[str, str]:
+            return (
+                symbol.removeprefix("LicenseRef-"),
+                "The license of the described software, from sbomgen's configuration; "
+                f"text source: {text.source}",
+            )
+
+        def structural(node: str, name: str, version: str | None, comment: str) -> None:
+            package = self.element(
+                m.software_Package(
+                    **_given(
+                        name=_line(name) or node,
+                        software_packageVersion=_line(version),
+                        suppliedBy=supplier,
+                        software_copyrightText=meta.copyright,
+                        comment=comment,
+                        software_primaryPurpose=m.software_SoftwarePurpose.application,
+                    )
+                ),
+                locals_[node],
+            )
+            packages[node] = package
+            own = self.license(own_expression, own_texts, own_text)
+            for kind in ("hasDeclaredLicense", "hasConcludedLicense"):
+                self.relationship(
+                    package,
+                    kind,
+                    [own],
+                    f"{locals_[node]}-{kind}",
+                    own_comment if kind == "hasConcludedLicense" else None,
+                )
+
+        # the libraries (first, as in SPDX 2: a LicenseRef's text is named by its first user)
+        affected: dict[str, tuple[Vulnerability, list[str]]] = {}
+        for lib in plan.libraries:
+            node = f"lib:{lib.key_uuid}"
+            packages[node] = self.library(lib, locals_[node])
+            for vuln in lib.vulnerabilities:
+                affected.setdefault(vuln.id, (vuln, []))[1].append(node)
+
+        # then the described software
+        structural(
+            ROOT, meta.name, meta.version, f"The {plan.root_kind} this document describes (Mend)"
+        )
+        for product in plan.products:  # the release's version: they ship in it (as SPDX 2)
+            structural(f"product:{product.token}", product.name, meta.version, "Mend product")
+        for project in plan.projects:
+            structural(
+                f"project:{project.token}",
+                project.name,
+                meta.version,
+                f"Mend project{' of ' + project.product_name if project.product_name else ''}",
+            )
+
+        # dependencies: one Relationship per parent and kind, to its sorted children
+        for node, children in self.plan.edges.items():
+            for kind, targets in (
+                ("contains", [c for c in children if not c.startswith("lib:")]),
+                ("dependsOn", [c for c in children if c.startswith("lib:")]),
+            ):
+                if targets:
+                    self.relationship(
+                        packages[node],
+                        kind,
+                        [packages[c] for c in targets],
+                        f"{locals_[node]}-{kind}",
+                    )
+
+        # the Security profile: each vulnerability, and what it affects
+        for vuln_id in sorted(affected):
+            vuln, nodes = affected[vuln_id]
+            self.vulnerability(vuln, [(packages[n], locals_[n]) for n in sorted(set(nodes))])
+
+        # the SBOM and the document: SpdxDocument -> software_Sbom -> the root package.
+        # sbomType: Mend's inventory comes from the analysis of builds (its Unified Agent
+        # resolves the dependencies a build declares and the files it produced), which is
+        # SPDX 3's software_SbomType "build" (generated as part of building the software).
+        profiles = [
+            m.ProfileIdentifierType.core,
+            m.ProfileIdentifierType.software,
+            m.ProfileIdentifierType.simpleLicensing,
+        ]
+        if self.uses_security:
+            profiles.append(m.ProfileIdentifierType.security)
+        data_license = self.license("CC0-1.0", {}, own_text)  # the license of SPDX data itself
+        content = sorted(self.elements, key=lambda e: str(e.spdxId))
+        sbom = self.element(
+            m.software_Sbom(
+                name=_line(meta.name) or "SBOM",
+                software_sbomType=[m.software_SbomType.build],
+                rootElement=[packages[ROOT]],
+                element=content,
+                profileConformance=profiles,
+            ),
+            "SBOM",
+        )
+        self.element(
+            m.SpdxDocument(
+                name=_line(meta.name) or "SBOM",
+                dataLicense=data_license,
+                rootElement=[sbom],
+                element=sorted([*content, sbom], key=lambda e: str(e.spdxId)),
+                profileConformance=profiles,
+            ),
+            "DOCUMENT",
+        )
+        objects: spdx3.SHACLObjectSet = m.SHACLObjectSet([self.creation, *self.elements])
+        return objects
+
+    def library(self, lib: Library, local: str) -> spdx3.software_Package:
+        m = self.m
+        verified = (
+            [m.Hash(algorithm=m.HashAlgorithm.sha1, hashValue=lib.sha1.lower())]
+            if lib.sha1 and _SHA1.fullmatch(lib.sha1)
+            else []
+        )
+        package: spdx3.software_Package = self.element(
+            m.software_Package(
+                **_given(
+                    name=_line(package_name(lib)) or lib.key_uuid,
+                    software_packageVersion=_line(lib.version),
+                    software_packageUrl=lib.purl,
+                    # the purl again as an identifier: where SPDX 3 readers look for one
+                    externalIdentifier=[
+                        m.ExternalIdentifier(
+                            externalIdentifierType=m.ExternalIdentifierType.packageUrl,
+                            identifier=lib.purl,
+                        )
+                    ]
+                    if lib.purl
+                    else [],
+                    software_downloadLocation=_url(lib.references.download),
+                    software_homePage=_url(lib.references.homepage),
+                    verifiedUsing=verified,
+                    suppliedBy=self.agent(lib.supplier) if lib.supplier else None,
+                    originatedBy=[self.agent(lib.originator)] if lib.originator else [],
+                    software_copyrightText="\n".join(c.text for c in lib.copyrights),
+                    description=lib.description,
+                    comment=_comment(lib),
+                    software_primaryPurpose=m.software_SoftwarePurpose.library,
+                )
+            ),
+            local,
+        )
+        if lib.filename:
+            # the library file Mend identified (SPDX 2's PackageFileName): a File that is the
+            # package's distribution artifact, with Mend's SHA-1 of it and, when Mend gives
+            # one, the URL it is downloaded from
+            file = self.element(
+                m.software_File(
+                    **_given(
+                        name=lib.filename,
+                        verifiedUsing=[
+                            m.Hash(algorithm=h.algorithm, hashValue=h.hashValue) for h in verified
+                        ],
+                        externalRef=[
+                            m.ExternalRef(
+                                externalRefType=m.ExternalRefType.binaryArtifact,
+                                locator=[_url(lib.references.download)],
+                            )
+                        ]
+                        if _url(lib.references.download)
+                        else [],
+                    )
+                ),
+                f"{local}-File",
+            )
+            self.relationship(
+                package, "hasDistributionArtifact", [file], f"{local}-hasDistributionArtifact"
+            )
+        decision = lib.license
+        declared, missing_declared = _asserted(
+            decision.declared if decision else NOASSERTION, self.plan.texts
+        )
+        concluded, missing_concluded = _asserted(
+            decision.concluded if decision else NOASSERTION, self.plan.texts
+        )
+        unasserted = sorted({*missing_declared, *missing_concluded})
+
+        def mend_text(symbol: str, text: LicenseText) -> tuple[str, str]:
+            """The license's name as Mend gives it, and where its text comes from."""
+            names = sorted(
+                {
+                    p.mend_name
+                    for p in (decision.parts if decision else ())
+                    if p.expression == symbol
+                }
+            )
+            name = names[0] if names else symbol.removeprefix("LicenseRef-")
+            return name, f"Text source: {text.source}"
+
+        self.relationship(
+            package,
+            "hasDeclaredLicense",
+            [self.license(declared, self.plan.texts, mend_text)],
+            f"{local}-hasDeclaredLicense",
+        )
+        self.relationship(
+            package,
+            "hasConcludedLicense",
+            [self.license(concluded, self.plan.texts, mend_text)],
+            f"{local}-hasConcludedLicense",
+            _license_comment(lib, unasserted),  # how the concluded license was reached
+        )
+        return package
+
+    def vulnerability(
+        self, vuln: Vulnerability, affected: list[tuple[spdx3.software_Package, str]]
+    ) -> None:
+        m = self.m
+        self.uses_security = True
+        is_cve = vuln.id.startswith("CVE-")
+        refs = []
+        if _url(vuln.url):
+            refs.append(
+                m.ExternalRef(
+                    externalRefType=m.ExternalRefType.securityAdvisory, locator=[vuln.url]
+                )
+            )
+        fix_url = _url(vuln.top_fix.url if vuln.top_fix else None)
+        if fix_url:
+            refs.append(
+                m.ExternalRef(externalRefType=m.ExternalRefType.securityFix, locator=[fix_url])
+            )
+        local = f"Vulnerability-{_id_part(vuln.id)}-{short_hash(vuln.id)}"
+        element = self.element(
+            m.security_Vulnerability(
+                **_given(
+                    name=vuln.id,
+                    description=vuln.description,
+                    externalIdentifier=[
+                        m.ExternalIdentifier(
+                            externalIdentifierType=m.ExternalIdentifierType.cve
+                            if is_cve
+                            else m.ExternalIdentifierType.securityOther,
+                            identifier=vuln.id,
+                        )
+                    ],
+                    externalRef=refs,
+                    security_publishedTime=_published(vuln.published),
+                )
+            ),
+            local,
+        )
+        # VEX "affected": Mend reported the vulnerability for this library version. The
+        # action statement (required) is Mend's fix resolution; without one, it says so.
+        action = _fix(vuln) or "No action proposed: Mend gives no fix resolution"
+        for package, package_local in affected:
+            self.element(
+                m.security_VexAffectedVulnAssessmentRelationship(
+                    from_=element,
+                    relationshipType=m.RelationshipType.affects,
+                    to=[package],
+                    security_actionStatement=action,
+                ),
+                f"{local}-affects-{short_hash(package_local)}",
+            )
+
+
+def document_data(plan: DocumentPlan) -> dict[str, Any]:
+    """The JSON-LD of the plan's document (spdx-python-model's serializer), in its final
+    namespace: a UUID derived from the content written with a provisional one."""
+    from spdx_python_model.bindings import v3_0_1 as spdx3
+
+    meta = plan.meta
+    stem = f"https://spdx.org/spdxdocs/sbomgen/{_id_part(meta.file_stem)}-"
+    builder = _Builder(plan, f"{stem}{PROVISIONAL_UUID}")
+    objects = builder.build()
+    serializer = spdx3.JSONLDSerializer()
+    provisional = serializer.serialize_data(objects)
+    digest = hashlib.sha256(
+        json.dumps(provisional, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    del provisional
+    builder.ids.move(f"{stem}{uuid.uuid5(NAMESPACE, 'spdx3:' + digest)}")
+    data: dict[str, Any] = serializer.serialize_data(objects)
+    return data
+
+
+def serialize(data: Mapping[str, Any]) -> bytes:
+    """Sorted keys, two-space indents, UTF-8 as is, a newline at the end."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class Spdx3(Emitter):
+    """SPDX 3.0.1 JSON-LD (``FILE.spdx3.json``), validated by spdx3-validate."""
+
+    name = "spdx3-json"
+
+    def __init__(self, *, exclude_in_house: bool = False) -> None:
+        self.exclude_in_house = exclude_in_house
+
+    def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
+        from sbomgen.emit.validate import spdx3_problems
+
+        name = f"{meta.file_stem}{SUFFIX}"
+        plan = plan_document(inventory, meta, exclude_in_house=self.exclude_in_house)
+        try:
+            data = document_data(plan)
+        except (ValueError, TypeError) as exc:  # the bindings refuse a value or a missing one
+            raise ValidationFailedError(
+                f"{name} (SPDX {SPDX3_VERSION}) could not be built, nothing was written: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        del plan
+        text = serialize(data)
+        del data
+        problems = [str(p) for p in spdx3_problems(text)]
+        if problems:
+            shown = "; ".join(problems[:5]) + (
+                f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            )
+            raise ValidationFailedError(
+                f"the SPDX {SPDX3_VERSION} document for {meta.name} failed validation "
+                f"(spdx3-validate), nothing was written: {shown}"
+            )
+        return {name: text}
