@@ -145,6 +145,8 @@ def _print_profile(result: Any, *, quiet: bool) -> None:
     for req in result.requirements:
         if req.met:
             continue
+        if not req.required:
+            continue  # recommended only: in --format json
         who = {"producer": "the producer can fill it", "source": "the data source lacks it"}.get(
             req.cause, "cause unknown"
         )

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class Requirement:
     missing: tuple[str, ...] = ()  # the components concerned (names)
     cause: str = ""  # producer | source | unknown, when not met
     reference: str = ""
+    required: bool = True  # False: what the profile recommends (the verdict ignores it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class Requirement:
             "missing": list(self.missing),
             "cause": self.cause or None,
             "reference": self.reference,
+            "required": self.required,
         }
 
 
@@ -68,7 +70,7 @@ class ProfileResult:
 
     @property
     def passed(self) -> bool:
-        return all(r.met for r in self.requirements)
+        return all(r.met or not r.required for r in self.requirements)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,7 +130,7 @@ def read_facts(path: Path, data: bytes) -> Facts:
         if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
             return _cyclonedx(doc)
         if isinstance(doc, dict) and "@context" in doc:
-            return Facts(standard="SPDX", version="3")
+            return _spdx3(doc)
     return _spdx2(path)
 
 
@@ -198,6 +200,31 @@ def _cyclonedx(doc: dict[str, Any]) -> Facts:
     return facts
 
 
+def _own(comment: str) -> bool:
+    """The organization's own software, as sbomgen's SPDX documents say: "Mend product",
+    "Mend project …", "The … this document describes (Mend)", "In-house library (Mend)"."""
+    return comment.startswith(("Mend product", "Mend project", "In-house library")) or (
+        "this document describes" in comment
+    )
+
+
+def _spdx3(doc: dict[str, Any]) -> Facts:
+    """Enough of an SPDX 3 JSON-LD document to tell who could fill what (the profiles
+    that read SPDX 3 are ntia-conformance-checker's)."""
+    graph = [e for e in doc.get("@graph", []) if isinstance(e, dict)]
+    tools = tuple(str(e.get("name", "")) for e in graph if e.get("type") == "Tool")
+    facts = Facts(
+        standard="SPDX", version="3", by_sbomgen=any(t.startswith("sbomgen") for t in tools)
+    )
+    facts.tools = tools
+    for e in graph:
+        if e.get("type") == "software_Package":
+            facts.components.append(
+                Component(name=str(e.get("name", "?")), own=_own(str(e.get("comment") or "")))
+            )
+    return facts
+
+
 def _spdx2(path: Path) -> Facts:
     from spdx_tools.spdx.model import ExternalPackageRefCategory
     from spdx_tools.spdx.parser.error import SPDXParsingError
@@ -228,12 +255,7 @@ def _spdx2(path: Path) -> Facts:
         ),
     )
     for p in document.packages:
-        # the organization's own software: "Mend product", "Mend project …", "The … this
-        # document describes (Mend)", "In-house library (Mend)"
-        comment = p.comment or ""
-        own = comment.startswith(("Mend product", "Mend project", "In-house library")) or (
-            "this document describes" in comment
-        )
+        own = _own(p.comment or "")
         facts.components.append(
             Component(
                 name=p.name,
@@ -387,6 +409,27 @@ _CHECKER_ELEMENTS = {
 }
 
 
+_BSI_ELEMENTS = (
+    ("doc_creator", True),
+    ("doc_uri", True),
+    ("dependency_completeness", True),
+    ("components_without_creators", True),
+    ("components_without_filenames", True),
+    ("components_without_executable_prop", True),
+    ("components_without_archive_prop", True),
+    ("components_without_structured_prop", True),
+    ("components_without_sha512_hashes", True),
+    ("components_without_source_code_uris", False),
+    ("components_without_deployable_uris", False),
+    ("components_without_unique_identifiers", False),
+    ("components_without_original_licenses", False),
+    ("components_without_effective_licenses", False),
+    ("components_without_source_code_hashes", False),
+    ("components_without_security_txt", False),
+    ("components_without_bom_references", False),
+)
+
+
 def _with_checker(path: Path, profile: str, facts: Facts) -> ProfileResult:
     from importlib.metadata import version as dist_version
 
@@ -410,6 +453,24 @@ def _with_checker(path: Path, profile: str, facts: Facts) -> ProfileResult:
                 requirements += _split(
                     facts, element or key, ((n, n in own) for n in missing), where
                 )
+    # BSI TR-03183-2's own elements, which the checker's JSON report leaves out: required
+    # (what its verdict counts) and additional ones (recommended)
+    for attr, required in _BSI_ELEMENTS:
+        value = getattr(result, attr, None)
+        if isinstance(value, bool):
+            requirements += [
+                replace(r, required=required)
+                for r in _document(facts, attr.removeprefix("doc_").replace("_", " "), value, where)
+            ]
+        elif isinstance(value, list):
+            names = sorted({str(x[0]) if isinstance(x, tuple) else str(x) for x in value})
+            element = "component " + attr.removeprefix("components_without_").replace("_", " ")
+            requirements += [
+                replace(r, required=required)
+                for r in _split(facts, element, ((n, n in own) for n in names), where)
+            ]
+    if not result.compliant and all(r.met or not r.required for r in requirements):
+        requirements.append(Requirement("the checker's verdict", False, (), "unknown", where))
     for message in list(report.get("parsingError") or []) + list(
         report.get("validationMessages") or []
     ):

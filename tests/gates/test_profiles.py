@@ -37,7 +37,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--snapshot",
         SAMPLE_SNAPSHOT,
         "--format",
-        "spdx-json,spdx-tv,cyclonedx-json",
+        "spdx-json,spdx-tv,cyclonedx-json,spdx3-json",
         "--version",
         "2.4.0",
         "--out",
@@ -227,3 +227,33 @@ def test_require_profile_writes_nothing_and_names_what_is_missing(tmp_path: Path
     assert "Supplier Name on 15 (producer)" in result.stderr
     assert not out.exists() or not any(out.iterdir())
     assert "Traceback" not in result.stderr
+
+
+def test_fsct3_and_bsi_read_spdx_3(release: Path) -> None:
+    """ntia-conformance-checker reads SPDX 3 for FSCT3 (which asks for the SBOM type, only
+    SPDX 3 has it) and BSI TR-03183-2: FSCT3 misses only what Mend lacks."""
+    result, report = _judge(
+        "--profile", "fsct3", "--profile", "bsi", release / "Acme-Corp.spdx3.json"
+    )
+    assert result.code == 1
+    assert _unmet(report, "fsct3") == NTIA_SPDX
+    (entry,) = report["files"]
+    (bsi,) = [p for p in entry["profiles"] if p["profile"] == "bsi"]
+    required = {
+        (r["element"], r["cause"]) for r in bsi["requirements"] if not r["met"] and r["required"]
+    }
+    assert required == {
+        ("Supplier Name", "source"),
+        ("Concluded License", "source"),
+        ("Copyright Text", "source"),
+        ("creator", "producer"),  # BSI wants an e-mail or URL for the SBOM's creator
+        ("component creators", "producer"),
+        ("component creators", "source"),
+        ("component filenames", "producer"),  # the organization's own have no file
+        ("component structured prop", "producer"),
+        ("component structured prop", "source"),
+        ("component sha512 hashes", "producer"),
+        ("component sha512 hashes", "source"),  # Mend has SHA-1 only
+    }
+    recommended = [r for r in bsi["requirements"] if not r["required"]]
+    assert recommended and "missing component deployable uris" not in result.stdout
