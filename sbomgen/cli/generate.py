@@ -192,17 +192,17 @@ def generate(**kwargs: Any) -> None:
 
 
 def _conformance(result: Any, profiles: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
-    """One line per document and requested profile, and the known unknowns; raises
+    """One line per document and requested profile, and the known unknowns (on every
+    run); raises
     ProfileNotMetError (before anything is written) when a required profile is not met."""
-    wanted = tuple(dict.fromkeys((*profiles, *required)))
-    if not wanted:
-        return []
     from sbomgen.errors import ProfileNotMetError
     from sbomgen.gates.profiles import describe_unmet, judge_files, known_unknowns
 
+    wanted = tuple(dict.fromkeys((*profiles, *required)))
+
     lines: list[str] = []
     failed: list[str] = []
-    for name, judged in judge_files(result.files, wanted):
+    for name, judged in judge_files(result.files, wanted) if wanted else []:
         if judged.passed:
             lines.append(f"profile {judged.profile}: {name} meets it")
             continue

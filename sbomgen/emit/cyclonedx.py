@@ -457,6 +457,11 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 name=product.name,
                 version=meta.version,  # the release's: its products and projects ship in it
                 supplier=own,
+                # the release's license and copyright, as on the root (and in SPDX)
+                licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
+                if meta.license
+                else None,
+                copyright=meta.copyright,
                 properties=[Property(name="mend:kind", value="product")],
             )
         )
@@ -471,6 +476,11 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 name=project.name,
                 version=meta.version,
                 supplier=own,
+                # the release's license and copyright, as on the root (and in SPDX)
+                licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
+                if meta.license
+                else None,
+                copyright=meta.copyright,
                 properties=props,
             )
         )

@@ -334,6 +334,10 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     name=product.name,
                     version=meta.version,
                     supplier=own,
+                    licenses=[_license(meta.license, "declared", version)]
+                    if meta.license
+                    else None,
+                    copyright=meta.copyright,
                     properties=_props([("mend:kind", "product")]),
                 ),
             )
@@ -352,6 +356,10 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     name=project.name,
                     version=meta.version,
                     supplier=own,
+                    licenses=[_license(meta.license, "declared", version)]
+                    if meta.license
+                    else None,
+                    copyright=meta.copyright,
                     properties=_props(props),
                 ),
             )
