@@ -214,6 +214,7 @@ def build(
     own_license: str | None = None,
     own_license_text: str | None = None,
     own_copyright: str | None = None,
+    supplier_contact: str | None = None,
     split: bool = False,
     checksums: bool = True,
     timings: dict[str, float] | None = None,
@@ -248,6 +249,7 @@ def build(
         license=own_license,
         license_text=own_license_text,
         copyright=own_copyright,
+        supplier_contact=supplier_contact,
     )
     with paused():
         files = documents(inventory, emitters, meta, split=split, observer=observer)

@@ -47,7 +47,14 @@ ATTRIBUTION = "Attribution bundle"
 SECTIONS = (SOURCE, SCOPE, NETWORK, OUTPUT, ENRICH, ATTRIBUTION, GLOBAL)
 
 # document facts the config file holds that are no option (see docs and README)
-DOCUMENT_KEYS = ("supplier", "authors", "license", "license-text", "copyright")
+DOCUMENT_KEYS = (
+    "supplier",
+    "supplier-contact",
+    "authors",
+    "license",
+    "license-text",
+    "copyright",
+)
 SECRET_KEYS = ("user-key", "org-token")
 
 # Credential and server variables: the first one set wins (sbomgen's name, then the names

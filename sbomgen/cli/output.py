@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,11 +49,28 @@ def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:
         "name": kwargs.get("name"),
         "version": kwargs.get("doc_version"),
         "supplier": cfg_str(cfg, "supplier"),
+        "supplier_contact": supplier_contact(cfg),
         "authors": cfg_list(cfg, "authors"),
         "own_license": own_license(cfg),
         "own_license_text": own_license_text(cfg),
         "own_copyright": cfg_str(cfg, "copyright"),
     }
+
+
+def supplier_contact(cfg: Any) -> str | None:
+    """The supplier's e-mail address or web address (``supplier-contact``): BSI
+    TR-03183-2 asks for one of the SBOM's creator."""
+    from sbomgen.errors import ConfigError
+
+    value = cfg_str(cfg, "supplier-contact")
+    if value is None:
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+|https?://\S+", value):
+        raise ConfigError(
+            f"{getattr(cfg, 'path', None) or 'config'}: supplier-contact {value!r} is neither an "
+            "e-mail address nor an http(s) URL"
+        )
+    return value
 
 
 def attribution_settings(kwargs: dict[str, Any]) -> AttributionOptions:

@@ -21,6 +21,7 @@ class DocumentMeta:
     file_stem: str = "sbom"
     authors: tuple[str, ...] = ()
     supplier: str | None = None  # the organization that supplies the described software
+    supplier_contact: str | None = None  # its e-mail address or http(s) URL
     license: str | None = None  # SPDX expression of the described software (products, projects)
     license_text: str | None = None  # the text of its LicenseRef, when it has one
     copyright: str | None = None  # copyright text of the described software

@@ -292,9 +292,21 @@ class _Builder:
         tool = self.element(m.Tool(name=f"sbomgen {__version__}"), "Tool-sbomgen")
         created_by: list[Any] = []
         if meta.supplier:
-            created_by.append(
-                self.agent(Party(name=meta.supplier, kind="organization", source="configuration"))
+            creator = self.agent(
+                Party(name=meta.supplier, kind="organization", source="configuration")
             )
+            contact = meta.supplier_contact
+            if contact:  # BSI TR-03183-2: the creator's e-mail or URL
+                email = "@" in contact
+                creator.externalIdentifier = [
+                    m.ExternalIdentifier(
+                        externalIdentifierType=m.ExternalIdentifierType.email
+                        if email
+                        else m.ExternalIdentifierType.urlScheme,
+                        identifier=contact,
+                    )
+                ]
+            created_by.append(creator)
         created_by += [
             self.agent(Party(name=a, kind="person", source="configuration")) for a in meta.authors
         ]

@@ -256,3 +256,36 @@ def test_fsct3_and_bsi_read_spdx_3(release: Path) -> None:
     }
     recommended = [r for r in bsi["requirements"] if not r["required"]]
     assert recommended and "missing component deployable uris" not in result.stdout
+
+
+def test_a_supplier_contact_makes_the_creator_reachable(tmp_path: Path) -> None:
+    (tmp_path / "sbomgen.toml").write_text(
+        CONFIG + 'supplier-contact = "sbom@acme.example"\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
+        "--format", "spdx-json,spdx3-json", "--version", "2.4.0", "--out", out, "-q",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    spdx2 = json.loads((out / "Acme-Corp.spdx.json").read_text(encoding="utf-8"))
+    assert "Organization: Acme Corp (sbom@acme.example)" in spdx2["creationInfo"]["creators"]
+    _result, report = _judge("--profile", "bsi", out / "Acme-Corp.spdx3.json")
+    unmet = _unmet(report, "bsi")
+    assert ("creator", "producer") not in unmet  # BSI's creator check passes
+    assert ("Supplier Name", "source") in unmet
+
+
+def test_a_supplier_contact_that_is_no_address_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "sbomgen.toml").write_text(
+        CONFIG + 'supplier-contact = "call Bob"\n', encoding="utf-8"
+    )
+    result = run_cli(
+        "--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.code == 3
+    assert "supplier-contact 'call Bob' is neither an e-mail address nor an http(s) URL" in (
+        result.stderr
+    )
+    assert not (tmp_path / "out").exists()
