@@ -416,6 +416,19 @@ def _index_dependencies(bom: Bom) -> None:
     bom.register_dependency = register_dependency  # type: ignore[method-assign]
 
 
+def _reachable(name: str | None, contact: str | None) -> OrganizationalEntity | None:
+    """The configured supplier, with its e-mail (a contact) or web address (a url)."""
+    if not name:
+        return None
+    email = contact if contact and "@" in contact else None
+    url = contact if contact and not email else None
+    return OrganizationalEntity(
+        name=name,
+        urls=[XsUri(url)] if url else None,
+        contacts=[OrganizationalContact(email=email)] if email else None,
+    )
+
+
 def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     meta = plan.meta
     root_props = [Property(name="mend:scope", value=plan.root_kind)]
@@ -440,8 +453,9 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
         component=root,
         timestamp=meta.timestamp,
         authors=[OrganizationalContact(name=a) for a in meta.authors] or None,
-        supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
-        manufacturer=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
+        # the organization that made the SBOM, with its contact when configured
+        supplier=_reachable(meta.supplier, meta.supplier_contact),
+        manufacturer=_reachable(meta.supplier, meta.supplier_contact),
         # the generation context (CISA 2025): Mend's data comes from its analysis of the
         # organization's builds (1.5 and later; 1.4 has no lifecycles)
         lifecycles=[PredefinedLifecycle(LifecyclePhase.BUILD)],

@@ -299,6 +299,17 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
     meta = plan.meta
     modern = version not in ("1.4", "1.5")
     own = _o(name=meta.supplier) if meta.supplier else None
+    contact = meta.supplier_contact
+    email = contact if contact and "@" in contact else None
+    reachable = (
+        _o(
+            name=meta.supplier,
+            url=[contact] if contact and not email else None,
+            contact=[_o(email=email)] if email else None,
+        )
+        if meta.supplier
+        else None
+    )
     root = _o(
         **{"bom-ref": node_ref("root")},
         type="application",
@@ -318,8 +329,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         component=root,
         timestamp=meta.timestamp.isoformat() if meta.timestamp else None,
         authors=[_o(name=a) for a in meta.authors] or None,
-        supplier=own,
-        manufacturer=own if modern else None,
+        supplier=reachable,
+        manufacturer=reachable if modern else None,
         lifecycles=[_o(phase="build")] if version != "1.4" else None,
     )
     components: list[tuple[tuple[Any, ...], Obj]] = []

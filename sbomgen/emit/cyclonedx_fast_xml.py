@@ -64,6 +64,13 @@ def _entity(out: _Out, d: int, tag: str, entity: Obj | None) -> None:
     if entity:
         out.open(d, tag)
         out.leaf(d + 1, "name", _n(entity.get("name")))
+        for url in entity.get("url") or []:
+            out.leaf(d + 1, "url", url)
+        for contact in entity.get("contact") or []:
+            out.open(d + 1, "contact")
+            out.leaf(d + 2, "name", _n(contact.get("name")))
+            out.leaf(d + 2, "email", contact.get("email"))
+            out.close(d + 1, "contact")
         out.close(d, tag)
 
 

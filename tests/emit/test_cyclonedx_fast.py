@@ -64,6 +64,19 @@ def test_the_sample_gives_the_same_bytes(
     assert fast == library
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("version", list(VERSIONS))
+@pytest.mark.parametrize("contact", ["sbom@acme.example", "https://acme.example/sbom"])
+def test_a_supplier_contact_gives_the_same_bytes(
+    sample: Inventory, meta: DocumentMeta, version: str, fmt: str, contact: str
+) -> None:
+    from dataclasses import replace
+
+    library, fast = _both(sample, replace(meta, supplier_contact=contact), version, fmt)
+    assert fast == library
+    assert contact in fast
+
+
 @pytest.fixture(scope="module", params=[(40, 1, 2), (400, 2, 3), (2000, 1, 6)])
 def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
     libraries, products, projects = request.param
