@@ -11,9 +11,10 @@ written atomically together.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +32,8 @@ from sbomgen.model import Inventory
 from sbomgen.sources.client import MendClient
 from sbomgen.sources.fetcher import Fetcher, FetchScope, NullObserver, Observer, report_progress
 from sbomgen.sources.snapshot import Scope, SnapshotRecorder, SnapshotReplay, now_utc
+
+log = logging.getLogger(__name__)
 
 
 class Source(Protocol):
@@ -215,6 +218,7 @@ def build(
     own_license_text: str | None = None,
     own_copyright: str | None = None,
     supplier_contact: str | None = None,
+    versions: Mapping[str, str] | None = None,
     split: bool = False,
     checksums: bool = True,
     timings: dict[str, float] | None = None,
@@ -236,6 +240,11 @@ def build(
     )
     timings["enrich"] = time.perf_counter() - started
     started = time.perf_counter()
+    named = {p.name for p in inventory.products.values()} | {
+        p.name for p in inventory.projects.values()
+    }
+    for unknown in sorted(set(versions or {}) - named):
+        log.warning("[versions]: no product or project named %r in the scope; ignored", unknown)
     when, reproducible = timestamp()
     doc_name = name or default_name(inventory)
     meta = DocumentMeta(
@@ -250,6 +259,7 @@ def build(
         license_text=own_license_text,
         copyright=own_copyright,
         supplier_contact=supplier_contact,
+        versions=dict(versions or {}),
     )
     with paused():
         files = documents(inventory, emitters, meta, split=split, observer=observer)

@@ -54,6 +54,7 @@ DOCUMENT_KEYS = (
     "license",
     "license-text",
     "copyright",
+    "versions",
 )
 SECRET_KEYS = ("user-key", "org-token")
 

@@ -50,11 +50,30 @@ def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:
         "version": kwargs.get("doc_version"),
         "supplier": cfg_str(cfg, "supplier"),
         "supplier_contact": supplier_contact(cfg),
+        "versions": own_versions(cfg),
         "authors": cfg_list(cfg, "authors"),
         "own_license": own_license(cfg),
         "own_license_text": own_license_text(cfg),
         "own_copyright": cfg_str(cfg, "copyright"),
     }
+
+
+def own_versions(cfg: Any) -> dict[str, str]:
+    """``[versions]``: a product's or project's own version, by its name in Mend (the
+    others take ``--version``)."""
+    from sbomgen.errors import ConfigError
+
+    value = cfg.get("versions") if cfg is not None else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise ConfigError(
+            f"{getattr(cfg, 'where', 'config')}: [versions] maps a product's or project's "
+            'name to its version, as strings ("storefront-api" = "3.1.0")'
+        )
+    return dict(value)
 
 
 def supplier_contact(cfg: Any) -> str | None:

@@ -469,7 +469,8 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"product:{product.token}"),
                 name=product.name,
-                version=meta.version,  # the release's: its products and projects ship in it
+                # the release's (its products and projects ship in it), or its own
+                version=meta.version_of(product.name),
                 supplier=own,
                 # the release's license and copyright, as on the root (and in SPDX)
                 licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
@@ -488,7 +489,7 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 type=ComponentType.APPLICATION,
                 bom_ref=node_ref(f"project:{project.token}"),
                 name=project.name,
-                version=meta.version,
+                version=meta.version_of(project.name),
                 supplier=own,
                 # the release's license and copyright, as on the root (and in SPDX)
                 licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]

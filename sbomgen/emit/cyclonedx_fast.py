@@ -338,12 +338,14 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         ref = node_ref(f"product:{product.token}")
         components.append(
             (
-                _component_key("application", None, product.name, meta.version, ref),
+                _component_key(
+                    "application", None, product.name, meta.version_of(product.name), ref
+                ),
                 _o(
                     **{"bom-ref": ref},
                     type="application",
                     name=product.name,
-                    version=meta.version,
+                    version=meta.version_of(product.name),
                     supplier=own,
                     licenses=[_license(meta.license, "declared", version)]
                     if meta.license
@@ -360,12 +362,14 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
             props.append(("mend:product", project.product_name))
         components.append(
             (
-                _component_key("application", None, project.name, meta.version, ref),
+                _component_key(
+                    "application", None, project.name, meta.version_of(project.name), ref
+                ),
                 _o(
                     **{"bom-ref": ref},
                     type="application",
                     name=project.name,
-                    version=meta.version,
+                    version=meta.version_of(project.name),
                     supplier=own,
                     licenses=[_license(meta.license, "declared", version)]
                     if meta.license

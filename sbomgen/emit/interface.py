@@ -22,6 +22,13 @@ class DocumentMeta:
     authors: tuple[str, ...] = ()
     supplier: str | None = None  # the organization that supplies the described software
     supplier_contact: str | None = None  # its e-mail address or http(s) URL
+    # a product's or project's own version, by name (config [versions]); else ``version``
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def version_of(self, name: str) -> str | None:
+        """The version of one of the release's products or projects."""
+        return self.versions.get(name, self.version)
+
     license: str | None = None  # SPDX expression of the described software (products, projects)
     license_text: str | None = None  # the text of its LicenseRef, when it has one
     copyright: str | None = None  # copyright text of the described software

@@ -253,14 +253,14 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     ]
     packages += [
         # the release's version: its products and projects ship in it
-        structural(f"product:{p.token}", p.name, meta.version, "Mend product")
+        structural(f"product:{p.token}", p.name, meta.version_of(p.name), "Mend product")
         for p in plan.products
     ]
     packages += [
         structural(
             f"project:{p.token}",
             p.name,
-            meta.version,
+            meta.version_of(p.name),
             f"Mend project{' of ' + p.product_name if p.product_name else ''}",
         )
         for p in plan.projects

@@ -387,12 +387,17 @@ class _Builder:
             ROOT, meta.name, meta.version, f"The {plan.root_kind} this document describes (Mend)"
         )
         for product in plan.products:  # the release's version: they ship in it (as SPDX 2)
-            structural(f"product:{product.token}", product.name, meta.version, "Mend product")
+            structural(
+                f"product:{product.token}",
+                product.name,
+                meta.version_of(product.name),
+                "Mend product",
+            )
         for project in plan.projects:
             structural(
                 f"project:{project.token}",
                 project.name,
-                meta.version,
+                meta.version_of(project.name),
                 f"Mend project{' of ' + project.product_name if project.product_name else ''}",
             )
 

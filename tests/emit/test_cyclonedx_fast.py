@@ -75,6 +75,11 @@ def test_a_supplier_contact_gives_the_same_bytes(
     library, fast = _both(sample, replace(meta, supplier_contact=contact), version, fmt)
     assert fast == library
     assert contact in fast
+    # a project's own version (config [versions]) changes its place among the components
+    own = replace(meta, versions={"storefront-api": "3.1.0", "Acme Payments": "0.9"})
+    library, fast = _both(sample, own, version, fmt)
+    assert fast == library
+    assert "3.1.0" in fast
 
 
 @pytest.fixture(scope="module", params=[(40, 1, 2), (400, 2, 3), (2000, 1, 6)])

@@ -289,3 +289,32 @@ def test_a_supplier_contact_that_is_no_address_is_a_config_error(tmp_path: Path)
         result.stderr
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_versions_table_gives_products_and_projects_their_own(tmp_path: Path) -> None:
+    (tmp_path / "sbomgen.toml").write_text(
+        CONFIG + '[versions]\n"storefront-api" = "3.1.0"\n"no-such-project" = "1.0"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
+        "--format", "spdx-json,cyclonedx-json", "--version", "2.4.0", "--out", out,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "[versions]: no product or project named 'no-such-project'" in result.stderr
+    spdx = json.loads((out / "Acme-Corp.spdx.json").read_text(encoding="utf-8"))
+    versions = {p["name"]: p.get("versionInfo") for p in spdx["packages"]}
+    assert versions["storefront-api"] == "3.1.0" and versions["storefront-web"] == "2.4.0"
+    cdx = json.loads((out / "Acme-Corp.cdx.json").read_text(encoding="utf-8"))
+    assert {c["name"]: c.get("version") for c in cdx["components"]}["storefront-api"] == "3.1.0"
+
+
+def test_a_versions_table_of_the_wrong_shape_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "sbomgen.toml").write_text('[versions]\n"storefront-api" = 3\n', encoding="utf-8")
+    result = run_cli(
+        "--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.code == 3
+    assert "[versions] maps a product's or project's name to its version" in result.stderr
