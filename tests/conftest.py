@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -192,3 +193,26 @@ def meta() -> DocumentMeta:
         license="LicenseRef-Acme-Proprietary-License",
         copyright="Copyright 2026 Acme Corp",
     )
+
+
+# generated organizations for the equivalence corpora: (libraries, products, projects each)
+GENERATED_SIZES = [(40, 1, 2), (400, 2, 3), (2000, 1, 6)]
+
+
+@contextmanager
+def generated_org(libraries: int, products: int, projects: int) -> Iterator[Inventory]:
+    """A synthetic organization served by the emulator, fetched over HTTP and enriched."""
+    from sbomgen.emulator.generate import generate_dataset
+    from sbomgen.sources.fetcher import Fetcher, FetchScope
+
+    data = generate_dataset(
+        libraries=libraries, products=products, projects_per_product=projects, seed=libraries
+    )
+    emulator = Emulator(Dataset(data, {}), [User(ORG_ADMIN_KEY)])
+    url = emulator.start()
+    try:
+        with MendClient(url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])) as c:
+            inventory = Fetcher(c, concurrency=4).fetch(FetchScope(org=True))
+        yield enrich(inventory, default_enrichers(supplier="Generated Org"))
+    finally:
+        emulator.stop()

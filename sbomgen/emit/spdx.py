@@ -178,8 +178,8 @@ def _asserted(expression: str, texts: Mapping[str, object]) -> tuple[str, list[s
     return (NOASSERTION, missing) if missing else (expression, [])
 
 
-def build_document(plan: DocumentPlan, version: str) -> Document:
-    meta = plan.meta
+def element_ids(plan: DocumentPlan) -> dict[str, str]:
+    """Each plan node's SPDX id, collisions resolved in node order (SPDX 2 and 3 alike)."""
     names: dict[str, str] = {
         f"lib:{lib.key_uuid}": f"{package_name(lib)}-{lib.version or ''}" for lib in plan.libraries
     }
@@ -193,6 +193,12 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
             candidate += "-1"
         ids[node] = candidate
         taken.add(candidate)
+    return ids
+
+
+def build_document(plan: DocumentPlan, version: str) -> Document:
+    meta = plan.meta
+    ids = element_ids(plan)
 
     creators = [Actor(ActorType.TOOL, f"sbomgen-{__version__}")]
     if meta.supplier:

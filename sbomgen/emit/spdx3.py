@@ -85,8 +85,8 @@ from sbomgen.emit.spdx import (
     _id_part,
     _license_comment,
     _line,
+    element_ids,
     package_name,
-    spdx_id,
 )
 from sbomgen.emit.validate import SPDX3_VERSION
 from sbomgen.enrich.texts import symbols_of
@@ -270,21 +270,7 @@ class _Builder:
 
     def build(self) -> spdx3.SHACLObjectSet:
         m, plan, meta = self.m, self.plan, self.plan.meta
-        names: dict[str, str] = {
-            f"lib:{lib.key_uuid}": f"{package_name(lib)}-{lib.version or ''}"
-            for lib in plan.libraries
-        }
-        names.update({f"product:{p.token}": p.name for p in plan.products})
-        names.update({f"project:{p.token}": p.name for p in plan.projects})
-        # the SPDX 2 element ids, collisions resolved the same way (sbomgen.emit.spdx)
-        locals_: dict[str, str] = {}
-        taken: set[str] = set()
-        for node in [ROOT, *names]:
-            candidate = spdx_id(node, plan, names)
-            while candidate in taken:
-                candidate += "-1"
-            locals_[node] = candidate
-            taken.add(candidate)
+        locals_ = element_ids(plan)  # the SPDX 2 element ids
 
         # CreationInfo: sbomgen is the tool (createdUsing); the configured supplier and
         # authors created the document (createdBy), as SPDX 2's creators say. createdBy needs

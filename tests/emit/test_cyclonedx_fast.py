@@ -20,19 +20,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from conftest import ORG_ADMIN_KEY
+from conftest import GENERATED_SIZES, generated_org
 
 from sbomgen.emit import cyclonedx_fast
 from sbomgen.emit.cyclonedx import VERSIONS, CycloneDx
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emit.plan import plan_document
 from sbomgen.emit.validate import cyclonedx_problems
-from sbomgen.emulator import Dataset, Emulator, User
-from sbomgen.emulator.generate import generate_dataset
 from sbomgen.model import Inventory
-from sbomgen.pipeline import default_enrichers, enrich
-from sbomgen.sources.client import Credentials, MendClient
-from sbomgen.sources.fetcher import Fetcher, FetchScope
 
 BARE = DocumentMeta(
     name="bare",
@@ -82,20 +77,10 @@ def test_a_supplier_contact_gives_the_same_bytes(
     assert "3.1.0" in fast
 
 
-@pytest.fixture(scope="module", params=[(40, 1, 2), (400, 2, 3), (2000, 1, 6)])
+@pytest.fixture(scope="module", params=GENERATED_SIZES)
 def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
-    libraries, products, projects = request.param
-    data = generate_dataset(
-        libraries=libraries, products=products, projects_per_product=projects, seed=libraries
-    )
-    emulator = Emulator(Dataset(data, {}), [User(ORG_ADMIN_KEY)])
-    url = emulator.start()
-    try:
-        with MendClient(url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])) as c:
-            inventory = Fetcher(c, concurrency=4).fetch(FetchScope(org=True))
-        yield enrich(inventory, default_enrichers(supplier="Generated Org"))
-    finally:
-        emulator.stop()
+    with generated_org(*request.param) as inventory:
+        yield inventory
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import ORG_ADMIN_KEY
+from conftest import GENERATED_SIZES, generated_org
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 from spdx_tools.spdx.model import (
@@ -40,12 +40,7 @@ from sbomgen.emit import spdx_rdf
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emit.plan import plan_document
 from sbomgen.emit.spdx import Spdx, build_document, library_rdf
-from sbomgen.emulator import Dataset, Emulator, User
-from sbomgen.emulator.generate import generate_dataset
 from sbomgen.model import Inventory
-from sbomgen.pipeline import default_enrichers, enrich
-from sbomgen.sources.client import Credentials, MendClient
-from sbomgen.sources.fetcher import Fetcher, FetchScope
 
 
 def _graph(data: bytes) -> Graph:
@@ -199,20 +194,10 @@ def test_carriage_returns_survive() -> None:
     assert text in {str(o) for _s, _p, o in _graph(streamed)}
 
 
-@pytest.fixture(scope="module", params=[(40, 1, 2), (400, 2, 3), (2000, 1, 6)])
+@pytest.fixture(scope="module", params=GENERATED_SIZES)
 def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
-    libraries, products, projects = request.param
-    data = generate_dataset(
-        libraries=libraries, products=products, projects_per_product=projects, seed=libraries
-    )
-    emulator = Emulator(Dataset(data, {}), [User(ORG_ADMIN_KEY)])
-    url = emulator.start()
-    try:
-        with MendClient(url, Credentials(ORG_ADMIN_KEY, data["organization"]["orgToken"])) as c:
-            inventory = Fetcher(c, concurrency=4).fetch(FetchScope(org=True))
-        yield enrich(inventory, default_enrichers(supplier="Generated Org"))
-    finally:
-        emulator.stop()
+    with generated_org(*request.param) as inventory:
+        yield inventory
 
 
 def test_generated_organizations_give_the_same_graph(

@@ -18,29 +18,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_SNAPSHOT, run_cli
+from release import generate_release
 
 from sbomgen.model import NOASSERTION, Inventory
-
-CONFIG = """\
-supplier = "Acme Corp"
-authors = ["Acme Release Engineering"]
-copyright = "Copyright 2026 Acme Corp"
-license = "LicenseRef-Acme-Proprietary-License"
-"""
 
 
 @pytest.fixture(scope="module")
 def cdx16(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("cdx-ev")
-    (tmp / "sbomgen.toml").write_text(CONFIG, encoding="utf-8")
-    result = run_cli(
-        "--config", tmp / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
-        "--format", "cyclonedx-json", "--cyclonedx-version", "1.6", "--version", "2.4.0",
-        "--out", tmp / "out", "-q",
-    )  # fmt: skip
-    assert result.code == 0, result.stderr
-    return tmp / "out" / "Acme-Corp.cdx.json"
+    out = generate_release(
+        tmp_path_factory.mktemp("cdx-ev"), "cyclonedx-json", "--cyclonedx-version", "1.6"
+    )
+    return out / "Acme-Corp.cdx.json"
 
 
 def test_cdx_ev_custom_finds_only_what_mend_lacks(cdx16: Path, sample: Inventory) -> None:

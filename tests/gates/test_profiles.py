@@ -14,38 +14,16 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE_SNAPSHOT, CliResult, run_cli
+from release import CONFIG, generate_release
 
 from sbomgen.gates.profiles import PROFILES, check
-
-CONFIG = """\
-supplier = "Acme Corp"
-authors = ["Acme Release Engineering"]
-copyright = "Copyright 2026 Acme Corp"
-license = "LicenseRef-Acme-Proprietary-License"
-"""
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("release")
-    (tmp / "sbomgen.toml").write_text(CONFIG, encoding="utf-8")
-    out = tmp / "out"
-    result = run_cli(
-        "--config",
-        tmp / "sbomgen.toml",
-        "generate",
-        "--snapshot",
-        SAMPLE_SNAPSHOT,
-        "--format",
-        "spdx-json,spdx-tv,cyclonedx-json,spdx3-json",
-        "--version",
-        "2.4.0",
-        "--out",
-        out,
-        "-q",
+    return generate_release(
+        tmp_path_factory.mktemp("release"), "spdx-json,spdx-tv,cyclonedx-json,spdx3-json"
     )
-    assert result.code == 0, result.stderr
-    return out
 
 
 SCHEMA = json.loads(
@@ -259,15 +237,9 @@ def test_fsct3_and_bsi_read_spdx_3(release: Path) -> None:
 
 
 def test_a_supplier_contact_makes_the_creator_reachable(tmp_path: Path) -> None:
-    (tmp_path / "sbomgen.toml").write_text(
-        CONFIG + 'supplier-contact = "sbom@acme.example"\n', encoding="utf-8"
+    out = generate_release(
+        tmp_path, "spdx-json,spdx3-json", config='supplier-contact = "sbom@acme.example"\n'
     )
-    out = tmp_path / "out"
-    result = run_cli(
-        "--config", tmp_path / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
-        "--format", "spdx-json,spdx3-json", "--version", "2.4.0", "--out", out, "-q",
-    )  # fmt: skip
-    assert result.code == 0, result.stderr
     spdx2 = json.loads((out / "Acme-Corp.spdx.json").read_text(encoding="utf-8"))
     assert "Organization: Acme Corp (sbom@acme.example)" in spdx2["creationInfo"]["creators"]
     _result, report = _judge("--profile", "bsi", out / "Acme-Corp.spdx3.json")

@@ -17,28 +17,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_SNAPSHOT, run_cli
+from release import generate_release
 
 from sbomgen.model import Inventory
-
-CONFIG = """\
-supplier = "Acme Corp"
-authors = ["Acme Release Engineering"]
-copyright = "Copyright 2026 Acme Corp"
-license = "LicenseRef-Acme-Proprietary-License"
-"""
 
 
 @pytest.fixture(scope="module")
 def spdx23(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("telco")
-    (tmp / "sbomgen.toml").write_text(CONFIG, encoding="utf-8")
-    result = run_cli(
-        "--config", tmp / "sbomgen.toml", "generate", "--snapshot", SAMPLE_SNAPSHOT,
-        "--format", "spdx-json", "--version", "2.4.0", "--out", tmp / "out", "-q",
-    )  # fmt: skip
-    assert result.code == 0, result.stderr
-    return tmp / "out" / "Acme-Corp.spdx.json"
+    return generate_release(tmp_path_factory.mktemp("telco"), "spdx-json") / "Acme-Corp.spdx.json"
 
 
 def _problems(path: Path, *extra: str) -> Counter[tuple[str, str]]:
