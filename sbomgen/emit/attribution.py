@@ -25,7 +25,7 @@ from sbomgen.emit.formats import AGGREGATIONS, ATTRIBUTION_SCOPES, MISSING_LICEN
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import short_hash
 from sbomgen.enrich.licenses import SUSPECTED
-from sbomgen.enrich.terms import COPYRIGHT_LINE, holder_key, split_terms
+from sbomgen.enrich.terms import COPYRIGHT_LINE, holder_key, line_key, split_terms
 from sbomgen.enrich.texts import spdx_name, spdx_text, symbols_of
 from sbomgen.errors import ConfigError, InputDataError, SbomgenError
 from sbomgen.model import NOASSERTION, Inventory, Library
@@ -190,7 +190,9 @@ def _resolve_texts(
                 url=_license_url(identifier, libraries),
             )
         elif identifier not in entry.ids:
+            # one text, several licenses (GPL-2.0-only and GPL-2.0-or-later): named by all
             entry.ids.append(identifier)
+            entry.name = " / ".join(names.get(i, i) for i in entry.ids)
         return entry
 
     def spdx_terms(identifier: str) -> str | None:
@@ -210,32 +212,61 @@ def _resolve_texts(
         lines = list(terms.copyrights)
         if not terms.safe:
             lines = [ln.strip() for ln in text.text.splitlines() if COPYRIGHT_LINE.match(ln)]
-        keys = {holder_key(ln) for ln in lines}
-        origins = [lib for lib in users if keys & {holder_key(c.text) for c in lib.copyrights}]
+        origins, confident = _origins(lines, users)
         if terms.safe:
             out.general[identifier] = general(identifier, terms.text, "mend")
-            for lib in origins:
+            if len(origins) == 1:
+                lib = origins[0]
                 known = {holder_key(c.text) for c in lib.copyrights}
-                out.extra_copyrights.setdefault(lib.key_uuid, []).extend(
-                    ln for ln in lines if holder_key(ln) not in known
+                extra = [ln for ln in lines if holder_key(ln) not in known]
+                out.extra_copyrights.setdefault(lib.key_uuid, []).extend(extra)
+                if extra and not confident:
+                    out.review.append(
+                        {
+                            "kind": "copyright-split",
+                            "component": identifier,
+                            "message": f"the license text Mend holds for {identifier} carries "
+                            f"{'; '.join(extra)!r}, printed with {_display(lib)}, the only "
+                            "component whose copyright names the same holder (no line matches "
+                            "in full): check it is theirs",
+                        }
+                    )
+            else:
+                # lines each candidate already has are not lost; the others have no owner
+                unplaced = [
+                    ln
+                    for ln in lines
+                    if not origins
+                    or not all(
+                        holder_key(ln) in {holder_key(c.text) for c in lib.copyrights}
+                        for lib in origins
+                    )
+                ]
+                whose = (
+                    f"which could be any of {', '.join(_display(lib) for lib in origins)}'s"
+                    if origins
+                    else "which is no component's in scope"
                 )
-            if lines and not origins:
-                out.review.append(
-                    {
-                        "kind": "copyright-unattributed",
-                        "component": identifier,
-                        "message": f"the license text Mend holds for {identifier} carries "
-                        f"{'; '.join(lines)!r}, which is no component's in scope: left out "
-                        "of the notice",
-                    }
-                )
+                if unplaced:
+                    out.review.append(
+                        {
+                            "kind": "copyright-unattributed",
+                            "component": identifier,
+                            "message": f"the license text Mend holds for {identifier} carries "
+                            f"{'; '.join(unplaced)!r}, {whose}: left out of the notice",
+                        }
+                    )
             continue
-        # the terms and the work's lines cannot be told apart
+        # the terms and the work's lines cannot be told apart: the text goes with the one
+        # component it came from, where that can be told, and nowhere else
         fallback = spdx_terms(identifier)
-        for lib in origins:
-            label = f"{_display(lib)} {lib.version or ''}".strip()
-            out.own[(identifier, lib.key_uuid)] = LicenseEntry(
-                anchor=_anchor("license", f"{identifier}-{label}", f"{identifier}/{lib.key_uuid}"),
+        owner = origins[0] if len(origins) == 1 else None
+        if owner is not None:
+            label = f"{_display(owner)} {owner.version or ''}".strip()
+            out.own[(identifier, owner.key_uuid)] = LicenseEntry(
+                anchor=_anchor(
+                    "license", f"{identifier}-{label}", f"{identifier}/{owner.key_uuid}"
+                ),
                 ids=[identifier],
                 name=names.get(identifier, identifier),
                 text=text.text.rstrip("\n"),
@@ -246,28 +277,55 @@ def _resolve_texts(
             )
         if fallback is not None:
             out.general[identifier] = general(identifier, fallback, "spdx-list")
-        elif not origins:
+        elif owner is None:
             out.general[identifier] = general(identifier, text.text, "mend")
-        how = (
-            f"printed with {', '.join(_display(lib) for lib in origins)} only"
-            if origins
-            else "it names no component in scope"
-        )
-        if not origins or fallback is None:
-            out.review.append(
-                {
-                    "kind": "copyright-split",
-                    "component": identifier,
-                    "message": f"the license text Mend holds for {identifier} could not be "
-                    f"split into terms and copyright lines ({how}); "
-                    + (
-                        "the other components get the SPDX License List text"
-                        if fallback is not None
-                        else "check which copyright it carries before shipping"
-                    ),
-                }
+        if owner is not None:
+            how = f"printed with {_display(owner)} only" + (
+                "" if confident else ", the only component whose copyright names its holder"
             )
+        elif origins:
+            how = (
+                "its copyright could be any of "
+                f"{', '.join(_display(lib) for lib in origins)}'s, so it is printed with none"
+            )
+        else:
+            how = "no copyright line in it names a component in scope"
+        out.review.append(
+            {
+                "kind": "copyright-split",
+                "component": identifier,
+                "message": f"the license text Mend holds for {identifier} could not be "
+                f"split into terms and copyright lines ({how}); "
+                + (
+                    f"{'the other' if owner is not None else 'its'} components get the SPDX "
+                    "License List text"
+                    if fallback is not None
+                    else "check which copyright it carries before shipping"
+                ),
+            }
+        )
     return out
+
+
+def _origins(lines: list[str], users: list[Library]) -> tuple[list[Library], bool]:
+    """The components a license text's copyright lines can belong to, and whether that is
+    certain: a line found whole (years included) in exactly one component's copyrights;
+    otherwise every component whose copyright names one of the same holders (a line may
+    name more: "… TJ Holowaychuk and Douglas Wilson")."""
+    whole = {line_key(ln) for ln in lines}
+    exact = [lib for lib in users if whole & {line_key(c.text) for c in lib.copyrights}]
+    if len(exact) == 1:
+        return exact, True
+    keys = [f" {holder_key(ln)} " for ln in lines]
+    return [
+        lib
+        for lib in users
+        if any(
+            len(own) >= 4 and f" {own} " in key
+            for own in {holder_key(c.text) for c in lib.copyrights}
+            for key in keys
+        )
+    ], False
 
 
 def _license_display(

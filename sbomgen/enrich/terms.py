@@ -10,12 +10,17 @@ reader the wrong people hold the copyright. :func:`split_terms` separates the tw
    in the text by its words; for a ``LicenseRef-``, the first paragraph after a title and
    copyright lines.
 2. What comes before is read line by line: lines the SPDX text has too (the GPL's "Copyright
-   (C) 1989, 1991 Free Software Foundation" is part of the license) and titles stay with
-   the terms; copyright lines are the work's; a template's placeholder line ("Copyright (c)
-   <year> <copyright holders>") is dropped; anything else means the two cannot be told
-   apart safely.
-3. A copyright line in the terms that the SPDX text does not have also makes the split
-   unsafe.
+   (C) 1989, 1991 Free Software Foundation" is part of the license) and the license's title
+   (words of its SPDX name: "(The MIT License)") stay with the terms; copyright lines and
+   attribution lines ("Written by …", "Author: …") are the work's, and so is a line that
+   continues one of them (indented, or starting in lower case: "and Douglas Wilson"); a
+   template's placeholder line ("Copyright (c) <year> <copyright holders>") is dropped; a
+   short line that is not the license's title, beside copyright lines ("Douglas Wilson"
+   after a blank line), means the two cannot be told apart safely, and so do copyright
+   lines after other text.
+3. A copyright or attribution line in the terms that the SPDX text does not have also
+   makes the split unsafe, and so does text after the end of the SPDX terms that the SPDX
+   text does not have (zlib's signature and README under its license).
 
 The caller (the attribution bundle) decides what to do with an unsafe text: print it only
 with the component it came from.
@@ -26,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sbomgen.enrich.texts import spdx_text
+from sbomgen.enrich.texts import spdx_name, spdx_text
 
 COPYRIGHT_LINE = re.compile(
     r"^\s*(?:portions\s+)?(?:copyright\b|\(c\)\s*(?:\d|[A-Z])|©|all rights reserved\b)",
@@ -41,7 +46,31 @@ PLACEHOLDER = re.compile(
     r"copyright owner)\]",
     re.IGNORECASE,
 )
+# a line naming who wrote the work, not a license's words: "Written by Jane Doe",
+# "Authors: …" (capitalised and followed by a name: "created by such Contributor" and an
+# "Contributor:" heading are the MPL's and the CDDL's own words)
+ATTRIBUTION_LINE = re.compile(
+    r"^\s*(?:(?:Originally\s+written|Written|Authored|Created|Developed|Maintained)\s+by\s+"
+    r"[A-Z]|(?:Authors?|Maintainers?|Contributors?|Credits)\s*:\s*\S)"
+)
 WORD = re.compile(r"[a-z0-9]+")
+# words a license's title has besides those of its name ("The MIT License (MIT)")
+TITLE_WORDS = frozenset(
+    [
+        "the",
+        "license",
+        "licence",
+        "version",
+        "v",
+        "terms",
+        "and",
+        "conditions",
+        "of",
+        "agreement",
+        "public",
+        "software",
+    ]
+)
 ANCHOR_WORDS = 10
 
 
@@ -81,6 +110,38 @@ def _terms_anchor(reference: str) -> list[str]:
         if len(words) >= 4:
             return words[:ANCHOR_WORDS]
     return []
+
+
+def _end_anchor(reference: str) -> list[str]:
+    """The last words of the reference's terms."""
+    return WORD.findall(reference.lower())[-ANCHOR_WORDS:]
+
+
+def _end_line(lines: list[str], anchor: list[str]) -> int | None:
+    """The index of the line where the last occurrence of the anchor words ends."""
+    words = [(w, i) for i, line in enumerate(lines) for w in WORD.findall(line.lower())]
+    tokens = [w for w, _ in words]
+    n = len(anchor)
+    for k in range(len(tokens) - n, -1, -1):
+        if tokens[k : k + n] == anchor:
+            return words[k + n - 1][1]
+    return None
+
+
+def _continues(line: str) -> bool:
+    """A line continuing the copyright line above it: indented, or starting in lower case
+    or with "&" or "<" ("and Douglas Wilson", "<tj@vision-media.ca>")."""
+    if not line.strip():
+        return False
+    first = line.lstrip()[0]
+    return line[0] in " \t" or first.islower() or first in "&<"
+
+
+def _is_title(line: str, name_words: frozenset[str]) -> bool:
+    """The license's own title: only words of its SPDX name and id, title words and
+    numbers ("(The MIT License)", "MIT License (MIT)")."""
+    words = WORD.findall(line.lower())
+    return bool(words) and all(w in name_words or w in TITLE_WORDS or w.isdigit() for w in words)
 
 
 def _start_line(lines: list[str], anchor: list[str]) -> int | None:
@@ -127,26 +188,46 @@ def split_terms(identifier: str, text: str) -> Terms:
     if start is None:
         start = _heuristic_start(lines)
     header, body = lines[:start], lines[start:]
+    name_words = frozenset(WORD.findall(f"{spdx_name(identifier) or ''} {identifier}".lower()))
     kept: list[str] = []
     copyrights: list[str] = []
     safe = True
     prose = False  # a paragraph before the terms that is neither a title nor copyright
+    after_copyright = False  # the line above was the work's copyright or attribution
+    stray = False  # a short line that is not the license's title ("Douglas Wilson")
     for line in header:
         if PLACEHOLDER.search(line):
             continue  # a template's blank to fill in
         if not line.strip() or in_reference(line):
             kept.append(line)
-        elif COPYRIGHT_LINE.match(line):
+            after_copyright = False
+        elif COPYRIGHT_LINE.match(line) or ATTRIBUTION_LINE.match(line):
             if prose:
                 safe = False  # copyright lines amid other text: whose, and where do they end?
             copyrights.append(line.strip())
+            after_copyright = True
+        elif after_copyright and _continues(line):
+            copyrights[-1] = f"{copyrights[-1]} {line.strip()}"
         else:
+            after_copyright = False
+            if reference and _title_like(line) and not _is_title(line, name_words):
+                stray = True
             if not _title_like(line):
                 prose = True
             kept.append(line)
+    if stray and copyrights:
+        safe = False  # beside the work's copyright lines, a name or heading: whose is it?
     for line in body:
-        if STRONG_COPYRIGHT.match(line) and not in_reference(line):
+        if (STRONG_COPYRIGHT.match(line) or ATTRIBUTION_LINE.match(line)) and not in_reference(
+            line
+        ):
             safe = False
+    if reference and safe:
+        end = _end_line(body, _end_anchor(reference))
+        if end is not None and any(
+            line.strip() and not in_reference(line) for line in body[end + 1 :]
+        ):
+            safe = False  # the work's own text after the license's (a signature, a README)
     if not safe:
         return Terms(text=text, copyrights=tuple(copyrights), safe=False)
     title = "\n".join(kept).strip("\n")
@@ -162,3 +243,9 @@ def holder_key(line: str) -> str:
     text = re.sub(r"\(c\)|©|\bcopyright\b|\ball rights reserved\b", " ", line, flags=re.IGNORECASE)
     text = re.sub(r"\b\d{4}(\s*[-\u2013,]\s*(\d{4}|present))*\b", " ", text)
     return _norm(text)
+
+
+def line_key(line: str) -> str:
+    """A copyright line compared as words, years included ("Copyright (c) 2009-2014 TJ
+    Holowaychuk" is not "Copyright (c) 2011 TJ Holowaychuk")."""
+    return _norm(line)

@@ -161,7 +161,7 @@ def test_summary_json_of_a_run(tmp_path: Path) -> None:
     assert files["attribution/NOTICE.md"]["format"] == "attribution-md"
     assert data["counts"]["libraries"] == 67  # type: ignore[index]
     assert data["findings"]["purl-missing"]["count"] == 1  # type: ignore[index]
-    assert data["attribution_review"]["items"] == 10  # type: ignore[index]
+    assert data["attribution_review"]["items"] == 11  # type: ignore[index]
     assert set(data["timings"]) >= {"load_s", "enrich_s", "render_validate_s", "write_s", "total_s"}  # type: ignore[arg-type]
     assert sorted(files) == [
         p

@@ -197,3 +197,108 @@ def test_a_choice_nobody_made_is_not_claimed(tmp_path: Path) -> None:
     # a LicenseRef is named, not shown as an id
     assert "* xmlpull:xmlpull 1.1.3.1: Public Domain" in notice
     assert "LicenseRef-" not in notice
+
+
+def _review(bundle: Path) -> list[dict[str, str]]:
+    items: list[dict[str, str]] = json.loads((bundle / "REVIEW.json").read_text())["items"]
+    return items
+
+
+@pytest.mark.parametrize(
+    ("extra", "holder"),
+    [
+        # an attribution line of the work, not a license's words
+        ("Written by Jane Doe <jane@example.com>\n", "Jane Doe"),
+        ("Author: Jane Doe\n", "Jane Doe"),
+        # the continuation of a two-line copyright belongs to it
+        ("  and Douglas Wilson\n", "Douglas Wilson"),
+    ],
+)
+def test_attribution_and_continued_copyright_lines_go_with_their_component(
+    tmp_path: Path, start_emulator: Any, extra: str, holder: str
+) -> None:
+    text = MIT_OF_EXPRESS.replace("<tj@vision-media.ca>\n", "<tj@vision-media.ca>\n" + extra)
+    mend: Mend = start_emulator(_dataset(tmp_path, text))
+    bundle = _bundle(mend, tmp_path / "out")
+    notice = (bundle / "NOTICE.txt").read_text()
+    terms = notice.split("\nLICENSE TEXTS\n", 1)[1]
+    blocks = _blocks(notice)
+    assert holder in blocks["express 4.18.2"]
+    assert holder not in terms and holder not in (bundle / "licenses" / "MIT.txt").read_text()
+    for other in ("ms 2.0.0", "debug 2.6.9", "body-parser 1.20.1"):
+        assert holder not in blocks[other], other
+
+
+@pytest.mark.parametrize(
+    "tangled",
+    [
+        # a name on its own line beside the copyright: whose is it?
+        MIT_OF_EXPRESS.replace(
+            "<tj@vision-media.ca>\n", "<tj@vision-media.ca>\n\nDouglas Wilson\n"
+        ),
+        # the work's own text after the end of the license's terms
+        MIT_OF_EXPRESS.replace(
+            "NONINFRINGEMENT.\n",
+            "NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR "
+            "ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR "
+            "OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR "
+            "OTHER DEALINGS IN THE SOFTWARE.\n\nJane Doe  jane@example.com\n",
+        ),
+    ],
+)
+def test_text_that_is_neither_terms_nor_a_copyright_keeps_the_text_with_its_component(
+    tmp_path: Path, start_emulator: Any, tangled: str
+) -> None:
+    mend: Mend = start_emulator(_dataset(tmp_path, tangled))
+    bundle = _bundle(mend, tmp_path / "out")
+    assert (bundle / "licenses" / "MIT-express-4.18.2.txt").read_text() == tangled
+    general = (bundle / "licenses" / "MIT.txt").read_text()
+    assert "Douglas" not in general and "Jane Doe" not in general
+    assert "Holowaychuk" not in general
+    [item] = [i for i in _review(bundle) if i["kind"] == "copyright-split"]
+    assert "printed with express only" in item["message"]
+
+
+def test_a_text_whose_holder_several_components_share_goes_with_none(
+    tmp_path: Path, start_emulator: Any
+) -> None:
+    # debug's copyright names the same holder as the text, in other years: the text cannot
+    # be told to be express's rather than debug's
+    folder = _dataset(tmp_path, "Some history of express.\n" + MIT_OF_EXPRESS)
+    data = json.loads((folder / "dataset.json").read_text())
+    data["libraries"]["k-express"]["copyrightReferences"] = [
+        {"copyright": "Copyright (c) 2013 TJ Holowaychuk"}
+    ]
+    data["libraries"]["k-debug"]["copyrightReferences"] = [
+        {"copyright": "Copyright (c) 2014 TJ Holowaychuk <tj@vision-media.ca>"}
+    ]
+    (folder / "dataset.json").write_text(json.dumps(data))
+    mend: Mend = start_emulator(folder)
+    bundle = _bundle(mend, tmp_path / "out")
+    assert sorted(p.name for p in (bundle / "licenses").iterdir() if p.name.startswith("MIT")) == [
+        "MIT.txt"
+    ]
+    assert "Some history" not in (bundle / "NOTICE.txt").read_text()
+    [item] = [i for i in _review(bundle) if i["kind"] == "copyright-split"]
+    assert "could be any of debug, express's, so it is printed with none" in item["message"]
+
+
+def test_a_whole_copyright_line_tells_the_component_apart(
+    tmp_path: Path, start_emulator: Any
+) -> None:
+    # debug shares the holder but not the line: the text is express's, without doubt
+    folder = _dataset(tmp_path, "Some history of express.\n" + MIT_OF_EXPRESS)
+    data = json.loads((folder / "dataset.json").read_text())
+    data["libraries"]["k-debug"]["copyrightReferences"] = [
+        {"copyright": "Copyright (c) 2014 TJ Holowaychuk <tj@vision-media.ca>"}
+    ]
+    (folder / "dataset.json").write_text(json.dumps(data))
+    mend: Mend = start_emulator(folder)
+    bundle = _bundle(mend, tmp_path / "out")
+    own = sorted(p.name for p in (bundle / "licenses").iterdir() if p.name.startswith("MIT-"))
+    assert own == ["MIT-express-4.18.2.txt"]
+    [item] = [i for i in _review(bundle) if i["kind"] == "copyright-split"]
+    assert item["message"].startswith(
+        "the license text Mend holds for MIT could not be split into terms and copyright "
+        "lines (printed with express only); the other components get"
+    )
