@@ -42,7 +42,10 @@ def test_the_documented_command_serves_the_sample(tmp_path: Path) -> None:
         first = proc.stdout.readline()
         org_line = proc.stdout.readline()
         assert "Acme Corp" in first
-        url = first.split(" at ", 1)[1].strip().removesuffix("/api/v1.4")
+        # every version it serves, newest first
+        served = first.split(" at ", 1)[1].strip().split(", ")
+        url = served[0].removesuffix("/api/v1.4")
+        assert served == [f"{url}/api/v1.4", f"{url}/api/v1.3", f"{url}/api/v1.2"]
         org_token = org_line.split(":", 1)[1].strip()
         env = clean_env()
         env.update(MEND_URL=url, MEND_USER_KEY="cmd-key-123", MEND_ORG_TOKEN=org_token)

@@ -153,7 +153,7 @@ def test_inventory_counts(sample: Inventory) -> None:
     purls = result.stdout.split("Package URLs per Mend type\n", 1)[1].split("\n\n", 1)[0]
     assert "GO_PACKAGE / Go" in purls and "UNKNOWN_ARTIFACT / javascript/Bower" in purls
     rpm = [line for line in purls.splitlines() if line.startswith("REDHAT_PACKAGE_MODULE / RPM")]
-    assert rpm and rpm[0].split()[-2:] == ["0", "1"]
+    assert rpm and rpm[0].split()[-3:] == ["0", "1", "0"]  # built, missing, file only
     assert "1 without: the RPM vendor is not stated" in purls
 
 

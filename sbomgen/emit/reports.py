@@ -18,6 +18,7 @@ INVENTORY_SCHEMA = "sbomgen-inventory/1"
 
 ATTENTION = (
     ("purl-missing", "Libraries without a purl"),
+    ("purl-file-only", "Libraries identified only by their file (generic purl with sha1)"),
     ("license-missing", "Libraries without a license (NOASSERTION)"),
     ("license-suspected", "Libraries with licenses Mend only suspected"),
     ("license-inferred", "Libraries with an inferred license choice"),
@@ -118,6 +119,7 @@ def inventory_json(inv: Inventory, source: str) -> dict[str, Any]:
                 "mend_type": c.mend_type,
                 "built": c.built,
                 "missing": c.missing,
+                "file_only": c.file_only,
                 "reasons": dict(sorted(c.reasons.items())),
             }
             for c in purl_counts(inv)
@@ -163,13 +165,16 @@ def _purl_text(inv: Inventory) -> str:
     lines = [
         "",
         "Package URLs per Mend type",
-        f"{'Mend type':<{width}}  built  missing",
-        f"{'-' * width}  -----  -------",
+        f"{'Mend type':<{width}}  built  missing  file only",
+        f"{'-' * width}  -----  -------  ---------",
     ]
     for c in counts:
-        lines.append(f"{c.mend_type:<{width}}  {c.built:>5}  {c.missing:>7}")
+        lines.append(f"{c.mend_type:<{width}}  {c.built:>5}  {c.missing:>7}  {c.file_only:>9}")
         for reason, n in c.reasons.items():
-            lines.append(f"{'':<{width}}    {n} without: {reason}")
+            if reason.startswith("file only: "):
+                lines.append(f"{'':<{width}}    {n} by file only: {reason[11:]}")
+            else:
+                lines.append(f"{'':<{width}}    {n} without: {reason}")
     return "\n".join(lines)
 
 

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         org_token=args.org_token or (None if dataset else "snapshot-org-token"),
         latency=args.latency,
         alerts_key=args.alerts_key,
-        versions=tuple(v.strip() for v in args.api_versions.split(",") if v.strip()),
+        versions=emulator_versions(args.api_versions),
         v13_shapes=args.v13_shapes,
         strict_params=not args.lenient_params,
         fault_rate=args.fault_rate,
@@ -197,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         emulator.inject(_fault(spec))
     url = emulator.start(args.host, args.port)
     what = dataset.org_name if dataset else f"snapshot {args.snapshot}"
-    print(f"Mend API emulator serving {what} at {url}/api/v1.4", flush=True)
+    served = sorted(
+        emulator_versions(args.api_versions), key=lambda v: tuple(map(int, v.split(".")))
+    )
+    apis = ", ".join(f"{url}/api/v{v}" for v in reversed(served)) or f"{url} (no API version)"
+    print(f"Mend API emulator serving {what} at {apis}", flush=True)
     print(f"organization token: {emulator.org_token}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -205,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         stop.wait()
     emulator.stop()
     return 0
+
+
+def emulator_versions(option: str) -> tuple[str, ...]:
+    """The API versions --api-versions names."""
+    return tuple(v.strip() for v in option.split(",") if v.strip())
 
 
 if __name__ == "__main__":

@@ -277,7 +277,29 @@ def _golang(lib: Library) -> Decision:
         raise NoPurl(
             f"module path {module!r} has one element; the golang purl type requires a namespace"
         )
-    return Decision(build("golang", namespace, name, _version(lib)))
+    version = _version(lib)
+    _check_go_major(module, version)
+    return Decision(build("golang", namespace, name, version))
+
+
+def _check_go_major(module: str, version: str) -> None:
+    """Go's import compatibility rule: a module at major version 2 or more ends its path in
+    ``/vN`` (``gopkg.in/yaml.v3`` in ``.vN``), unless its version is ``+incompatible``; a
+    path ending in ``/vN`` holds vN versions only. Coordinates breaking the rule name a
+    module no scanner knows."""
+    stated = re.match(r"v?(\d+)\.", version)
+    in_path = re.search(r"(?:/|^gopkg\.in/.*\.)v(\d+)$", module)
+    path_major = int(in_path[1]) if in_path else None
+    if not stated or "+incompatible" in version:
+        return
+    major = int(stated[1])
+    if major >= 2 and path_major != major:
+        raise NoPurl(
+            f"version {version!r} is major version {major}, and Go module paths at v2 or "
+            f"more end in /v{major}: {module!r} does not"
+        )
+    if path_major is not None and path_major >= 2 and major != path_major:
+        raise NoPurl(f"module path {module!r} holds v{path_major} versions, not {version!r}")
 
 
 # Debian derivatives that mark their own builds in the version: the purl vendor, or None
@@ -314,7 +336,11 @@ def _deb(lib: Library) -> Decision:
     )
     if arch and not re.fullmatch(r"[a-z0-9-]+", arch):
         arch = None
-    return Decision(build("deb", vendor, name, version, {"arch": arch}))
+    # Debian's stable and security updates say their release in the version: "+deb12u14",
+    # "~deb12u2" (built for Debian 12)
+    release = re.search(r"[+~]deb(\d+)u\d+", version) if vendor == "debian" else None
+    distro = f"debian-{release[1]}" if release else None
+    return Decision(build("deb", vendor, name, version, {"arch": arch, "distro": distro}))
 
 
 def _rpm(lib: Library) -> Decision:
@@ -447,9 +473,15 @@ def decide(lib: Library) -> Decision:
         if (lib.type or "").upper() == "UNKNOWN_ARTIFACT" and kind != "unknown":
             # Mend could not resolve the artifact; its checksum still identifies the file
             try:
-                return _file(lib)
+                by_file = _file(lib)
             except NoPurl:
                 pass
+            else:
+                return Decision(
+                    by_file.purl,
+                    problem=str(exc),
+                    note=f"no {kind} purl ({exc}): the file is identified by its sha1",
+                )
         return Decision(None, str(exc))
 
 
@@ -464,29 +496,37 @@ class TypeCount:
     """How many libraries of one Mend type got a purl, and why the others did not."""
 
     mend_type: str
-    built: int
+    built: int  # every purl, file_only included
     missing: int
-    reasons: Mapping[str, int]
+    reasons: Mapping[str, int]  # why a purl is missing, or is only the file's
+    file_only: int = 0  # a generic purl with the file's sha1: the type's purl was not stated
 
 
 def purl_counts(inventory: Inventory) -> list[TypeCount]:
     built: Counter[str] = Counter()
     missing: Counter[str] = Counter()
+    file_only: Counter[str] = Counter()
     reasons: dict[str, Counter[str]] = {}
     for lib in inventory.libraries.values():
         label = type_label(lib)
         if lib.purl:
             built[label] += 1
+            if not lib.purl_problem:
+                continue
+            file_only[label] += 1
+            prefix = "file only: "
         else:
             missing[label] += 1
-            reason = re.sub(r"'[^']*'", "…", lib.purl_problem or "unknown reason")
-            reasons.setdefault(label, Counter())[reason] += 1
+            prefix = ""
+        reason = re.sub(r"'[^']*'", "…", lib.purl_problem or "unknown reason")
+        reasons.setdefault(label, Counter())[prefix + reason] += 1
     return [
         TypeCount(
             mend_type=label,
             built=built[label],
             missing=missing[label],
             reasons=dict(sorted(reasons.get(label, Counter()).items())),
+            file_only=file_only[label],
         )
         for label in sorted({*built, *missing})
     ]
@@ -510,6 +550,14 @@ class PurlEnricher:
                         kind="purl-missing",
                         key_uuid=key,
                         message=f"{lib.display_name} ({type_label(lib)}): no purl: {decision.problem}",
+                    )
+                )
+            elif decision.problem:
+                findings.append(
+                    Finding(
+                        kind="purl-file-only",
+                        key_uuid=key,
+                        message=f"{lib.display_name} ({type_label(lib)}): {purl}: {decision.note}",
                     )
                 )
             elif decision.note:

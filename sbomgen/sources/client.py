@@ -437,6 +437,16 @@ class MendClient:
         while True:
             try:
                 response = self._call_version(request_type, params, org_level=org_level)
+            except contract.MendVersionError as exc:
+                if not self._settled and self._version != first:
+                    # fallen back after a 404, before the server said which version it has
+                    raise contract.MendVersionError(
+                        request_type,
+                        self._version,
+                        exc.needed,
+                        known=f"{self.display_url} has no /api/v{first} (HTTP 404)",
+                    ) from None
+                raise
             except MendApiError as exc:
                 self._explain(exc, params)
                 raise

@@ -572,15 +572,15 @@ REQUESTS: Mapping[str, Request] = {
 class MendVersionError(MendApiError):
     """The server's API version lacks a request sbomgen needs."""
 
-    def __init__(self, request_type: str, version: str, needed: Iterable[str]) -> None:
+    def __init__(
+        self, request_type: str, version: str, needed: Iterable[str], *, known: str = ""
+    ) -> None:
         self.version = version
         self.needed = tuple(needed)
         versions = " or ".join(f"v{v}" for v in self.needed) or "no version sbomgen knows"
-        super().__init__(
-            request_type,
-            None,
-            f"the server speaks Mend API v{version}, and {request_type} needs API {versions}",
-        )
+        # ``known``: what is known of the server's version when it has not said it
+        said = known or f"the server speaks Mend API v{version}"
+        super().__init__(request_type, None, f"{said}, and {request_type} needs API {versions}")
 
 
 def request(request_type: str) -> Request:

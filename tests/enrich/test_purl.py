@@ -169,6 +169,26 @@ CASES = [
         "pkg:golang/github.com/go-redis/redis/v8@v8.11.5",
     ),
     (
+        "Go: gopkg.in states the major version as .vN",
+        dict(
+            type="GO_PACKAGE",
+            group_id="gopkg.in/yaml.v3",
+            artifact_id="yaml.v3-v3.0.1.zip",
+            version="v3.0.1",
+        ),
+        "pkg:golang/gopkg.in/yaml.v3@v3.0.1",
+    ),
+    (
+        "Go: a pseudo-version of a v0 module",
+        dict(
+            type="GO_PACKAGE",
+            group_id="golang.org/x/sys",
+            artifact_id="sys-v0.0.0-20220412211240-33da011f77ad.zip",
+            version="v0.0.0-20220412211240-33da011f77ad",
+        ),
+        "pkg:golang/golang.org/x/sys@v0.0.0-20220412211240-33da011f77ad",
+    ),
+    (
         "Go: +incompatible is part of the version",
         dict(
             type="GO_PACKAGE",
@@ -211,7 +231,7 @@ CASES = [
             artifact_id="libc6_2.36-9+deb12u4_amd64.deb",
             version="2.36-9+deb12u4",
         ),
-        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64",
+        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
     ),
     (
         "Debian with an epoch (%3a in the file name)",
@@ -311,6 +331,36 @@ CASES = [
 
 NO_PURL = [
     # (description, library fields, the reason must say)
+    (
+        "Go: a v2+ version on a path without /vN",
+        dict(
+            type="GO_PACKAGE",
+            group_id="github.com/go-redis/redis",
+            artifact_id="redis-v8.11.5.zip",
+            version="v8.11.5",
+        ),
+        "Go module paths at v2 or more end in /v8",
+    ),
+    (
+        "Go: gopkg.in .vN not matching the version",
+        dict(
+            type="GO_PACKAGE",
+            group_id="gopkg.in/yaml.v2",
+            artifact_id="yaml.v2-v3.0.1.zip",
+            version="v3.0.1",
+        ),
+        "end in /v3",
+    ),
+    (
+        "Go: a /vN path with a v1 version",
+        dict(
+            type="GO_PACKAGE",
+            group_id="github.com/golang-jwt/jwt/v4",
+            artifact_id="github.com/golang-jwt/jwt/v4",
+            version="v1.0.0",
+        ),
+        "holds v4 versions",
+    ),
     (
         "Java jar matched by file name only",
         dict(

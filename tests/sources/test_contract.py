@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import MINI_DATASET, ORG_ADMIN_KEY, SAMPLE_DATASET, Mend, names
+from conftest import MINI_DATASET, ORG_ADMIN_KEY, SAMPLE_DATASET, Mend, names, run_cli
 
 from sbomgen.emulator.server import MISSING_PARAMETER, UNSUPPORTED_REQUEST
 from sbomgen.errors import MendApiError
@@ -121,6 +121,42 @@ def test_emulator_refuses_each_incomplete_request(
         refused = _post(mini, version, incomplete)
         assert refused["errorCode"] == MISSING_PARAMETER, (name, refused)
         assert name in refused["errorMessage"]
+
+
+SUPPORTED = [(n, v) for n, v in CASES if v in contract.REQUESTS[n].versions]
+# JSON answers with documented top-level keys (the async status and download answer about a
+# report that was requested: tests/cli/test_native.py and the emulator's tests cover them)
+KEYED = [
+    (n, v)
+    for n, v in SUPPORTED
+    if contract.REQUESTS[n].response.kind == "json"
+    and contract.REQUESTS[n].response.keys
+    and n not in ("getAsyncProcessStatus", "downloadAsyncReport")
+]
+
+
+@pytest.mark.parametrize(("request_type", "version"), SUPPORTED)
+def test_emulator_refuses_a_request_without_its_type_or_user_key(
+    mini: Mend, request_type: str, version: str
+) -> None:
+    spec = contract.REQUESTS[request_type]
+    body = _complete(mini, spec, version)
+    untyped = _post(mini, version, {k: v for k, v in body.items() if k != "requestType"})
+    assert untyped["errorCode"] == UNSUPPORTED_REQUEST, untyped
+    keyless = _post(mini, version, {k: v for k, v in body.items() if k != "userKey"})
+    assert keyless["errorCode"] == MISSING_PARAMETER, keyless
+    assert "userKey" in keyless["errorMessage"]
+
+
+@pytest.mark.parametrize(("request_type", "version"), KEYED)
+def test_emulator_answers_carry_the_documented_response_keys(
+    mini: Mend, request_type: str, version: str
+) -> None:
+    spec = contract.REQUESTS[request_type]
+    answer = _post(mini, version, _complete(mini, spec, version))
+    assert "errorCode" not in answer, answer
+    for alternatives in spec.response.keys:
+        assert any(key in answer for key in alternatives), (alternatives, sorted(answer))
 
 
 @pytest.mark.parametrize("version", ["1.2", "1.3"])
@@ -515,3 +551,28 @@ def test_a_snapshot_is_served_at_the_version_it_was_recorded_at(tmp_path: Any) -
         assert old.status_code == 404
     finally:
         emulator.stop()
+
+
+def test_a_request_an_older_server_lacks_says_what_is_known_of_its_version(
+    tmp_path: Any, start_emulator: Any
+) -> None:
+    # no /api/v1.4: the server has not said which version it has when sbomgen falls back
+    mend: Mend = start_emulator(MINI_DATASET, versions=("1.2",))
+    result = run_cli(
+        "native",
+        "--product",
+        mend.product_tokens[0],
+        "--standard",
+        "cyclonedx",
+        "--format",
+        "json",
+        "--out",
+        tmp_path / "out",
+        env=mend.env(),
+    )
+    assert result.code != 0
+    assert (
+        f"{mend.url} has no /api/v1.4 (HTTP 404), and generateProductReportAsync needs API "
+        "v1.4" in result.stderr
+    )
+    assert "speaks Mend API v1.3" not in result.stderr
