@@ -20,7 +20,10 @@ from sbomgen.errors import ConfigError
 
 OPTIONS = [
     *o.source_options(),
-    *o.out_options("Output directory; the bundle goes to OUT/attribution/.", stdout=False),
+    *o.out_options(
+        "Output directory; the bundle goes to OUT/attribution/.",
+        writes="attribution writes a bundle of files (the notices, license texts, the review)",
+    ),
     o.attribution_format_option(),
     *o.document_options("bundle"),
     *o.attribution_options(in_generate=False),

@@ -15,7 +15,7 @@ OPTIONS = [
     *o.source_options(snapshot=False),
     o.option(
         "--out",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=o.OutDir("fetch writes a snapshot (every response, and manifest.json)"),
         required=True,
         per_command=True,
         section=o.OUTPUT,

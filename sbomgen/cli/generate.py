@@ -43,9 +43,7 @@ FORMAT_OPTION = o.option(
 
 OPTIONS = [
     *o.source_options(),
-    *o.out_options(
-        "Output directory (created if needed), or - for stdout (one document).", stdout=True
-    ),
+    *o.out_options("Output directory (created if needed), or - for stdout (one document)."),
     FORMAT_OPTION,
     *o.spec_version_options(),
     o.option(
@@ -112,7 +110,7 @@ def generate(**kwargs: Any) -> None:
             raise ConfigError("no output directory: pass --out DIR (or --out - for stdout)")
         to_stdout = str(out) == "-"
         if to_stdout:
-            check_stdout(formats, kwargs.get("summary_json"))
+            check_stdout(formats, kwargs.get("summary_json"), kwargs["split"])
         summary.spec.update(cyclonedx=kwargs["cyclonedx_version"], spdx=kwargs["spdx_version"])
         # every setting is read and checked before the output directory is touched, and the
         # output directory before the first request

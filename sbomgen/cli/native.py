@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 WAIT_DEFAULT = 3600.0
 
 
-def async_options() -> list[Any]:
-    """The options of the commands that run async reports (native, report)."""
+def async_options(writes: str) -> list[Any]:
+    """The options of the commands that run async reports (native, report); ``writes``
+    says what the command writes into --out, for refusing ``--out -``."""
     return [
         o.option(
             "--url",
@@ -92,7 +93,7 @@ def async_options() -> list[Any]:
         *o.tls_options(),
         o.option(
             "--out",
-            type=click.Path(path_type=Path, file_okay=False),
+            type=o.OutDir(writes),
             section=o.OUTPUT,
             help="Output directory (created if needed); the reports are kept there as Mend sent "
             "them, with SHA256SUMS.",
@@ -107,7 +108,7 @@ def async_options() -> list[Any]:
 
 
 OPTIONS = [
-    *async_options(),
+    *async_options("native writes the reports, with VALIDATION.json and SHA256SUMS"),
     o.option(
         "--standard",
         type=o.DocChoice(("cyclonedx", "spdx")),

@@ -149,6 +149,22 @@ class CommaList(click.ParamType):  # type: ignore[type-arg, unused-ignore]
         ]
 
 
+class OutDir(click.Path):
+    """``--out DIR`` of a command that writes several files (a bundle, a snapshot, reports
+    with their checksums). ``-`` is refused, saying why, where click would make a directory
+    named ``-``: from the command line, the environment and the config file alike, so
+    before any request."""
+
+    def __init__(self, writes: str) -> None:
+        super().__init__(path_type=Path, file_okay=False)
+        self.writes = writes  # "attribution writes a bundle of files (…)"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (str, bytes)) and value in ("-", b"-"):
+            self.fail(f"{self.writes}, not one document for stdout: give --out DIR", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 # -- options that know their section and their environment variable --------------------
 
 
@@ -220,7 +236,11 @@ def command(
 
 EXIT_CODES = (
     ("0", "success"),
-    ("1", "internal error (a bug: please report it, with the output of -v)"),
+    (
+        "1",
+        "a conformance profile is not met (validate --profile, generate --require-profile); "
+        "otherwise an internal error (a bug: please report it, with the output of -v)",
+    ),
     ("2", "usage error (an unknown option, a bad value)"),
     ("3", "configuration error (missing credentials, a bad config file)"),
     ("4", "the Mend API answered with an error"),
@@ -673,11 +693,15 @@ def document_options(what: str) -> list[Callable[[F], F]]:
     ]
 
 
-def out_options(help: str, *, stdout: bool) -> list[Callable[[F], F]]:
+def out_options(help: str, *, writes: str | None = None) -> list[Callable[[F], F]]:
+    """--out and --force. ``writes`` says what a command that writes several files writes,
+    and refuses ``--out -`` (see :class:`OutDir`); without it, ``-`` is stdout."""
     return [
         option(
             "--out",
-            type=click.Path(path_type=Path, file_okay=False, allow_dash=stdout),
+            type=OutDir(writes)
+            if writes
+            else click.Path(path_type=Path, file_okay=False, allow_dash=True),
             section=OUTPUT,
             help=help,
         ),

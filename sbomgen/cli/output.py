@@ -132,8 +132,13 @@ def warn_unused(ctx: click.Context, formats: Sequence[str]) -> None:
             log.warning("%s has no effect: --format has no spdx-*", flag)
 
 
-def check_stdout(formats: Sequence[str], summary_json: Path | None) -> None:
-    """--out - takes one document; say so before any work is done."""
+def check_stdout(formats: Sequence[str], summary_json: Path | None, split: bool = False) -> None:
+    """--out - takes one document; say so before any work is done (before any request)."""
+    if split:
+        raise click.UsageError(
+            "--out - writes one document to stdout, and --split asks for one per product: "
+            "give --out DIR (for a single product --split changes nothing: leave it out)"
+        )
     if len(formats) != 1:
         raise click.UsageError(
             f"--out - writes one document to stdout, and --format asks for {len(formats)} "

@@ -50,7 +50,7 @@ OPTIONS = [
         help="An entry of the request's filter object (repeatable), as the synchronous report "
         "documents it (e.g. reportingAggregationMode=BY_PROJECT).",
     ),
-    *async_options(),
+    *async_options("report writes the reports, with SHA256SUMS"),
 ]
 
 

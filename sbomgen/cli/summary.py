@@ -80,6 +80,31 @@ def _exit_code(exc: BaseException) -> int:
     return 1
 
 
+def _check_writable(path: Path) -> None:
+    """Create ``path``'s directory and write (then remove) a probe file beside it, as
+    :func:`sbomgen._io.atomic_write` will write the summary; no partial file is left."""
+    import errno
+    import os
+    import tempfile
+
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):  # a file where a dir goes
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{blocker or path.parent} is not a directory"
+        raise OutputError(
+            f"cannot write --summary-json {path}: {reason} (checked before any work; nothing "
+            "was written)"
+        ) from exc
+
+
 class Summary:
     def __init__(self, command: str, path: Path | None) -> None:
         self.path = path
@@ -106,6 +131,11 @@ class Summary:
 
     @classmethod
     def start(cls, command: str, path: Path | None) -> Summary:
+        """The summary of a run about to start; its file's directory is created and proven
+        writable first, so that a path that cannot be written fails before any work (and
+        before anything is written to --out), not after it."""
+        if path is not None and str(path) != "-":
+            _check_writable(path)
         return cls(command, path)
 
     @contextlib.contextmanager

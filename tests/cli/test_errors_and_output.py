@@ -127,6 +127,25 @@ def test_an_unknown_host_fails_at_once(tmp_path: Path) -> None:
     assert "WARNING" not in result.stderr
 
 
+def test_retries_0_is_one_attempt(tmp_path: Path, mini: Mend) -> None:
+    """--retries 0 against a server that keeps failing: one request, and the message says
+    "after 1 attempt" (not "1 attempts")."""
+    from sbomgen.emulator import Fault
+
+    fault = mini.emulator.inject(Fault(kind="503", times=100))
+    result = run_cli(
+        "inventory", "--product", mini.product_tokens[0], "--retries", "0", env=mini.env()
+    )
+    assert result.code == 5, result.stderr
+    line = _error_line(result.stderr)
+    assert "failed after 1 attempt: HTTP 503" in line
+    assert "attempts" not in line and "WARNING" not in result.stderr  # no retry
+    # the product's first requests go out together; each of them was sent once
+    sent = [request for request, _ in mini.emulator.log]
+    assert sent and len(sent) == len(set(sent)) == fault.fired
+    assert {status for _, status in mini.emulator.log} == {503}
+
+
 # -- check before work, own the output -----------------------------------------------------
 
 

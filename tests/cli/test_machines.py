@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import SAMPLE_SNAPSHOT, clean_env, names, read_json, run_cli
+from conftest import SAMPLE_SNAPSHOT, Mend, clean_env, names, read_json, run_cli
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -83,7 +84,63 @@ def test_out_dash_refuses_several_documents(tmp_path: Path, formats: str, messag
         "--out",
         "-",
     )
-    assert split.code == 2 and "this run made 3" in split.stderr and split.stdout == ""
+    assert split.code == 2 and "--split asks for one per product" in split.stderr
+    assert split.stdout == ""
+
+
+def test_out_dash_with_split_is_refused_before_any_request(tmp_path: Path, mini: Mend) -> None:
+    """--split makes one document per product, which only a fetch would count: refused
+    before it, as the README says, not after every request was made."""
+    result = run_cli(
+        "generate",
+        "--product",
+        mini.product_tokens[0],
+        "--format",
+        "cyclonedx-json",
+        "--split",
+        "--out",
+        "-",
+        env=mini.env(),
+        cwd=tmp_path,
+    )
+    assert result.code == 2, result.stderr
+    assert "--split asks for one per product" in result.stderr and "give --out DIR" in result.stderr
+    assert result.stdout == ""
+    assert mini.emulator.log == []  # not one request
+    assert list(tmp_path.iterdir()) == []
+
+
+# each command that writes several files into --out, the arguments it needs otherwise,
+# the variable --out reads there, and what its refusal says it writes
+BUNDLE_COMMANDS = {
+    "attribution": ([], "SBOMGEN_OUT", "attribution writes a bundle of files"),
+    "fetch": ([], "SBOMGEN_FETCH_OUT", "fetch writes a snapshot"),
+    "native": (["--standard", "cyclonedx"], "SBOMGEN_OUT", "native writes the reports"),
+    "report": (
+        ["--type", "ProductInventoryReport", "--scope", "product"],
+        "SBOMGEN_OUT",
+        "report writes the reports",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", sorted(BUNDLE_COMMANDS))
+def test_out_dash_is_refused_where_a_command_writes_several_files(
+    tmp_path: Path, mini: Mend, command: str
+) -> None:
+    """`--out -` (or the variable set to -) made a directory named "-" after every request;
+    it is a usage error that says why, before the first request."""
+    extra, variable, writes = BUNDLE_COMMANDS[command]
+    args = [command, "--product", mini.product_tokens[0], *extra]
+    given = run_cli(*args, "--out", "-", env=mini.env(), cwd=tmp_path)
+    from_env = run_cli(*args, env={**mini.env(), variable: "-"}, cwd=tmp_path)
+    for result in (given, from_env):
+        assert result.code == 2, result.stderr
+        assert f"{writes}" in result.stderr and "give --out DIR" in result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    assert variable in from_env.stderr  # the error names where the - came from
+    assert mini.emulator.log == []  # not one request
+    assert list(tmp_path.iterdir()) == []  # no directory named "-"
 
 
 def test_inventory_json_follows_its_schema_and_the_text(tmp_path: Path) -> None:
@@ -95,7 +152,7 @@ def test_inventory_json_follows_its_schema_and_the_text(tmp_path: Path) -> None:
     assert report["counts"]["products"] == 3 and report["counts"]["projects"] == 10
     assert sum(e["libraries"] for e in report["license_expressions"]) == 67
     kinds = [f["kind"] for f in report["findings"]]
-    assert kinds[:3] == ["purl-missing", "license-missing", "license-suspected"]
+    assert kinds[:4] == ["purl-missing", "purl-file-only", "license-missing", "license-suspected"]
     missing = next(f for f in report["findings"] if f["kind"] == "purl-missing")
     assert len(missing["messages"]) == report["counts"]["without_purl"] == 1
     text = run_cli("inventory", "--snapshot", SAMPLE_SNAPSHOT).stdout
@@ -189,6 +246,72 @@ def test_summary_json_of_a_failed_run(tmp_path: Path) -> None:
     assert data["status"] == "failed" and data["exit_code"] == 3
     assert "--product deadbeef: not in snapshot" in str(data["error"])
     assert data["files"] == [] and not (tmp_path / "o").exists()
+
+
+def test_an_unwritable_summary_json_fails_before_any_work(tmp_path: Path, mini: Mend) -> None:
+    """--summary-json was written only at the end: the run fetched and wrote its documents,
+    then failed. Its directory is now checked first (a file in the way stops root too)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    out = tmp_path / "o"
+    result = run_cli(
+        "generate",
+        "--product",
+        mini.product_tokens[0],
+        "--summary-json",
+        blocker / "runs" / "summary.json",
+        "--out",
+        out,
+        env=mini.env(),
+    )
+    assert result.code == 8, result.stderr
+    line = [x for x in result.stderr.splitlines() if x.startswith("sbomgen: error:")]
+    assert len(line) == 1 and "cannot write --summary-json" in line[0]
+    assert f"{blocker} is not a directory" in line[0]
+    assert mini.emulator.log == []  # not one request
+    assert not out.exists()  # nothing written to --out
+    assert blocker.read_text() == "x"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+def test_a_read_only_summary_json_directory_fails_before_any_work(
+    tmp_path: Path, mini: Mend
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = run_cli(
+            "generate",
+            "--product",
+            mini.product_tokens[0],
+            "--summary-json",
+            locked / "summary.json",
+            "--out",
+            tmp_path / "o",
+            env=mini.env(),
+        )
+        assert list(locked.iterdir()) == []  # no probe, no partial file left
+    finally:
+        locked.chmod(0o700)
+    assert result.code == 8 and "cannot write --summary-json" in result.stderr
+    assert mini.emulator.log == [] and not (tmp_path / "o").exists()
+
+
+def test_summary_json_directory_is_created_and_left_clean(tmp_path: Path) -> None:
+    summary = tmp_path / "runs" / "today" / "summary.json"
+    result = run_cli(
+        "generate",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--summary-json",
+        summary,
+        "--out",
+        tmp_path / "o",
+    )
+    assert result.code == 0, result.stderr
+    assert [p.name for p in summary.parent.iterdir()] == ["summary.json"]  # no probe left
+    check(read_json(summary), "sbomgen-summary-1")
 
 
 def test_summary_json_to_stdout(tmp_path: Path) -> None:

@@ -271,12 +271,15 @@ def test_scope_on_the_command_line_replaces_the_config_scope(tmp_path: Path) -> 
 
 def test_help_lists_exit_codes_credentials_and_no_split_words() -> None:
     env = {**clean_env(), "COLUMNS": "100"}
-    for command in ("generate", "attribution", "fetch", "inventory"):
+    for command in ("generate", "native", "report", "attribution", "fetch", "inventory"):
         text = run_cli(command, "--help", env=env).stdout
         assert "Exit codes:" in text and "130  interrupted" in text
         assert "MEND_USER_KEY" in text and "MEND_ORG_TOKEN" in text
+        # exit 1 is also a profile not met, not only a bug
+        assert "validate --profile, generate --require-profile" in text, command
     validate = run_cli("validate", "--help", env=env).stdout
     assert "Exit codes:" in validate and "MEND_USER_KEY" not in validate
+    assert "a conformance profile is not met" in validate
     fetch = run_cli("fetch", "--help", env=env).stdout
     assert "--snapshot DIRECTORY" not in fetch and "SBOMGEN_FETCH_OUT" in fetch
     attribution = run_cli("attribution", "--help", env=env).stdout
@@ -294,6 +297,7 @@ def test_help_matches_the_golden_file() -> None:
         (),
         ("generate",),
         ("native",),
+        ("report",),
         ("attribution",),
         ("fetch",),
         ("inventory",),
