@@ -529,10 +529,6 @@ def _serialized(data: bytes) -> bytes:
     return data.replace(str(PROVISIONAL_UUID).encode(), str(serial).encode(), 1)
 
 
-def _canonical_json(text: str) -> str:
-    return json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
-
-
 class CycloneDx(Emitter):
     """One CycloneDX document, in one version and one format (json or xml)."""
 
@@ -567,9 +563,29 @@ class CycloneDx(Emitter):
                 f"{self.fmt.upper()}) could not be serialized, nothing was written: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+        # cyclonedx-python-lib has no compositions: added where the schema puts them
+        from sbomgen.emit.cyclonedx_fast import composition_objects
+
+        compositions = composition_objects(plan)
         if self.fmt == "json":
-            return _canonical_json(text)
-        return text if text.endswith("\n") else text + "\n"
+            data = json.loads(text)
+            ordered = {}
+            for key, value in data.items():
+                ordered[key] = value
+                if key == "components":
+                    ordered["compositions"] = compositions
+            if "compositions" not in ordered:
+                ordered = {"compositions": compositions, **ordered}
+            return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+        from sbomgen.emit.cyclonedx_fast_xml import _Out, compositions_xml
+
+        out = _Out()
+        compositions_xml(out, compositions)
+        block = "".join(line + "\n" for line in out.lines)
+        text = text if text.endswith("\n") else text + "\n"
+        at = text.find("  <vulnerabilities>")
+        at = at if at >= 0 else text.rfind("</bom>")
+        return text[:at] + block + text[at:]
 
     def render(self, inventory: Inventory, meta: DocumentMeta) -> dict[str, bytes]:
         plan = plan_document(inventory, meta, exclude_in_house=self.exclude_in_house)

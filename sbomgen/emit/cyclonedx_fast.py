@@ -415,6 +415,7 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
     ]
     skeleton: Obj = {}
     skeleton["components"] = []
+    skeleton["compositions"] = composition_objects(plan)
     skeleton["dependencies"] = [
         _o(ref=ref, dependsOn=deps) for ref, deps in sorted(dependencies.items())
     ]
@@ -431,7 +432,11 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
     checker.problems += [
         Problem(p)
         for p in _references(
-            [root["bom-ref"], *refs], known, skeleton["dependencies"], vulnerabilities
+            [root["bom-ref"], *refs],
+            known,
+            skeleton["dependencies"],
+            vulnerabilities,
+            skeleton["compositions"],
         )
     ]
     if xml:
@@ -492,10 +497,41 @@ def _chunk(value: Any, level: int) -> str:
     return pad + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
 
 
+def composition_objects(plan: DocumentPlan) -> list[Obj]:
+    """CycloneDX ``compositions``: how complete each stated dependency list is
+    (sbomgen.emit.plan.compositions)."""
+    from sbomgen.emit.cyclonedx import node_ref
+    from sbomgen.emit.plan import ROOT_ASSEMBLY, compositions
+
+    out: list[Obj] = []
+    stated = dict(compositions(plan))
+    for aggregate in ("complete", "incomplete", "unknown"):
+        nodes = stated.get(aggregate)
+        assemblies = [node_ref(ROOT_ASSEMBLY[1])] if aggregate == ROOT_ASSEMBLY[0] else []
+        if not nodes and not assemblies:
+            continue
+        # "assemblies": [] says this composition describes no assembly (written, as
+        # profiles such as cdx-ev's ask every composition to say)
+        entry: Obj = {"aggregate": aggregate, "assemblies": assemblies}
+        if nodes:
+            entry["dependencies"] = [node_ref(n) for n in nodes]
+        out.append(entry)
+    return out
+
+
 def _references(
-    refs: list[str], known: set[str], dependencies: list[Obj], vulnerabilities: list[Obj]
+    refs: list[str],
+    known: set[str],
+    dependencies: list[Obj],
+    vulnerabilities: list[Obj],
+    compositions: list[Obj] = (),  # type: ignore[assignment]
 ) -> list[str]:
     problems = []
+    for i, composition in enumerate(compositions):
+        for part in ("assemblies", "dependencies"):
+            for j, ref in enumerate(composition.get(part) or []):
+                if ref not in known:
+                    problems.append(f"at $.compositions[{i}].{part}[{j}]: unknown bom-ref {ref!r}")
     if len(known) != len(refs):
         twice = sorted(r for r, n in Counter(refs).items() if n > 1)
         problems.append(f"bom-ref used more than once: {', '.join(twice[:5])}")
@@ -523,5 +559,9 @@ def reference_problems(text: str) -> list[str]:
         refs.append(root["bom-ref"])
     refs += [c["bom-ref"] for c in data.get("components") or [] if "bom-ref" in c]
     return _references(
-        refs, set(refs), data.get("dependencies") or [], data.get("vulnerabilities") or []
+        refs,
+        set(refs),
+        data.get("dependencies") or [],
+        data.get("vulnerabilities") or [],
+        data.get("compositions") or [],
     )

@@ -246,6 +246,26 @@ def component_text(c: Obj, version: str) -> str:
     return "\n".join(out.lines)
 
 
+def compositions_xml(out: _Out, compositions: list[Obj]) -> None:
+    """``compositions`` in the schema's form: after ``dependencies``, before
+    ``vulnerabilities``."""
+    if not compositions:
+        return
+    out.open(1, "compositions")
+    for composition in compositions:
+        out.open(2, "composition")
+        out.leaf(3, "aggregate", composition["aggregate"])
+        for part, item in (("assemblies", "assembly"), ("dependencies", "dependency")):
+            refs = composition.get(part) or []
+            if refs:
+                out.open(3, part)
+                for ref in refs:
+                    out.empty(4, item, [("ref", ref)])
+                out.close(3, part)
+        out.close(2, "composition")
+    out.close(1, "compositions")
+
+
 def pieces(skeleton: Obj, chunks: list[str], version: str, serial: str) -> list[bytes]:
     """The document, encoded in parts: head and metadata, the components (as
     component_text wrote them, in their final order), dependencies and vulnerabilities."""
@@ -283,6 +303,7 @@ def pieces(skeleton: Obj, chunks: list[str], version: str, serial: str) -> list[
                 out.empty(3, "dependency", [("ref", child)])
             out.close(2, "dependency")
         out.close(1, "dependencies")
+    compositions_xml(out, skeleton.get("compositions") or [])
     if skeleton.get("vulnerabilities"):
         out.open(1, "vulnerabilities")
         for v in skeleton["vulnerabilities"]:

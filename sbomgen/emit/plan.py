@@ -46,6 +46,8 @@ class DocumentPlan:
     edges: Mapping[str, tuple[str, ...]]  # node -> children (CONTAINS, then DEPENDS_ON)
     texts: Mapping[str, LicenseText]
     excluded_in_house: int = 0
+    # projects with libraries Mend could not place in their dependency tree
+    incomplete_projects: frozenset[str] = frozenset()
 
     @property
     def root_project(self) -> Project | None:
@@ -88,6 +90,17 @@ def plan_document(
             edges[product_node(p)] = {f"project:{t}" for t in p.projects if t in inventory.projects}
     edges[ROOT] = top
     ordered = {node: tuple(sorted(children)) for node, children in sorted(edges.items())}
+    placed = {t: {e.child for e in p.edges} for t, p in inventory.projects.items()}
+    unplaced = {
+        o.project
+        for lib in libraries.values()
+        for o in lib.occurrences
+        if o.project in placed and lib.key_uuid not in placed[o.project]
+    }
+    incomplete = frozenset(
+        ROOT if root_kind == "project" and str(t) == root_token else f"project:{t}"
+        for t in unplaced
+    )
     return DocumentPlan(
         meta=meta,
         root_kind=root_kind,
@@ -100,6 +113,7 @@ def plan_document(
         edges=ordered,
         texts=dict(sorted(inventory.texts.items())),
         excluded_in_house=len(excluded),
+        incomplete_projects=incomplete,
         _root_project=inventory.projects.get(ProjectToken(root_token))
         if root_kind == "project" and root_token
         else None,
@@ -125,3 +139,45 @@ def _contract(edges: dict[str, set[str]], removed: set[str]) -> dict[str, set[st
                 keep.add(child)
         out[node] = keep
     return out
+
+
+def compositions(plan: DocumentPlan) -> list[tuple[str, list[str]]]:
+    """How complete each dependency list is, as far as Mend's hierarchy says: (aggregate,
+    nodes) for the nodes whose ``dependencies`` the document states as ``complete``,
+    ``incomplete`` or ``unknown`` (CycloneDX ``compositions``).
+
+    - A library's list is complete when Mend's resolver placed it in a tree: it has
+      dependencies there, or another library depends on it (a resolved leaf has none).
+    - A library only at the top of a project's tree with nothing under it is unknown: a
+      file Mend matched by its hash sits there too, and that says nothing about what it
+      depends on.
+    - A project's (or the root project's) list is complete when every library Mend found
+      in it is in its tree, incomplete when some are not.
+    """
+    libraries = {f"lib:{lib.key_uuid}" for lib in plan.libraries}
+    under_a_library = {
+        child for node, children in plan.edges.items() if node in libraries for child in children
+    }
+    complete: list[str] = []
+    unknown: list[str] = []
+    for node in sorted(libraries):
+        if plan.edges.get(node) or node in under_a_library:
+            complete.append(node)
+        else:
+            unknown.append(node)
+    projects = [f"project:{p.token}" for p in plan.projects]
+    if plan.root_kind == "project":
+        projects.append(ROOT)
+    incomplete = sorted(n for n in projects if n in plan.incomplete_projects)
+    complete += [n for n in projects if n not in plan.incomplete_projects]
+    out = [
+        ("complete", sorted(complete)),
+        ("incomplete", incomplete),
+        ("unknown", unknown),
+    ]
+    return [(aggregate, nodes) for aggregate, nodes in out if nodes]
+
+
+# The document's root as an assembly: whether Mend found every part of the software is
+# not known (a scan sees what it can match), so its constituents are stated ``unknown``.
+ROOT_ASSEMBLY = ("unknown", ROOT)

@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any
 
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.plan import ROOT, DocumentPlan, compositions, plan_document, short_hash
 from sbomgen.emit.spdx import (
     GENERATION_CONTEXT,
     NAMESPACE,
@@ -253,6 +253,7 @@ class _Builder:
         targets: Iterable[Any],
         local: str,
         comment: str | None = None,
+        completeness: str | None = None,
     ) -> None:
         self.element(
             self.m.Relationship(
@@ -261,6 +262,9 @@ class _Builder:
                     relationshipType=getattr(self.m.RelationshipType, kind),
                     to=list(targets),
                     comment=comment,
+                    completeness=getattr(self.m.RelationshipCompleteness, completeness)
+                    if completeness
+                    else None,
                 )
             ),
             local,
@@ -387,7 +391,10 @@ class _Builder:
                 f"Mend project{' of ' + project.product_name if project.product_name else ''}",
             )
 
-        # dependencies: one Relationship per parent and kind, to its sorted children
+        # dependencies: one Relationship per parent and kind, to its sorted children; a
+        # dependsOn says how complete it is where Mend's hierarchy says (plan.compositions;
+        # noAssertion, the default, elsewhere)
+        stated = {n: a for a, nodes in compositions(self.plan) if a != "unknown" for n in nodes}
         for node, children in self.plan.edges.items():
             for kind, targets in (
                 ("contains", [c for c in children if not c.startswith("lib:")]),
@@ -399,6 +406,7 @@ class _Builder:
                         kind,
                         [packages[c] for c in targets],
                         f"{locals_[node]}-{kind}",
+                        completeness=stated.get(node) if kind == "dependsOn" else None,
                     )
 
         # the Security profile: each vulnerability, and what it affects

@@ -488,7 +488,9 @@ def decide(lib: Library) -> Decision:
 def purl_for(lib: Library) -> tuple[str | None, str | None]:
     """(purl, None) or (None, why not)."""
     decision = decide(lib)
-    return (str(decision.purl) if decision.purl else None), decision.problem
+    if decision.purl:
+        return str(decision.purl), None
+    return None, decision.problem
 
 
 @dataclass(frozen=True)

@@ -290,3 +290,34 @@ def test_the_fast_path_refuses_what_the_library_serializer_refuses(
     assert any("nowhere" in p for p in problems)
     assert any("gone" in p for p in problems)
     assert any("more than once" in p for p in problems)
+
+
+def test_compositions_state_completeness_only_where_mends_hierarchy_does(
+    sample: Inventory,
+) -> None:
+    from sbomgen.emit.plan import compositions
+
+    plan = plan_document(sample, BARE)
+    stated = {node: aggregate for aggregate, nodes in compositions(plan) for node in nodes}
+    libraries = {f"lib:{lib.key_uuid}" for lib in plan.libraries}
+    under = {c for n, cs in plan.edges.items() if n in libraries for c in cs}
+    for node in libraries:
+        if plan.edges.get(node):
+            assert stated[node] == "complete", node  # the resolver listed its dependencies
+        elif node in under:
+            assert stated[node] == "complete", node  # a leaf inside a resolved tree
+        else:
+            assert stated[node] == "unknown", node  # alone at a tree's top: maybe a file
+    # the project with a library Mend found but could not place in its tree
+    unplaced = {
+        f"project:{o.project}"
+        for lib in sample.libraries.values()
+        for o in lib.occurrences
+        if lib.key_uuid not in {e.child for e in sample.projects[o.project].edges}
+    }
+    assert unplaced and {n for n, a in stated.items() if a == "incomplete"} == unplaced
+    assert {n for n in stated if n.startswith("project:")} == {
+        f"project:{p.token}" for p in plan.projects
+    }
+    # every aggregate sbomgen states is one every CycloneDX version knows
+    assert set(stated.values()) == {"complete", "incomplete", "unknown"}
