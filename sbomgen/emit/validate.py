@@ -3,22 +3,28 @@
 - CycloneDX: the JSON and XML validators of cyclonedx-python-lib, against the schema of the
   document's version.
 - SPDX: spdx-tools' ``validate_full_spdx_document`` (schema-level and semantic rules), on a
-  document parsed back from the text, so that what is checked is what is written.
+  document parsed back from the text, so that what is checked is what is written. SPDX JSON
+  and YAML are checked against the SPDX JSON schema too, and spdx-tools' checks still run
+  when the schema or spdx-tools' parser refuses part of a document (see
+  ``_spdx_dict_problems``): every problem is reported, not the first.
 - SPDX 3 (JSON-LD): spdx3-validate's JSON schema and SHACL checks, against the SPDX 3.0.1
   JSON schema, SHACL model and JSON-LD context that ship with sbomgen (sbomgen/schemas/).
 
-Every message carries its location: a JSON path or XML line for CycloneDX, the SPDX id and
-element type for SPDX.
+Every message carries its location: a JSON path or XML line for CycloneDX; for SPDX the SPDX
+id of the element it is about and, in JSON and YAML, its JSON path.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import copy
 import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -706,7 +712,10 @@ def validate_bytes(path: Path, data: bytes) -> tuple[Detected, list[Problem]]:
         return found, spdx3_problems(data)
     if found.version not in ("2.2", "2.3"):
         return found, [
-            Problem(f"SPDX version {found.version} is not one spdx-tools validates (2.2, 2.3)")
+            Problem(
+                f"SPDX version {found.version} is not one spdx-tools validates (2.2, 2.3)",
+                location="$.spdxVersion" if found.fmt in ("json", "yaml") else None,
+            )
         ]
     if found.fmt in ("json", "yaml"):
         return found, _spdx_dict_problems(data, found)
@@ -722,12 +731,32 @@ _LICENSE_FIELDS = {
     "files": ("licenseConcluded", "licenseInfoInFiles"),
     "snippets": ("licenseConcluded", "licenseInfoInSnippets"),
 }
+_ELEMENTS = ("packages", "files", "snippets")
+_EPOCH = "1970-01-01T00:00:00Z"
+_TOOL = "Tool: sbomgen"
+_PLACEHOLDER_ID = "SPDXRef-sbomgen-unreadable-"
+_MISSING: Any = object()
+
+Parts = list[str | int]
+
+
+def _not_run() -> Problem:
+    return Problem(
+        "spdx-tools' checks (SPDX ids, references, licenses, checksums, URLs) were not run: "
+        "the document could not be read past the problems above",
+        location="$",
+    )
 
 
 def _spdx_dict_problems(raw: bytes, found: Detected) -> list[Problem]:
-    """SPDX JSON or YAML: the schema first (every problem, by JSON path), then license
-    expressions with spdx-tools' own parser, and only when both pass the spdx-tools model
-    and its validation, located back in the document."""
+    """SPDX JSON or YAML: every problem, by JSON path and SPDX id.
+
+    The schema (jsonschema-rs) and the license expressions (spdx-tools' parser) first. When
+    they find problems, the offending values are set aside in a copy of the document (a
+    value removed, a required one replaced by a neutral placeholder, an element that cannot
+    be kept dropped), so that spdx-tools can still read the rest: what its parser refuses is
+    located a field at a time, and its semantic validation runs on what is left. Nothing is
+    set aside unless a problem was reported for it, so the verdict is that of the whole."""
     try:
         if found.fmt == "json":
             data = json.loads(raw.decode("utf-8-sig"))
@@ -747,30 +776,99 @@ def _spdx_dict_problems(raw: bytes, found: Detected) -> list[Problem]:
         ]
     if not isinstance(data, dict):
         return [Problem("the document is not an object", location="$")]
+    problems = _non_json_values(data) if found.fmt == "yaml" else []
     from sbomgen.emit.spdx import spdx_schema
 
-    problems = [
+    schema = spdx_schema(found.version)
+    problems += [
         Problem(
             error.message,
             location=json_path(error.instance_path),
             spdx_id=_enclosing(data, error.instance_path, "SPDXID"),
         )
-        for error in spdx_schema(found.version).iter_errors(data)
+        for error in schema.iter_errors(data)
     ]
-    problems += _expression_problems(data)
+    expressions = _expression_problems(data)
+    problems += [problem for _, problem in expressions]
+    repair = None
     if problems:
-        return problems
-    from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
+        repair = _Repair(data, found.version)
+        for parts, _ in expressions:
+            repair.replace(parts, "NOASSERTION")
+        if not repair.fit_schema(schema):
+            return [*problems, _not_run()]
+    document, parse_problems, repair = _parse_dict(data, repair, found.version)
+    problems += parse_problems
+    if document is None:
+        return [*problems, _not_run()]
+    seen = {(p.message, p.location) for p in problems}
+    return problems + [
+        p
+        for p in _spdx_validation(document, found.version, data, repair)
+        if (p.message, p.location) not in seen
+    ]
 
+
+def _non_json_values(data: Any) -> list[Problem]:
+    """YAML values JSON has no type for (a timestamp, a date, binary, a set) or keys that are
+    no strings: each reported where it is and replaced by its text, so the other checks go
+    on (SPDX YAML is the JSON form: spdx-tools reads such a value as no string)."""
+    out = []
+    stack: list[tuple[Any, Parts]] = [(data, [])]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, dict):
+            for key in list(node):
+                if not isinstance(key, str):
+                    out.append(
+                        Problem(
+                            f"a key that is not a string: {key!r}",
+                            location=json_path(parts),
+                            spdx_id=_enclosing(data, parts, "SPDXID"),
+                        )
+                    )
+                    node[str(key)] = node.pop(key)
+            items: Iterable[tuple[str | int, Any]] = list(node.items())
+        elif isinstance(node, list):
+            items = list(enumerate(node))
+        else:
+            continue
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                stack.append((value, [*parts, key]))
+            elif value is not None and not isinstance(value, (str, int, float, bool)):
+                text = _yaml_text(value)
+                what = "timestamp" if hasattr(value, "isoformat") else type(value).__name__
+                out.append(
+                    Problem(
+                        f"a YAML {what} where SPDX has a string: quote it ({text!r})",
+                        location=json_path([*parts, key]),
+                        spdx_id=_enclosing(data, [*parts, key], "SPDXID"),
+                    )
+                )
+                node[key] = text
+    return out
+
+
+def _yaml_text(value: Any) -> str:
+    """A YAML timestamp as the text SPDX has for it (UTC, to the second), else as text."""
+    offset = value.utcoffset() if isinstance(value, datetime) else _MISSING
+    if offset is None or offset == timedelta(0):
+        return str(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _readable_expression(parser: Any, text: str, *, blank_ok: bool) -> bool:
     try:
-        document = JsonLikeDictParser().parse(data)  # type: ignore[no-untyped-call]
-    except Exception as exc:
-        return [_parse_problem(m, data) for m in _parse_messages(exc)]
-    return _spdx_validation(document, found.version, data)
+        return parser.parse_license_expression(text) is not None or blank_ok
+    except Exception:  # SPDXParsingError, or the library's IndexError on "()"
+        return False
 
 
-def _expression_problems(data: dict[str, Any]) -> list[Problem]:
-    from spdx_tools.spdx.parser.error import SPDXParsingError
+def _expression_problems(data: dict[str, Any]) -> list[tuple[Parts, Problem]]:
+    """License expressions spdx-tools' parser refuses, by JSON path. A blank one in a list
+    is one too: spdx-tools reads a blank field as absent, but a blank list item as a None in
+    the list, refused or not as beartype's sampling of the list happens to fall."""
     from spdx_tools.spdx.parser.jsonlikedict.license_expression_parser import (
         LicenseExpressionParser,
     )
@@ -784,27 +882,416 @@ def _expression_problems(data: dict[str, Any]) -> list[Problem]:
         for i, element in enumerate(elements):
             if not isinstance(element, dict):
                 continue
+            own = element.get("SPDXID")
             for name in fields:
                 value = element.get(name)
                 values = value if isinstance(value, list) else [value]
                 for j, item in enumerate(values):
                     if not isinstance(item, str):
                         continue
-                    try:
-                        parser.parse_license_expression(item)
-                    except SPDXParsingError:
-                        parts: list[str | int] = [kind, i, name]
-                        if isinstance(value, list):
-                            parts.append(j)
-                        out.append(
-                            Problem(
-                                f"not a valid SPDX license expression: {item!r}",
-                                location=json_path(parts),
-                                spdx_id=element.get("SPDXID")
-                                if isinstance(element.get("SPDXID"), str)
-                                else None,
-                            )
-                        )
+                    if _readable_expression(parser, item, blank_ok=not isinstance(value, list)):
+                        continue
+                    parts: Parts = (
+                        [kind, i, name, j] if isinstance(value, list) else [kind, i, name]
+                    )
+                    problem = Problem(
+                        f"not a valid SPDX license expression: {item!r}",
+                        location=json_path(parts),
+                        spdx_id=own if isinstance(own, str) else None,
+                    )
+                    out.append((parts, problem))
+    return out
+
+
+def _path_key(parts: Sequence[str | int]) -> tuple[tuple[bool, str | int], ...]:
+    return tuple((isinstance(p, str), p) for p in parts)
+
+
+class _Repair:
+    """A copy of a document with its reported problems set aside, for spdx-tools to read;
+    each container of the copy remembers its JSON path in the document."""
+
+    def __init__(self, data: dict[str, Any], version: str) -> None:
+        self.version = version
+        self.work: dict[str, Any] = copy.deepcopy(data)
+        self.origin: dict[int, Parts] = {}
+        self.placeholders: dict[str, Parts] = {}  # placeholder SPDX id: where its element is
+        self.dropped_ids: set[str] = set()
+        self.dropped_licenses: set[str] = set()
+        self.dropped_relationships: list[dict[str, Any]] = []
+        self._kept: list[Any] = []  # what was taken out: no id() of the copy is reused
+        stack: list[tuple[Any, Parts]] = [(self.work, [])]
+        while stack:
+            node, parts = stack.pop()
+            if isinstance(node, dict):
+                self.origin[id(node)] = parts
+                stack.extend((v, [*parts, k]) for k, v in node.items())
+            elif isinstance(node, list):
+                self.origin[id(node)] = parts
+                stack.extend((v, [*parts, i]) for i, v in enumerate(node))
+
+    def where(self, node: Any, fallback: Parts) -> Parts:
+        return self.origin.get(id(node), fallback)
+
+    def at(self, parts: Sequence[str | int]) -> Any:
+        node: Any = self.work
+        for part in parts:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return _MISSING
+        return node
+
+    def replace(self, parts: Parts, value: Any) -> None:
+        parent = self.at(parts[:-1])
+        if isinstance(parent, (dict, list)):
+            self._kept.append(parent[parts[-1]])  # type: ignore[index]
+            parent[parts[-1]] = value  # type: ignore[index]
+
+    def fit_schema(self, schema: Any) -> bool:
+        """Set aside what the schema rejects until it accepts the copy (False: it cannot)."""
+        for _ in range(8):
+            errors = list(schema.iter_errors(self.work))
+            if not errors:
+                return True
+            done: set[tuple[str | int, ...]] = set()
+            changed = False
+            # deepest and last first: a removal never moves what is still to be fixed
+            for error in sorted(errors, key=lambda e: _path_key(e.instance_path), reverse=True):
+                changed = self._fix(list(error.instance_path), error.kind, done) or changed
+            if not changed:
+                return False
+        return bool(schema.is_valid(self.work))
+
+    def _fix(self, parts: Parts, kind: Any, done: set[tuple[str | int, ...]]) -> bool:
+        import jsonschema_rs
+
+        kinds = jsonschema_rs.ValidationErrorKind
+        node = self.at(parts)
+        if node is _MISSING or tuple(parts) in done:
+            return node is not _MISSING
+        if isinstance(kind, kinds.Required) and isinstance(node, dict):
+            value = self._placeholder(parts, node, kind.property)
+            if value is _MISSING:
+                return self._drop_at(parts, done)
+            node[kind.property] = value
+            return True
+        if isinstance(kind, kinds.AdditionalProperties) and isinstance(node, dict):
+            for key in kind.unexpected:
+                self._kept.append(node.pop(key, None))
+            return True
+        if not parts:
+            return False
+        if isinstance(parts[-1], str):
+            done.add(tuple(parts))
+            self._kept.append(self.at(parts[:-1]).pop(parts[-1]))
+            return True
+        return self._drop_at(parts, done)
+
+    def _placeholder(self, parts: Parts, node: dict[str, Any], name: str) -> Any:
+        """A neutral value of a required field (one spdx-tools finds nothing wrong with)."""
+        if not parts:
+            kind = "document"
+        elif parts == ["creationInfo"]:
+            kind = "creationInfo"
+        elif len(parts) == 2 and isinstance(parts[1], int) and isinstance(parts[0], str):
+            kind = parts[0]
+        else:
+            return _MISSING
+        if name == "SPDXID" and kind in _ELEMENTS:
+            placeholder = f"{_PLACEHOLDER_ID}{len(self.placeholders) + 1}"
+            self.placeholders[placeholder] = self.where(node, parts)
+            return placeholder
+        none = "NOASSERTION"
+        table: dict[str, dict[str, Any]] = {
+            "document": {
+                "SPDXID": "SPDXRef-DOCUMENT",
+                "name": none,
+                "spdxVersion": f"SPDX-{self.version}",
+                "dataLicense": "CC0-1.0",
+                "creationInfo": {"created": _EPOCH, "creators": [_TOOL]},
+            },
+            "creationInfo": {"created": _EPOCH, "creators": [_TOOL]},
+            "packages": dict.fromkeys(
+                (
+                    "name",
+                    "downloadLocation",
+                    "copyrightText",
+                    "licenseConcluded",
+                    "licenseDeclared",
+                ),
+                none,
+            ),
+            "files": {
+                "fileName": "./NOASSERTION",
+                "checksums": [{"algorithm": "SHA1", "checksumValue": "0" * 40}],
+                "copyrightText": none,
+                "licenseConcluded": none,
+                "licenseInfoInFiles": [none],
+            },
+            "snippets": dict.fromkeys(("name", "copyrightText", "licenseConcluded"), none),
+            "hasExtractedLicensingInfos": {"extractedText": none},
+        }
+        value = table.get(kind, {}).get(name, _MISSING)
+        return value if value is _MISSING else copy.deepcopy(value)
+
+    def _drop_at(self, parts: Parts, done: set[tuple[str | int, ...]]) -> bool:
+        """Drop the innermost list item on the path (an element, a checksum, a creator)."""
+        for k in range(len(parts) - 1, -1, -1):
+            if isinstance(parts[k], int):
+                break
+        else:
+            return False
+        item = tuple(parts[: k + 1])
+        if item in done:
+            return True
+        done.add(item)
+        container = self.at(parts[:k])
+        if not isinstance(container, list):
+            return False
+        self.drop(container, container[parts[k]])  # type: ignore[index]
+        return True
+
+    def drop(self, container: list[Any], item: Any) -> None:
+        """Take ``item`` out of ``container`` (a list of the copy), noting what it named."""
+        for i, candidate in enumerate(container):
+            if candidate is item:
+                del container[i]
+                break
+        self._kept.append(item)
+        parts = self.origin.get(id(container), [])
+        if len(parts) != 1 or not isinstance(item, dict):
+            return
+        if parts[0] in _ELEMENTS and isinstance(item.get("SPDXID"), str):
+            self.dropped_ids.add(item["SPDXID"])
+        elif parts[0] == "relationships":
+            self.dropped_relationships.append(item)
+        elif parts[0] == "hasExtractedLicensingInfos" and isinstance(item.get("licenseId"), str):
+            self.dropped_licenses.add(item["licenseId"])
+
+    def keep(self, value: Any) -> None:
+        self._kept.append(value)
+
+
+def _parse_dict(
+    data: dict[str, Any], repair: _Repair | None, version: str
+) -> tuple[Any, list[Problem], _Repair | None]:
+    """spdx-tools' document of the (repaired) data; when its parser refuses it, what it
+    refuses located and set aside, element by element, field by field."""
+    from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
+
+    try:
+        document = JsonLikeDictParser().parse(repair.work if repair else data)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # SPDXParsingError, or another error of the library on odd data
+        document, refused = None, _parse_messages(exc)
+    if document is not None:
+        return document, [], repair
+    repair = repair or _Repair(data, version)
+    problems = _parse_elements(repair)
+    if not problems:  # refused, but no part alone is: the library's word, cleaned
+        problems = [_parse_problem(m, data) for m in refused]
+    try:
+        return JsonLikeDictParser().parse(repair.work), problems, repair  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        seen = {p.message for p in problems}
+        rest = [_parse_problem(m, data) for m in _parse_messages(exc)]
+        return None, problems + [p for p in rest if p.message not in seen], repair
+
+
+def _refusal(parse: Any, candidate: Any) -> list[str] | None:
+    """What spdx-tools' parser says about ``candidate``; None when it reads it."""
+    try:
+        parse(candidate)
+    except Exception as exc:
+        return _parse_messages(exc)
+    return None
+
+
+def _isolate(
+    repair: _Repair,
+    parse: Any,
+    base: dict[str, Any],
+    element: dict[str, Any],
+    spdx_id: str | None,
+    fallback: Parts,
+    keys: Iterable[str] | None = None,
+) -> tuple[list[Problem], bool]:
+    """The fields (or list items) of ``element`` that ``parse`` refuses, each tried alone on
+    ``base`` (a minimal element it reads): each reported at its path and removed, then what
+    the element must have filled from ``base``. False when it still cannot be read."""
+    refused = _refusal(parse, element)
+    if refused is None:
+        return [], True
+    where = repair.where(element, fallback)
+    out = []
+    for key in [k for k in element if keys is None or k in keys]:
+        value = element[key]
+        if isinstance(value, list) and value:
+            bad = [
+                (i, said)
+                for i, item in enumerate(value)
+                if (said := _refusal(parse, {**base, key: [item]})) is not None
+            ]
+            for i, said in bad:
+                out.append(
+                    Problem(_readable(said), location=json_path([*where, key, i]), spdx_id=spdx_id)
+                )
+            for i, _ in reversed(bad):
+                repair.keep(value.pop(i))
+            if bad:
+                continue
+        said = _refusal(parse, {**base, key: value})
+        if said is not None:
+            out.append(Problem(_readable(said), location=json_path([*where, key]), spdx_id=spdx_id))
+            repair.keep(element.pop(key))
+    if _refusal(parse, element) is not None:
+        for key, value in base.items():
+            if element.get(key) in (None, "", [], {}):
+                element[key] = copy.deepcopy(value)
+    remaining = _refusal(parse, element)
+    if not out or remaining is not None:
+        out.append(
+            Problem(_readable(remaining or refused), location=json_path(where), spdx_id=spdx_id)
+        )
+    return out, remaining is None
+
+
+_DOCUMENT_KEYS = (
+    "spdxVersion",
+    "SPDXID",
+    "name",
+    "documentNamespace",
+    "dataLicense",
+    "comment",
+    "externalDocumentRefs",
+)
+
+
+def _parse_elements(repair: _Repair) -> list[Problem]:
+    """Each part of the copy through the spdx-tools parser that reads it (as
+    ``JsonLikeDictParser`` does), what it refuses located (see :func:`_isolate`); an
+    element that still cannot be read is dropped."""
+    from spdx_tools.spdx.parser.jsonlikedict.annotation_parser import AnnotationParser
+    from spdx_tools.spdx.parser.jsonlikedict.creation_info_parser import CreationInfoParser
+    from spdx_tools.spdx.parser.jsonlikedict.extracted_licensing_info_parser import (
+        ExtractedLicensingInfoParser,
+    )
+    from spdx_tools.spdx.parser.jsonlikedict.file_parser import FileParser
+    from spdx_tools.spdx.parser.jsonlikedict.package_parser import PackageParser
+    from spdx_tools.spdx.parser.jsonlikedict.relationship_parser import RelationshipParser
+    from spdx_tools.spdx.parser.jsonlikedict.snippet_parser import SnippetParser
+
+    work = repair.work
+    doc_id = work.get("SPDXID") if isinstance(work.get("SPDXID"), str) else None
+    out: list[Problem] = []
+    some_id = "SPDXRef-sbomgen-placeholder"
+    sha1 = [{"algorithm": "SHA1", "checksumValue": "0" * 40}]
+    info_base = {"created": _EPOCH, "creators": [_TOOL]}
+    document_base = {
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "NOASSERTION",
+        "spdxVersion": f"SPDX-{repair.version}",
+        "dataLicense": "CC0-1.0",
+        "documentNamespace": "https://spdx.org/spdxdocs/sbomgen-placeholder",
+        "creationInfo": info_base,
+    }
+    creation = CreationInfoParser().parse_creation_info  # type: ignore[no-untyped-call]
+    info = work.get("creationInfo")
+    if isinstance(info, dict):
+        found, _ = _isolate(
+            repair,
+            lambda ci: creation({**document_base, "creationInfo": ci}),
+            info_base,
+            info,
+            doc_id,
+            ["creationInfo"],
+        )
+        out += found
+    found, _ = _isolate(repair, creation, document_base, work, doc_id, [], _DOCUMENT_KEYS)
+    out += found
+
+    pointer = {"offset": 1, "reference": some_id}
+    parsers: dict[str, tuple[Any, dict[str, Any]]] = {
+        "packages": (
+            PackageParser().parse_package,  # type: ignore[no-untyped-call]
+            {"SPDXID": some_id, "name": "NOASSERTION", "downloadLocation": "NOASSERTION"},
+        ),
+        "files": (
+            FileParser().parse_file,  # type: ignore[no-untyped-call]
+            {"SPDXID": some_id, "fileName": "./NOASSERTION", "checksums": sha1},
+        ),
+        "snippets": (
+            SnippetParser().parse_snippet,  # type: ignore[no-untyped-call]
+            {
+                "SPDXID": some_id,
+                "snippetFromFile": some_id,
+                "ranges": [{"startPointer": pointer, "endPointer": pointer}],
+            },
+        ),
+        "hasExtractedLicensingInfos": (
+            ExtractedLicensingInfoParser().parse_extracted_licensing_info,  # type: ignore[no-untyped-call]
+            {"licenseId": "LicenseRef-sbomgen-placeholder", "extractedText": "NOASSERTION"},
+        ),
+        "relationships": (
+            RelationshipParser().parse_relationship,  # type: ignore[no-untyped-call]
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "NOASSERTION",
+            },
+        ),
+    }
+    for name, (parse, base) in parsers.items():
+        items = work.get(name)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(list(items)):
+            if not isinstance(item, dict):
+                continue
+            own = item.get("SPDXID") if name != "relationships" else item.get("spdxElementId")
+            found, readable = _isolate(
+                repair, parse, base, item, own if isinstance(own, str) else None, [name, i]
+            )
+            out += found
+            if not readable:
+                repair.drop(items, item)
+
+    annotations = AnnotationParser()  # type: ignore[no-untyped-call]
+    annotation_base = {
+        "annotationType": "OTHER",
+        "annotator": _TOOL,
+        "annotationDate": _EPOCH,
+        "comment": "NOASSERTION",
+    }
+    owners: list[tuple[dict[str, Any], str | None]] = [(work, doc_id)]
+    for name in _ELEMENTS:
+        for element in work.get(name) or []:
+            if isinstance(element, dict):
+                own = element.get("SPDXID")
+                owners.append((element, own if isinstance(own, str) else None))
+    for owner, owner_id in owners:
+        for key, parse, base in (
+            (
+                "annotations",
+                lambda x, o=owner_id: annotations.parse_annotation(x, spdx_id=o),
+                annotation_base,
+            ),
+            (
+                "revieweds",
+                lambda x, o=owner_id: annotations.parse_review(x, spdx_id=o),
+                {"reviewer": _TOOL, "reviewDate": _EPOCH},
+            ),
+        ):
+            items = owner.get(key) if key == "annotations" or owner is work else None
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(list(items)):
+                if isinstance(item, dict):
+                    where = [*repair.where(owner, []), key, i]
+                    found, readable = _isolate(repair, parse, base, item, owner_id, where)
+                    out += found
+                    if not readable:
+                        repair.drop(items, item)
     return out
 
 
@@ -817,6 +1304,8 @@ def _parse_messages(exc: Exception) -> list[str]:
 _SETTER = re.compile(
     r"SetterError (?P<element>\w+): .*?parameter (?P<field>\w+)=(?P<value>.*?) violates type hint"
 )
+_WRAPPED = re.compile(r"^Error while (?:parsing|constructing) [^:\[]*: (\[.*\])$", re.S)
+_DATE = re.compile(r"time data (?P<value>'.*') does not match format '%Y-%m-%dT%H:%M:%SZ'")
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -825,33 +1314,56 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-def _parse_problem(message: str, data: dict[str, Any] | None) -> Problem:
-    """An spdx-tools parse message, without the library's internals (setter names, type
-    hints), located in the document when the value can be found there."""
+def _unwrap(message: str) -> list[str]:
+    """The messages inside spdx-tools' "Error while parsing Package: ['...', '...']"."""
+    m = _WRAPPED.match(message)
+    if m:
+        try:
+            inner = ast.literal_eval(m.group(1))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            inner = None
+        if isinstance(inner, list) and inner and all(isinstance(x, str) for x in inner):
+            return [part for x in inner for part in _unwrap(x)]
+    return [message]
+
+
+def _readable_one(message: str) -> str:
+    """One spdx-tools parse message without the library's internals (setter names, type
+    hints, strptime formats)."""
     setter = _SETTER.search(message)
     if setter:
         field, value = _camel(setter["field"]), setter["value"].strip("\"'")
-        text = f"{setter['element']} field {field!r} has a value of the wrong type: {value}"
         if value == "None":
-            text = f"{setter['element']} field {field!r} is missing"
-        return Problem(text)
-    inner = message
-    while True:  # "Error while parsing Package: ['Error parsing LicenseExpression: "x"']"
-        m = re.match(r"^Error while (?:parsing|constructing) \w+: \[['\"](.*)['\"]\]$", inner, re.S)
-        if not m:
-            break
-        inner = m.group(1)
-    quoted = _QUOTED.search(inner)
-    if quoted and data is not None:
-        located = _find_value(data, quoted.group(1))
+            return f"{setter['element']} field {field!r} is missing"
+        return f"{setter['element']} field {field!r} has a value of the wrong type: {value}"
+    date = _DATE.search(message)
+    if date:
+        return f"not a date and time of the form YYYY-MM-DDThh:mm:ssZ: {date['value']}"
+    if "SetterError" in message or "type hint" in message:
+        return "a field has a value of the wrong type"
+    return message
+
+
+def _readable(messages: list[str]) -> str:
+    return "; ".join(dict.fromkeys(_readable_one(p) for m in messages for p in _unwrap(m)))
+
+
+def _parse_problem(message: str, data: dict[str, Any] | None) -> Problem:
+    """An spdx-tools parse message, without the library's internals (setter names, type
+    hints), located in the document when the value can be found there."""
+    inner = _unwrap(message)
+    text = _readable(inner)
+    if len(inner) == 1 and not _SETTER.search(inner[0]) and data is not None:
+        quoted = _QUOTED.search(inner[0])
+        located = _find_value(data, quoted.group(1)) if quoted else None
         if located is not None:
             parts, spdx_id = located
-            return Problem(inner, location=json_path(parts), spdx_id=spdx_id)
-    return Problem(inner)
+            return Problem(text, location=json_path(parts), spdx_id=spdx_id)
+    return Problem(text)
 
 
-def _find_value(data: Any, value: str) -> tuple[list[str | int], str | None] | None:
-    stack: list[tuple[Any, list[str | int], str | None]] = [(data, [], None)]
+def _find_value(data: Any, value: str) -> tuple[Parts, str | None] | None:
+    stack: list[tuple[Any, Parts, str | None]] = [(data, [], None)]
     while stack:
         node, parts, spdx_id = stack.pop()
         if isinstance(node, dict):
@@ -868,38 +1380,320 @@ def _find_value(data: Any, value: str) -> tuple[list[str | int], str | None] | N
     return None
 
 
-def _spdx_validation(document: Any, version: str, data: dict[str, Any] | None) -> list[Problem]:
+_BUT_IS = re.compile(r"but is: (.*)$", re.S)
+_REFERENCED = re.compile(r'did not find the referenced spdx_id "([^"]+)"')
+_UNRECOGNIZED = re.compile(r"^Unrecognized license reference: (\S+?)\. ")
+# spdx-tools messages that name no value: the field of the element they are about
+_FIELDS = (
+    ("package download_location", "downloadLocation"),
+    ("homepage", "homepage"),
+    ("verification_code", "packageVerificationCode"),
+    ("license_info_from_files", "licenseInfoFromFiles"),
+    ("primary_package_purpose", "primaryPackagePurpose"),
+    ("built_date", "builtDate"),
+    ("release_date", "releaseDate"),
+    ("valid_until_date", "validUntilDate"),
+    ("package must contain no elements", "filesAnalyzed"),
+    ("file name", "fileName"),
+    ("checksums must contain", "checksums"),
+    ("byte_range", "ranges"),
+    ("line_range", "ranges"),
+    ("the first value of", "ranges"),
+    ("document_namespace", "documentNamespace"),
+    ("data_license", "dataLicense"),
+    ("only SPDX versions", "spdxVersion"),
+    ("provided SPDX version", "spdxVersion"),
+)
+
+
+def _named(text: str) -> str | None:
+    """The value an spdx-tools message quotes ("... but is: X", '... "X" ...')."""
+    m = _BUT_IS.search(text) or _QUOTED.search(text)
+    return m.group(1).strip() if m else None
+
+
+class _Locator:
+    """Where in the document (JSON path, SPDX id) an spdx-tools validation message is."""
+
+    def __init__(self, data: dict[str, Any], repair: _Repair | None) -> None:
+        self.data = data
+        self.doc_id = data.get("SPDXID") if isinstance(data.get("SPDXID"), str) else None
+        self.index: dict[str, Parts] = {}
+        for kind in _ELEMENTS:
+            elements = data.get(kind)
+            for i, element in enumerate(elements if isinstance(elements, list) else []):
+                if isinstance(element, dict) and isinstance(element.get("SPDXID"), str):
+                    self.index.setdefault(element["SPDXID"], [kind, i])
+        self.placeholders = dict(repair.placeholders) if repair else {}
+        self.index.update(self.placeholders)
+        self.used: set[tuple[Any, ...]] = set()
+
+    def node(self, parts: Sequence[str | int]) -> Any:
+        node: Any = self.data
+        for part in parts:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def element(self, spdx_id: str | None) -> Parts | None:
+        if spdx_id is None:
+            return None
+        if spdx_id in self.index:
+            return self.index[spdx_id]
+        return [] if spdx_id == self.doc_id else None
+
+    def items(self, parts: Sequence[str | int]) -> list[tuple[Parts, dict[str, Any]]]:
+        node = self.node(parts)
+        if not isinstance(node, list):
+            return []
+        return [([*parts, i], item) for i, item in enumerate(node) if isinstance(item, dict)]
+
+    def first(self, text: str, candidates: Iterable[Parts]) -> Parts | None:
+        """The first candidate not yet given to this message (two equal faults in two
+        places are two places)."""
+        for parts in candidates:
+            key = (text, *parts)
+            if key not in self.used:
+                self.used.add(key)
+                return parts
+        return None
+
+    def problem(self, message: Any) -> Problem:
+        context = message.context
+        text: str = message.validation_message
+        kind = context.element_type.name if context.element_type is not None else None
+        full = context.full_element
+        owner = context.spdx_id or (
+            context.parent_id if context.parent_id != "annotation" else None
+        )
+        if kind == "ACTOR" and context.parent_id == "annotation":
+            places: list[Parts] = [["annotations"]]
+            places += ([*b, "annotations"] for b in self.index.values())
+            parts = self.first(
+                text,
+                [
+                    [*p, "annotator"]
+                    for place in places
+                    for p, a in self.items(place)
+                    if isinstance(a.get("annotator"), str) and full.name in a["annotator"]
+                ],
+            )
+        elif kind == "RELATIONSHIP":
+            parts, owner = self.relationship(full, text)
+        elif kind == "ANNOTATION":
+            owner = getattr(full, "spdx_id", None)
+            parts = self.annotation(full, text)
+        elif kind == "EXTRACTED_LICENSING_INFO":
+            parts = self.extracted(full, text)
+        else:
+            base = self.element(owner)
+            if kind in ("DOCUMENT", "EXTERNAL_DOCUMENT_REF", "ACTOR"):
+                base = []  # the document's own (its SPDX id may be one set aside)
+            parts = None if base is None else self.refine(base, kind, full, text)
+        return Problem(
+            text,
+            location=json_path(parts) if parts is not None else None,
+            spdx_id=None if owner in self.placeholders else owner,
+        )
+
+    def refine(self, base: Parts, kind: str | None, full: Any, text: str) -> Parts:
+        node = self.node(base)
+        if not isinstance(node, dict):
+            return base
+        if kind == "CHECKSUM":
+            field = "algorithm" if text.endswith("not supported in SPDX-2.2") else "checksumValue"
+
+            def same(c: Any) -> bool:
+                algorithm = c.get("algorithm")
+                return (
+                    isinstance(algorithm, str)
+                    and algorithm.replace("-", "_").upper() == full.algorithm.name
+                    and c.get("checksumValue") == full.value
+                )
+
+            found = self.first(
+                text,
+                [
+                    *([*p, field] for p, c in self.items([*base, "checksums"]) if same(c)),
+                    *(
+                        [*p, "checksum", field]
+                        for p, ref in self.items([*base, "externalDocumentRefs"])
+                        if isinstance(ref.get("checksum"), dict) and same(ref["checksum"])
+                    ),
+                ],
+            )
+            return found or base
+        if kind == "EXTERNAL_PACKAGE_REF":
+            field = (
+                "referenceType"
+                if text.startswith("externalPackageRef type")
+                else ("referenceLocator")
+            )
+            found = self.first(
+                text,
+                [
+                    [*p, field]
+                    for p, ref in self.items([*base, "externalRefs"])
+                    if ref.get("referenceLocator") == full.locator
+                    and ref.get("referenceType") == full.reference_type
+                ],
+            )
+            return found or base
+        if kind == "EXTERNAL_DOCUMENT_REF":
+            field = "spdxDocument" if text.startswith("document_uri") else "externalDocumentId"
+            found = self.first(
+                text,
+                [
+                    [*p, field]
+                    for p, ref in self.items([*base, "externalDocumentRefs"])
+                    if ref.get("externalDocumentId") == full.document_ref_id
+                ],
+            )
+            return found or base
+        if kind == "ACTOR":
+            creators = self.node(["creationInfo", "creators"])
+            found = self.first(
+                text,
+                [
+                    ["creationInfo", "creators", i]
+                    for i, c in enumerate(creators if isinstance(creators, list) else [])
+                    if isinstance(c, str) and full.name in c
+                ],
+            )
+            return found or base
+        if kind == "LICENSE_EXPRESSION" and base and base[0] in _LICENSE_FIELDS:
+            return self.license(base, node, full, text) or base
+        if kind == "PACKAGE_VERIFICATION_CODE" and "packageVerificationCode" in node:
+            return [*base, "packageVerificationCode"]
+        value = _named(text)
+        if value is not None:
+            for key, v in node.items():
+                if v == value and not isinstance(v, (dict, list)):
+                    return [*base, key]
+        for prefix, key in _FIELDS:
+            if text.startswith(prefix) and key in node:
+                return [*base, key]
+        return base
+
+    def license(self, base: Parts, node: dict[str, Any], full: Any, text: str) -> Parts | None:
+        token = _UNRECOGNIZED.match(text)
+        symbol = token.group(1) if token else None
+        candidates: list[Parts] = []
+        for field in _LICENSE_FIELDS[str(base[0])]:
+            value = node.get(field)
+            values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for j, item in values:
+                if not isinstance(item, str):
+                    continue
+                hit = (symbol is not None and symbol in re.split(r"[\s()]+", item)) or (
+                    symbol is None and item == str(full)
+                )
+                if hit:
+                    candidates.append([*base, field] if j is None else [*base, field, j])
+        return self.first(text, candidates)
+
+    def relationship(self, full: Any, text: str) -> tuple[Parts | None, str | None]:
+        origin = full.spdx_element_id
+        related = str(full.related_spdx_element_id)
+        kind = full.relationship_type.name
+        value = _named(text)
+        field = (
+            "relatedSpdxElement"
+            if value == related
+            else "spdxElementId"
+            if value == origin
+            else None
+        )
+        # the SPDX id the message is about: the one it names, else the relationship's own
+        about = value if field else origin
+        found = self.first(
+            text,
+            [
+                p
+                for p, rel in self.items(["relationships"])
+                if rel.get("spdxElementId") == origin
+                and rel.get("relationshipType") == kind
+                and str(rel.get("relatedSpdxElement")) == related
+            ],
+        )
+        if found is not None:
+            return ([*found, field] if field else found), about
+        if kind == "DESCRIBES" and origin == self.doc_id:
+            described = self.node(["documentDescribes"])
+            for j, x in enumerate(described if isinstance(described, list) else []):
+                if x == related:
+                    return ["documentDescribes", j], about
+        base = self.element(origin)
+        if kind == "CONTAINS" and base is not None:
+            files = self.node([*base, "hasFiles"])
+            for j, x in enumerate(files if isinstance(files, list) else []):
+                if x == related:
+                    return [*base, "hasFiles", j], about
+        return None, about
+
+    def annotation(self, full: Any, text: str) -> Parts | None:
+        owner = self.element(full.spdx_id)
+        places: list[Parts] = [["annotations"], ["revieweds"]]
+        if owner:
+            places.insert(0, [*owner, "annotations"])
+        candidates = [
+            p
+            for place in places
+            for p, a in self.items(place)
+            if a.get("comment") == full.annotation_comment
+        ]
+        return self.first(text, candidates)
+
+    def extracted(self, full: Any, text: str) -> Parts | None:
+        infos = self.items(["hasExtractedLicensingInfos"])
+        for parts, info in infos:
+            if info.get("licenseId") != full.license_id:
+                continue
+            if text.startswith("license_id"):
+                return [*parts, "licenseId"]
+            if text.startswith("extracted_text"):
+                return [*parts, "extractedText"]
+            if text.startswith("cross_reference"):
+                value = _named(text)
+                see = info.get("seeAlsos")
+                for j, x in enumerate(see if isinstance(see, list) else []):
+                    if x == value:
+                        return [*parts, "seeAlsos", j]
+            return parts
+        return None
+
+
+def _spdx_validation(
+    document: Any, version: str, data: dict[str, Any] | None, repair: _Repair | None = None
+) -> list[Problem]:
+    """spdx-tools' validation of ``document``, each message located in ``data`` (the
+    document as JSON or YAML gave it) by JSON path and SPDX id. Messages that only say what
+    was set aside (``repair``) is not there are left out: it was reported already."""
     from sbomgen.emit.spdx_validation import validate_spdx_document
 
-    index: dict[str, list[str | int]] = {}
-    relationships: list[Any] = []
-    if data is not None:
-        for kind in ("packages", "files", "snippets"):
-            for i, element in enumerate(data.get(kind) or []):
-                if isinstance(element, dict) and isinstance(element.get("SPDXID"), str):
-                    index.setdefault(element["SPDXID"], [kind, i])
-        relationships = list(data.get("relationships") or [])
-    used: set[int] = set()
+    locator = _Locator(data if data is not None else {}, repair)
+    describes_dropped = repair is not None and any(
+        locator.doc_id in (r.get("spdxElementId"), r.get("relatedSpdxElement"))
+        for r in repair.dropped_relationships
+    )
     out = []
     for message in validate_spdx_document(document, f"SPDX-{version}"):
-        context = message.context
-        location = None
-        if data is not None:
-            if context.spdx_id in index:
-                location = json_path(index[context.spdx_id])
-            elif context.spdx_id == data.get("SPDXID"):
-                location = "$"
-            element = context.full_element
-            if location is None and type(element).__name__ == "Relationship":
-                for i, rel in enumerate(relationships):
-                    if i in used or not isinstance(rel, dict):
-                        continue
-                    if (
-                        rel.get("spdxElementId") == element.spdx_element_id
-                        and rel.get("relationshipType") == element.relationship_type.name
-                    ):
-                        used.add(i)
-                        location = json_path(["relationships", i])
-                        break
-        out.append(Problem(message.validation_message, location=location, spdx_id=context.spdx_id))
+        text = message.validation_message
+        if repair is not None:
+            referenced = _REFERENCED.search(text)
+            unrecognized = _UNRECOGNIZED.match(text)
+            if (
+                (referenced and referenced.group(1) in repair.dropped_ids)
+                or (unrecognized and unrecognized.group(1) in repair.dropped_licenses)
+                or (describes_dropped and text.startswith("there must be at least one"))
+            ):
+                continue
+        if data is None:
+            context = message.context
+            parent = context.parent_id if context.parent_id != "annotation" else None
+            out.append(Problem(text, spdx_id=context.spdx_id or parent))
+            continue
+        out.append(locator.problem(message))
     return out
