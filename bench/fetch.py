@@ -6,8 +6,9 @@
 A synthetic organization (bench/_harness.py, sbomgen.emulator.generate) is served by the
 emulator in its own process, each answer delayed by ``--latency`` (default 50 ms).
 
-The floor is the least any client can do: the fewest requests that carry every fact (5
-product-level ones: tags, licenses, alerts, library locations, license texts; then the
+The floor is the least any client can do: the fewest requests that carry every fact (6
+product-level ones: tags, licenses, alerts, ignored alerts, library locations, license
+texts; then the
 project vitals and one getProjectHierarchy per project), on ``--concurrency`` connections,
 parsing each answer with json.loads and nothing else. sbomgen is timed through its
 Fetcher (requests, retries, parsing, the typed model, de-duplication), also with
@@ -54,6 +55,7 @@ with ThreadPoolExecutor(workers) as pool:
             pool.submit(post, {"requestType": "getProductTags", **b}),
             pool.submit(post, {"requestType": "getProductLicenses", **b, "excludeProjectOccurrences": False}),
             pool.submit(post, {"requestType": "getProductAlertsByType", **b, "alertType": "SECURITY_VULNERABILITY"}),
+            pool.submit(post, {"requestType": "getProductIgnoredAlerts", **b}),
             pool.submit(post, {"requestType": "getProductLibraryLocations", **b}),
             pool.submit(post, {"requestType": "getLicensesTextZip", **b}),
         ]
@@ -191,7 +193,7 @@ def main() -> int:
             )
         )
         print()
-        print(f"requests per product: {per_product:.0f} (projects + 10 = {args.projects + 10})")
+        print(f"requests per product: {per_product:.0f} (projects + 11 = {args.projects + 11})")
         print(table([[k, str(v)] for k, v in sorted(counts.items())], ["request type", "count"]))
         if cache_rows:
             print()

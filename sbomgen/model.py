@@ -156,6 +156,29 @@ class Occurrence:
     outdated: bool | None = None
 
 
+@dataclass(frozen=True, kw_only=True, order=True)
+class Analysis:
+    """What a person's decision about a vulnerability means, in CycloneDX's terms (the
+    impact analysis of CycloneDX 1.4+, which OpenVEX and SPDX 3 map onto)."""
+
+    state: str  # not_affected, false_positive, exploitable, resolved, in_triage
+    justification: str | None = None  # code_not_reachable, requires_configuration, …
+    responses: tuple[str, ...] = ()  # will_not_fix, update, …
+    rule: str = ""  # which rule read the comment this way (or the --vex-map entry)
+
+
+@dataclass(frozen=True, kw_only=True, order=True)
+class Triage:
+    """A person's decision in Mend about one vulnerability of one library: an ignored alert
+    (getXIgnoredAlerts), per project, with the comment kept verbatim."""
+
+    vulnerability: str  # the vulnerability id (CVE-…, WS-…)
+    project: ProjectToken | None  # None: the answer did not say which project
+    comment: str
+    source: str  # the request that said it, e.g. "mend:getProjectIgnoredAlerts"
+    analysis: Analysis | None = None  # set by enrichment (sbomgen.enrich.vex)
+
+
 NOASSERTION = "NOASSERTION"
 
 
@@ -234,6 +257,7 @@ class Library:
     locations: tuple[Location, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
     provenance: tuple[Provenance, ...] = ()
+    triage: tuple[Triage, ...] = ()  # ignored alerts: what people decided, per project
     # set by enrichment
     purl: str | None = None
     purl_problem: str | None = None  # why there is no purl
@@ -276,6 +300,7 @@ class Library:
             locations=_union(self.locations, other.locations),
             occurrences=_merge_occurrences(self.occurrences, other.occurrences),
             provenance=_union(self.provenance, other.provenance),
+            triage=_union(self.triage, other.triage),
             purl=_first(self.purl, other.purl),
             purl_problem=_first(self.purl_problem, other.purl_problem),
             license=self.license or other.license,
@@ -446,7 +471,7 @@ _PICK_FIRST = (
     "purl_problem",
 )
 _PICK_TRUTHY = ("license", "originator", "supplier")
-_UNION = ("notices", "locations", "provenance", "fact_sources")
+_UNION = ("notices", "locations", "provenance", "fact_sources", "triage")
 _MERGED_OTHERWISE = {
     "key_uuid", "references", "licenses", "copyrights", "vulnerabilities", "in_house",
     "occurrences",

@@ -27,6 +27,7 @@ from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicenseP
 from sbomgen.enrich.producers import ProducerEnricher
 from sbomgen.enrich.purl import PurlEnricher
 from sbomgen.enrich.texts import TextEnricher
+from sbomgen.enrich.vex import VexEnricher, VexMap
 from sbomgen.errors import ConfigError
 from sbomgen.model import Inventory
 from sbomgen.sources.client import MendClient
@@ -49,12 +50,18 @@ class Enricher(Protocol):
 
 
 def default_enrichers(
-    policy: LicensePolicy | None = None, operator: str = "OR", *, supplier: str | None = None
+    policy: LicensePolicy | None = None,
+    operator: str = "OR",
+    *,
+    supplier: str | None = None,
+    vex_map: VexMap | None = None,
 ) -> list[Enricher]:
-    """Package URLs first (curations may name a purl), then licenses, then their texts,
-    then who made and supplies each library (``supplier``: the organization's own name)."""
+    """Package URLs first (curations and the VEX map may name a purl), then what people
+    decided about vulnerabilities, then licenses, their texts, and who made and supplies
+    each library (``supplier``: the organization's own name)."""
     return [
         PurlEnricher(),
+        VexEnricher(vex_map),
         LicenseEnricher(LicenseNormalizer(policy, operator)),
         TextEnricher(),
         ProducerEnricher(supplier),

@@ -346,5 +346,18 @@ def test_the_emulator_command_takes_the_async_switches(tmp_path: Path) -> None:
         "--download-layout",
         "--product-sbom-sync",
         "--product-sbom-token",
+        "--async-failure-reason",
     ):
         assert switch in proc.stdout
+    text = " ".join(proc.stdout.split())
+    for case in ("bomb-spread", "long-name", "reserved-validation", "traversal"):
+        assert case in text  # every hostile case, this module's and hostile.py's
+
+
+def test_a_failed_status_carries_the_reason_asked_for() -> None:
+    from sbomgen.emulator.reports import AsyncOptions, status_extra
+
+    reason = AsyncOptions(failure_reason="out of memory")
+    assert status_extra("FAILED", reason) == {"errorMessage": "out of memory"}
+    assert status_extra("IN_PROGRESS", reason) == {}
+    assert status_extra("FAILED", AsyncOptions()) == {}  # by default none, as documented

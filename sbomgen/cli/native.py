@@ -3,7 +3,9 @@ through the async reports API, kept byte for byte, validated, compared and enric
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,9 +19,12 @@ from sbomgen.emit.formats import FORMATS
 from sbomgen.errors import ConfigError, ValidationFailedError
 
 if TYPE_CHECKING:
+    from sbomgen._io import OutputDir
     from sbomgen.cli.options import State
     from sbomgen.sources.client import MendClient
-    from sbomgen.sources.native import Downloaded, Job
+    from sbomgen.sources.native import Downloaded, Job, JobsFailedError, JobState
+
+log = logging.getLogger("sbomgen")
 
 WAIT_DEFAULT = 3600.0
 
@@ -182,6 +187,29 @@ OPTIONS = [
 ]
 
 
+def unique_tokens(
+    products: tuple[str, ...], projects: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The scopes, each once (a token given twice is one report job, not two racing for
+    one folder); a repeat is said."""
+    from sbomgen.sources.client import shorten_token
+
+    out = []
+    for option, tokens in (("--product", products), ("--project", projects)):
+        seen: list[str] = []
+        for token in tokens:
+            if token in seen:
+                log.warning(
+                    "%s %s is given more than once; one report job for it",
+                    option,
+                    shorten_token(token),
+                )
+            else:
+                seen.append(token)
+        out.append(tuple(seen))
+    return out[0], out[1]
+
+
 def jobs_of(
     products: tuple[str, ...], projects: tuple[str, ...], params: dict[str, Any]
 ) -> list[Job]:
@@ -207,11 +235,10 @@ def jobs_of(
     return out
 
 
-def scope_names(client: MendClient, jobs: list[Job]) -> list[str]:
-    """The product and project names of the jobs (one request each), for labels and folders."""
-    from sbomgen.sources.client import shorten_token
-
-    names = []
+def scope_names(client: MendClient, jobs: list[Job]) -> list[str | None]:
+    """The product and project names of the jobs (one request each), for labels and
+    folders; None where Mend gave none."""
+    names: list[str | None] = []
     for job in jobs:
         name = None
         try:
@@ -225,13 +252,48 @@ def scope_names(client: MendClient, jobs: list[Job]) -> list[str]:
                 name = "organization"
         except Exception:  # a name is a label; the report itself will say what is wrong
             name = None
-        names.append(str(name) if name else f"{job.scope} {shorten_token(job.token or '')}")
+        names.append(str(name) if name else None)
     return names
 
 
+def labelled(jobs: list[Job], names: list[str | None]) -> list[Job]:
+    """The jobs labelled "product Acme Payments" where the name is known, else as they
+    describe themselves ("product …1da35e")."""
+    from dataclasses import replace
+
+    return [
+        replace(j, label=(n if j.scope == "org" else f"{j.scope} {n}") if n else j.describe())
+        for j, n in zip(jobs, names, strict=True)
+    ]
+
+
+def unique_stems(jobs: list[Job], names: list[str | None]) -> list[str]:
+    """A folder name per job, from its scope's name: unique (also ignoring case, as macOS
+    and Windows do: two products of one name get "-2"), and none that sbomgen writes
+    itself beside them (SHA256SUMS, VALIDATION.json …)."""
+    from sbomgen.names import file_stem
+    from sbomgen.sources.archive import RESERVED
+    from sbomgen.sources.client import shorten_token
+
+    taken = {r.casefold() for r in RESERVED}
+    stems = []
+    for job, name in zip(jobs, names, strict=True):
+        base = file_stem(name or f"{job.scope}-{shorten_token(job.token or '')}", job.scope)
+        stem, n = base, 1
+        while stem.casefold() in taken:
+            n += 1
+            stem = f"{base}-{n}"
+        taken.add(stem.casefold())
+        stems.append(stem)
+    return stems
+
+
 def run_jobs(
-    state: State, client: MendClient, jobs: list[Job], kwargs: dict[str, Any]
-) -> list[Downloaded]:
+    state: State, client: MendClient, jobs: list[Job], kwargs: dict[str, Any], outs: list[Path]
+) -> list[JobState]:
+    """Every job's outcome (files, or its error). On an interrupt, the jobs are cancelled at
+    once and each report still in flight is named with the command that resumes it into
+    ``outs`` (the folder it would have had), before the interrupt goes on."""
     from sbomgen.cli.progress import JobProgress
     from sbomgen.sources.native import AsyncReports, PollPolicy
 
@@ -246,24 +308,54 @@ def run_jobs(
         progress=progress,
     )
     runner.check()
-    from sbomgen.sources.native import ReportTimeoutError
-
     try:
-        return runner.run(jobs, resume=kwargs.get("resume"))
-    except ReportTimeoutError as exc:
-        job = next((j for j in jobs if j.describe() in str(exc)), jobs[0])
-        raise ReportTimeoutError(
-            f"{exc}. The command: {resume_command(job, exc.uuid, kwargs)}", exc.uuid
-        ) from None
+        return runner.run_all(jobs, resume=kwargs.get("resume"))
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM: say what Mend still has
+            runner.cancel()
+            progress.close()
+            _say_in_flight(runner.states, kwargs, outs)
+        raise
     finally:
         progress.close()
 
 
-def resume_command(job: Job, uuid: str, kwargs: dict[str, Any]) -> str:
+def _say_in_flight(states: list[JobState], kwargs: dict[str, Any], outs: list[Path]) -> None:
+    """After an interrupt: each job not downloaded, with the command that resumes it (a
+    report Mend has) or requests it again."""
+    from sbomgen.sources.native import Cancelled
+
+    for job_state, out in zip(states, outs, strict=False):
+        if job_state.done:
+            continue
+        what = job_state.job.label or job_state.job.describe()
+        ended = job_state.error is not None and not isinstance(job_state.error, Cancelled)
+        if job_state.resumable:
+            assert job_state.uuid is not None
+            how = (
+                f"ended before: {job_state.error}"
+                if ended
+                else f"was {job_state.status} when interrupted; Mend may still finish it"
+            )
+            click.echo(
+                f"sbomgen: {what}: report uuid {job_state.uuid} {how}. Resume it with: "
+                f"{resume_command(job_state.job, job_state.uuid, kwargs, out)}",
+                err=True,
+            )
+        else:
+            how = f"ended before: {job_state.error}" if ended else "no report uuid yet"
+            click.echo(
+                f"sbomgen: {what}: {how}. Request it again with: "
+                f"{rerun_command(job_state.job, kwargs, out)}",
+                err=True,
+            )
+
+
+def resume_command(job: Job, uuid: str, kwargs: dict[str, Any], out: Path | None = None) -> str:
     """The command line that picks the report up (no credentials: they are in the environment)."""
     import shlex
 
-    command = ["sbomgen", click.get_current_context().info_name or "native", "--resume", uuid]
+    command = ["sbomgen", _command_name(), "--resume", uuid]
     if job.scope in ("product", "project") and job.token:
         command += [f"--{job.scope}", job.token]
     for option, key in (
@@ -274,17 +366,133 @@ def resume_command(job: Job, uuid: str, kwargs: dict[str, Any]) -> str:
     ):
         if kwargs.get(key):
             command += [option, str(kwargs[key])]
-    command += ["--out", str(kwargs["out"])]
+    command += ["--out", str(out or kwargs["out"])]
     return shlex.join(command)
 
 
-def layout(downloads: list[Downloaded], stems: list[str]) -> dict[str, bytes]:
-    """Every downloaded file under its name; in a folder per job when there are several."""
+def rerun_command(job: Job, kwargs: dict[str, Any], out: Path) -> str:
+    """The command line that asks Mend for the job's report again (a new job)."""
+    import shlex
+
+    command = ["sbomgen", _command_name()]
+    for option, key in (("--type", "report_type"), ("--scope", "report_scope")):
+        if kwargs.get(key):
+            command += [option, str(kwargs[key])]
+    if job.scope in ("product", "project") and job.token:
+        command += [f"--{job.scope}", job.token]
+    for option, key in (
+        ("--standard", "standard"),
+        ("--spec-version", "spec_version"),
+        ("--format", "fmt"),
+        ("--max-depth", "max_depth"),
+    ):
+        if kwargs.get(key) is not None:
+            command += [option, str(kwargs[key])]
+    if kwargs.get("no_vulnerabilities"):
+        command.append("--no-vulnerabilities")
+    for item in kwargs.get("filters") or ():
+        command += ["--filter", item]
+    command += ["--out", str(out)]
+    return shlex.join(command)
+
+
+def _command_name() -> str:
+    ctx = click.get_current_context(silent=True)
+    return (ctx.info_name if ctx is not None else None) or "native"
+
+
+def job_outs(out: Path, stems: list[str]) -> list[Path]:
+    """Where each job's files go: --out itself for one job, a folder per job for several."""
+    return [out] if len(stems) == 1 else [out / stem for stem in stems]
+
+
+def unfinished(
+    states: list[JobState], kwargs: dict[str, Any], outs: list[Path], *, kept: bool
+) -> JobsFailedError | BaseException:
+    """The error to end with when jobs did not finish, after saying for each why, and the
+    command that resumes it (a uuid Mend still has) or requests it again (a FAILED job,
+    or one without a uuid). A single job's own error is given as it is (a timeout with
+    its command)."""
+    from sbomgen.sources.native import JobsFailedError, ReportTimeoutError
+
+    failed = [(s, o) for s, o in zip(states, outs, strict=True) if not s.done]
+    if len(states) == 1:
+        job_state, out = failed[0]
+        error = job_state.error
+        assert error is not None
+        if isinstance(error, ReportTimeoutError):
+            return ReportTimeoutError(
+                f"{error}. The command: {resume_command(job_state.job, error.uuid, kwargs, out)}",
+                error.uuid,
+            )
+        return error
+    for job_state, out in failed:
+        what = job_state.job.label or job_state.job.describe()
+        click.echo(f"sbomgen: {what}: {job_state.error}", err=True)
+        if job_state.resumable:
+            assert job_state.uuid is not None
+            click.echo(
+                f"  resume it with: {resume_command(job_state.job, job_state.uuid, kwargs, out)}",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"  request it again with: {rerun_command(job_state.job, kwargs, out)}",
+                err=True,
+            )
+    done = len(states) - len(failed)
+    if kept:
+        tail = (
+            f"the {done} finished report(s) are kept in --out {kwargs['out']}, each scope's "
+            "folder complete; the others have none (each command above writes its folder)"
+        )
+    else:
+        tail = "nothing was written"
+    return JobsFailedError(
+        f"{len(failed)} of {len(states)} report jobs did not finish (each is named above, with "
+        f"its command); {tail}",
+        [s for s, _ in failed],
+    )
+
+
+def layout(
+    downloads: list[Downloaded], stems: list[str], *, several: bool | None = None
+) -> dict[str, bytes]:
+    """Every downloaded file under its name; in a folder per job when there are several
+    (``several``: the run's jobs, when some of them are not among ``downloads``)."""
+    several = len(downloads) > 1 if several is None else several
     files: dict[str, bytes] = {}
     for download, stem in zip(downloads, stems, strict=True):
         for name, data in download.files.items():
-            files[f"{stem}/{name}" if len(downloads) > 1 else name] = data
+            files[f"{stem}/{name}" if several else name] = data
     return files
+
+
+def directory_sums(output: OutputDir, files: dict[str, bytes]) -> bytes:
+    """SHA256SUMS over every file sbomgen owns in --out after this run: this run's files,
+    and those another command wrote there (generate's SBOMs beside report's reports) as
+    the manifest recorded them, where they are unchanged; not those this command wrote
+    before and no longer writes (the write removes them). A changed one is left out, and
+    said."""
+    sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    for rel, entry in output.manifest().items():
+        if rel in files or rel == "SHA256SUMS" or entry.get("owner") == output.owner:
+            continue
+        path = output.path / rel
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue  # gone since: nothing to list
+        if digest != entry["sha256"]:
+            log.warning(
+                "%s changed since sbomgen (%s) wrote it: left out of SHA256SUMS",
+                path,
+                entry.get("owner", "?"),
+            )
+            continue
+        sums[rel] = digest
+    lines = [f"{digest}  {name}" for name, digest in sorted(sums.items())]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _validate(files: dict[str, bytes]) -> dict[str, Any]:
@@ -356,7 +564,7 @@ def native(**kwargs: Any) -> None:
     from sbomgen.sources.native import WHOLE_TREE, SbomRequest
 
     resume = kwargs.get("resume")
-    products, projects = tuple(kwargs["products"]), tuple(kwargs["projects"])
+    products, projects = unique_tokens(tuple(kwargs["products"]), tuple(kwargs["projects"]))
     if not (products or projects) and not resume:
         raise click.UsageError("give at least one --product or --project (or --resume UUID)")
     standard = kwargs.get("standard")
@@ -364,9 +572,16 @@ def native(**kwargs: Any) -> None:
         raise click.UsageError("--standard cyclonedx or spdx is required")
     if kwargs["out"] is None:
         raise ConfigError("no output directory: pass --out DIR")
-    if (kwargs.get("compare") or kwargs["enrich"]) and not (products or projects):
+    reads = kwargs.get("compare") or kwargs["enrich"]
+    if reads and not (products or projects):
         raise click.UsageError(
             "--compare and --enrich need the --product or --project the report is of"
+        )
+    if reads and kwargs["fmt"] == "xlsx":
+        raise click.UsageError(
+            "--compare and --enrich read the report, and no reader takes an SPDX XLSX "
+            "spreadsheet: give --format json, yaml, tv or xml (or leave --compare and "
+            "--enrich out)"
         )
     params: dict[str, Any] = {}
     if standard is not None:
@@ -413,41 +628,44 @@ def native(**kwargs: Any) -> None:
     r = resolve(state, source, need_live=True)
     assert r.client is not None
     output = None
+    failure: BaseException | None = None
     try:
-        enrichers = (
-            enrichers_for(kwargs, r.file_cfg)
-            if (kwargs.get("compare") or kwargs["enrich"])
-            else None
-        )
+        enrichers = enrichers_for(kwargs, r.file_cfg) if reads else None
         output = prepare_out(kwargs["out"], "native", kwargs["force"])
         from sbomgen.sources.native import AsyncReports
 
         AsyncReports(r.client).check()  # the organization token, before any request
-        names = (
+        names: list[str | None] = (
             scope_names(r.client, jobs)
-            if (len(jobs) > 1 or kwargs.get("compare") or kwargs["enrich"]) and not resume
-            else [j.describe() for j in jobs]
+            if (len(jobs) > 1 or reads) and not resume
+            else [None] * len(jobs)
         )
-        from dataclasses import replace
+        jobs = labelled(jobs, names)
+        stems = unique_stems(jobs, names)
+        outs = job_outs(kwargs["out"], stems)
+        states = run_jobs(state, r.client, jobs, kwargs, outs)
+        finished = [i for i, s in enumerate(states) if s.done]
+        if len(finished) < len(states):
+            failure = unfinished(states, kwargs, outs, kept=bool(finished))
+            if not finished:
+                raise failure
+        from sbomgen.sources.native import Downloaded
 
-        jobs = [
-            replace(j, label=f"{j.scope} {n}" if j.scope != "org" else n)
-            for j, n in zip(jobs, names, strict=True)
+        downloads = [
+            Downloaded(job=states[i].job, uuid=states[i].uuid, files=states[i].files)
+            for i in finished
         ]
-        downloads = run_jobs(state, r.client, jobs, kwargs)
-        from sbomgen.names import file_stem
-
-        stems = [file_stem(n) for n in names]
-        files = layout(downloads, stems)
+        kept_stems = [stems[i] for i in finished]
+        files = layout(downloads, kept_stems, several=len(jobs) > 1)
         report = _validate(files)
         files["VALIDATION.json"] = (
             json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         ).encode()
-        if kwargs.get("compare") or kwargs["enrich"]:
-            files.update(_compare_and_enrich(r, downloads, stems, kwargs, enrichers))
-        from sbomgen.pipeline import checksums_file
-
-        files["SHA256SUMS"] = checksums_file(files)
+        if reads:
+            files.update(
+                _compare_and_enrich(r, downloads, kept_stems, kwargs, enrichers, len(jobs) > 1)
+            )
+        files["SHA256SUMS"] = directory_sums(output, files)
         outcome = output.write(files)
     except BaseException:
         if output is not None:
@@ -485,6 +703,8 @@ def native(**kwargs: Any) -> None:
             say(state, f"{entry['path']}: valid ({what})")
         else:
             say(state, f"{entry['path']}: {entry['status']}: {entry['error']}")
+    if failure is not None:
+        raise failure
     if report["invalid"] and not kwargs["allow_invalid"]:
         raise ValidationFailedError(
             f"{report['invalid']} of {len(report['files'])} downloaded file(s) failed validation; "
@@ -494,16 +714,21 @@ def native(**kwargs: Any) -> None:
 
 
 def _compare_and_enrich(
-    r: Any, downloads: list[Downloaded], stems: list[str], kwargs: dict[str, Any], enrichers: Any
+    r: Any,
+    downloads: list[Downloaded],
+    stems: list[str],
+    kwargs: dict[str, Any],
+    enrichers: Any,
+    several: bool,
 ) -> dict[str, bytes]:
     from sbomgen.enrich.native import enrich_with_native
+    from sbomgen.errors import InputDataError
     from sbomgen.gates.compare import compare
     from sbomgen.pipeline import documents, enrich, timestamp
     from sbomgen.sources.documents import read_document
     from sbomgen.sources.fetcher import DEFAULT_CONCURRENCY, Fetcher, FetchScope
 
     out: dict[str, bytes] = {}
-    several = len(downloads) > 1
     for download, stem in zip(downloads, stems, strict=True):
         job = download.job
         scope = FetchScope(
@@ -513,15 +738,35 @@ def _compare_and_enrich(
         assembled = enrich(
             Fetcher(r.client, _Quiet(), concurrency=DEFAULT_CONCURRENCY).fetch(scope), enrichers
         )
-        views = [
-            (name, view)
-            for name, data in sorted(download.files.items())
-            if (view := read_document(name, data)) is not None
-        ]
+        views = []
+        skipped = []
+        for name, data in sorted(download.files.items()):
+            try:
+                view = read_document(name, data)
+            except InputDataError as exc:  # a file beside the SBOM (a readme, a log …)
+                log.warning(
+                    "%s: %s is not an SBOM sbomgen reads (%s); --compare and --enrich leave it out",
+                    job.describe(),
+                    name,
+                    str(exc).removeprefix(f"{name}: "),
+                )
+                skipped.append(name)
+                continue
+            if view is None:
+                log.warning(
+                    "%s: %s is a spreadsheet; --compare and --enrich leave it out",
+                    job.describe(),
+                    name,
+                )
+                skipped.append(name)
+                continue
+            views.append((name, view))
         if not views:
-            raise ConfigError(
-                f"{job.describe()}: the report holds no document sbomgen can read (an XLSX "
-                "spreadsheet?); --compare and --enrich need JSON, XML, YAML or tag-value"
+            raise InputDataError(
+                f"{job.describe()}: the report holds no SBOM sbomgen can read"
+                + (f" ({', '.join(skipped)})" if skipped else "")
+                + "; --compare and --enrich need CycloneDX or SPDX as JSON, XML, YAML or "
+                "tag-value"
             )
         view = _merged([v for _, v in views])
         prefix = f"{stem}/" if several else ""

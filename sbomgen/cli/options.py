@@ -666,6 +666,13 @@ def enrich_options() -> list[Callable[[F], F]]:
             help="TOML file: Mend license name -> SPDX expression, and per-library curations.",
         ),
         option(
+            "--vex-map",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            section=ENRICH,
+            help="TOML file: [[vex]] entries (vulnerability, optionally library, -> state and "
+            "justification) that override how ignored alerts' comments are read.",
+        ),
+        option(
             "--multi-license",
             type=DocChoice(("OR", "AND")),
             default="OR",

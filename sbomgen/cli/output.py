@@ -35,11 +35,18 @@ def prepare_out(out: Path, owner: str, force: bool) -> OutputDir:
 
 def enrichers_for(kwargs: dict[str, Any], cfg: Any) -> list[Enricher]:
     from sbomgen.enrich.licenses import LicensePolicy
+    from sbomgen.enrich.vex import VexMap
     from sbomgen.pipeline import default_enrichers
 
     license_map: Path | None = kwargs.get("license_map")
     policy = LicensePolicy.load(license_map) if license_map else None
-    return default_enrichers(policy, kwargs["multi_license"], supplier=cfg_str(cfg, "supplier"))
+    vex_path: Path | None = kwargs.get("vex_map")
+    return default_enrichers(
+        policy,
+        kwargs["multi_license"],
+        supplier=cfg_str(cfg, "supplier"),
+        vex_map=VexMap.load(vex_path) if vex_path else None,
+    )
 
 
 def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:

@@ -8,7 +8,19 @@ import click
 
 from sbomgen.cli import options as o
 from sbomgen.cli.common import SourceArgs, begin, resolve, say
-from sbomgen.cli.native import async_options, jobs_of, layout, run_jobs, scope_names
+from sbomgen.cli.native import (
+    async_options,
+    directory_sums,
+    job_outs,
+    jobs_of,
+    labelled,
+    layout,
+    run_jobs,
+    scope_names,
+    unfinished,
+    unique_stems,
+    unique_tokens,
+)
 from sbomgen.cli.output import prepare_out
 from sbomgen.errors import ConfigError
 
@@ -85,7 +97,7 @@ def report(**kwargs: Any) -> None:
             f"--format {fmt}: {report_type} comes as {', '.join(formats)} (the async list "
             "and the synchronous report's own formats)"
         )
-    products, projects = tuple(kwargs["products"]), tuple(kwargs["projects"])
+    products, projects = unique_tokens(tuple(kwargs["products"]), tuple(kwargs["projects"]))
     if scope == "org" and (products or projects):
         raise click.UsageError("--scope org takes no --product or --project")
     if scope == "product" and (projects or not products):
@@ -122,26 +134,32 @@ def report(**kwargs: Any) -> None:
     r = resolve(state, source, need_live=True)
     assert r.client is not None
     output = None
+    failure: BaseException | None = None
     try:
-        output = prepare_out(kwargs["out"], "report", kwargs["force"])
-        from dataclasses import replace
-
-        from sbomgen.names import file_stem
-        from sbomgen.sources.native import AsyncReports
+        # each report type is its own output: a second report into --out keeps the first's
+        # files (and generate's SBOMs); a rerun of the same type replaces its own
+        output = prepare_out(kwargs["out"], f"report {report_type}", kwargs["force"])
+        from sbomgen.sources.native import AsyncReports, Downloaded
 
         AsyncReports(r.client).check()
-        names = (
-            scope_names(r.client, jobs)
-            if len(jobs) > 1
-            else [j.label or j.describe() for j in jobs]
+        names: list[str | None] = (
+            scope_names(r.client, jobs) if len(jobs) > 1 else [j.label or None for j in jobs]
         )
-        if len(jobs) > 1:
-            jobs = [replace(j, label=f"{j.scope} {n}") for j, n in zip(jobs, names, strict=True)]
-        downloads = run_jobs(state, r.client, jobs, kwargs)
-        files = layout(downloads, [file_stem(n) for n in names])
-        from sbomgen.pipeline import checksums_file
-
-        files["SHA256SUMS"] = checksums_file(files)
+        jobs = labelled(jobs, names)
+        stems = unique_stems(jobs, names)
+        outs = job_outs(kwargs["out"], stems)
+        states = run_jobs(state, r.client, jobs, kwargs, outs)
+        finished = [i for i, s in enumerate(states) if s.done]
+        if len(finished) < len(states):
+            failure = unfinished(states, kwargs, outs, kept=bool(finished))
+            if not finished:
+                raise failure
+        downloads = [
+            Downloaded(job=states[i].job, uuid=states[i].uuid, files=states[i].files)
+            for i in finished
+        ]
+        files = layout(downloads, [stems[i] for i in finished], several=len(jobs) > 1)
+        files["SHA256SUMS"] = directory_sums(output, files)
         outcome = output.write(files)
     except BaseException:
         if output is not None:
@@ -153,3 +171,5 @@ def report(**kwargs: Any) -> None:
         say(state, f"wrote {path}")
     for path in outcome.removed:
         say(state, f"removed {path} (written by an earlier run, not by this one)")
+    if failure is not None:
+        raise failure

@@ -36,6 +36,11 @@ from cyclonedx.model.component_evidence import (
 )
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
+from cyclonedx.model.impact_analysis import (
+    ImpactAnalysisJustification,
+    ImpactAnalysisResponse,
+    ImpactAnalysisState,
+)
 from cyclonedx.model.license import (
     DisjunctiveLicense,
     LicenseAcknowledgement,
@@ -46,6 +51,7 @@ from cyclonedx.model.tool import ToolRepository
 from cyclonedx.model.vulnerability import (
     BomTarget,
     Vulnerability,
+    VulnerabilityAnalysis,
     VulnerabilityRating,
     VulnerabilityScoreSource,
     VulnerabilitySeverity,
@@ -59,11 +65,17 @@ from packageurl import PackageURL
 from sbomgen import __version__
 from sbomgen.emit.formats import CYCLONEDX_VERSIONS
 from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.plan import (
+    ROOT,
+    DocumentPlan,
+    VulnStatement,
+    plan_document,
+    short_hash,
+    vulnerability_statements,
+)
 from sbomgen.emit.validate import validate_cyclonedx
 from sbomgen.errors import ValidationFailedError
 from sbomgen.model import NOASSERTION, Inventory, Library
-from sbomgen.model import Vulnerability as MendVulnerability
 
 VERSIONS = {
     "1.4": SchemaVersion.V1_4,
@@ -335,7 +347,24 @@ def _rating(
     return rating
 
 
-def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
+def _analysis(statement: VulnStatement) -> VulnerabilityAnalysis | None:
+    """What people decided, in CycloneDX's impact analysis; the comment as the detail."""
+    found = statement.analysis
+    if found is None:
+        return None
+    return VulnerabilityAnalysis(
+        state=ImpactAnalysisState(found.state),
+        justification=ImpactAnalysisJustification(found.justification)
+        if found.justification
+        else None,
+        responses=[ImpactAnalysisResponse(r) for r in found.responses],
+        detail=statement.detail or None,
+    )
+
+
+def _vulnerability(statement: VulnStatement) -> Vulnerability:
+    vuln = statement.vuln
+    refs = [node_ref(n) for n in statement.nodes]
     source = None
     if vuln.id.startswith("CVE-"):
         source = VulnerabilitySource(
@@ -376,7 +405,8 @@ def _vulnerability(vuln: MendVulnerability, refs: list[str]) -> Vulnerability:
     if vuln.cvss3_severity:
         props.append(Property(name="mend:cvss3Severity", value=vuln.cvss3_severity))
     return Vulnerability(
-        bom_ref=f"vuln:{vuln.id}",
+        bom_ref=statement.ref,
+        analysis=_analysis(statement),
         id=vuln.id,
         source=source,
         ratings=ratings,
@@ -499,17 +529,13 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 properties=props,
             )
         )
-    affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
     for lib in plan.libraries:
         bom.components.add(library_component(lib, version))
-        for vuln in lib.vulnerabilities:
-            affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
     for node in sorted(plan.edges, key=node_ref):
         children = [Dependency(ref=BomRef(value=node_ref(c))) for c in plan.edges[node]]
         bom.dependencies.add(Dependency(ref=BomRef(value=node_ref(node)), dependencies=children))
-    for vuln_id in sorted(affected):
-        vuln, refs = affected[vuln_id]
-        bom.vulnerabilities.add(_vulnerability(vuln, refs))
+    for statement in vulnerability_statements(plan):
+        bom.vulnerabilities.add(_vulnerability(statement))
     bom.serial_number = PROVISIONAL_UUID  # replaced by a hash of the serialized content
     return bom
 

@@ -27,9 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from sbomgen import __version__
-from sbomgen.emit.plan import DocumentPlan
+from sbomgen.emit.plan import DocumentPlan, VulnStatement, vulnerability_statements
 from sbomgen.model import NOASSERTION, Library
-from sbomgen.model import Vulnerability as MendVulnerability
 
 Obj = dict[str, Any]
 SCHEMA = "http://cyclonedx.org/schema/bom-{}.schema.json"
@@ -213,9 +212,22 @@ def _severity(score: float | None) -> str | None:
     return found.value if found is not None else None
 
 
-def _vulnerability(vuln: MendVulnerability, refs: list[str], version: str) -> Obj:
-    from sbomgen.emit.cyclonedx import _date, _decimal, _uri, _vectors
+def _vulnerability(statement: VulnStatement, version: str) -> Obj:
+    from sbomgen.emit.cyclonedx import _date, _decimal, _uri, _vectors, node_ref
 
+    vuln = statement.vuln
+    refs = [node_ref(n) for n in statement.nodes]
+    decided = statement.analysis
+    analysis = (
+        _o(
+            state=decided.state,
+            justification=decided.justification,
+            response=sorted(decided.responses),
+            detail=statement.detail or None,
+        )
+        if decided is not None
+        else None
+    )
     source = None
     if vuln.id.startswith("CVE-"):
         url = _uri(f"https://nvd.nist.gov/vuln/detail/{vuln.id}")
@@ -259,7 +271,8 @@ def _vulnerability(vuln: MendVulnerability, refs: list[str], version: str) -> Ob
     props = [("mend:cvss3Severity", vuln.cvss3_severity)] if vuln.cvss3_severity else []
     published = _date(vuln.published)
     return _o(
-        **{"bom-ref": f"vuln:{vuln.id}"},
+        **{"bom-ref": statement.ref},
+        analysis=analysis,
         id=vuln.id,
         source=source,
         ratings=_sorted_unique(ratings, key=_rating_key),
@@ -379,7 +392,6 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                 ),
             )
         )
-    affected: dict[str, tuple[MendVulnerability, list[str]]] = {}
     # one component at a time: checked against the schema's component definition, written
     # out, and let go (a large document is never held as one tree)
     xml = fmt == "xml"
@@ -402,8 +414,7 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
             checker.component(obj)
             chunks.append((key, write(obj)))
             refs.append(obj["bom-ref"])
-            for vuln in lib.vulnerabilities:
-                affected.setdefault(vuln.id, (vuln, []))[1].append(node_ref(f"lib:{lib.key_uuid}"))
+
     chunks.sort(key=lambda kc: kc[0])
     # every component has an entry (the library registers each one), and the root
     dependencies: dict[str, list[str]] = {ref: [] for ref in sorted(refs)}
@@ -411,7 +422,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
     for node, children in plan.edges.items():
         dependencies[node_ref(node)] = sorted({node_ref(c) for c in children})
     vulnerabilities = [
-        _vulnerability(affected[v][0], affected[v][1], version) for v in sorted(affected)
+        _vulnerability(statement, version)
+        for statement in sorted(vulnerability_statements(plan), key=lambda s: (s.vuln.id, s.ref))
     ]
     skeleton: Obj = {}
     skeleton["components"] = []

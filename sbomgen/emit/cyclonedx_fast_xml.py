@@ -220,6 +220,18 @@ def _vulnerability(out: _Out, v: Obj) -> None:
     out.leaf(3, "description", v.get("description"))
     out.leaf(3, "recommendation", v.get("recommendation"))
     out.leaf(3, "published", v.get("published"))
+    analysis = v.get("analysis")
+    if analysis:
+        out.open(3, "analysis")
+        out.leaf(4, "state", analysis.get("state"))
+        out.leaf(4, "justification", analysis.get("justification"))
+        if analysis.get("response"):
+            out.open(4, "responses")
+            for response in analysis["response"]:
+                out.leaf(5, "response", response)
+            out.close(4, "responses")
+        out.leaf(4, "detail", analysis.get("detail"))
+        out.close(3, "analysis")
     if v.get("affects"):
         out.open(3, "affects")
         for t in v["affects"]:

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.enrich.graph import DependencyGraph
-from sbomgen.model import Inventory, Library, LicenseText, Product, Project, ProjectToken
+from sbomgen.model import (
+    Analysis,
+    Inventory,
+    Library,
+    LicenseText,
+    Product,
+    Project,
+    ProjectToken,
+    Vulnerability,
+)
 
 ROOT = "root"
 
@@ -181,3 +190,87 @@ def compositions(plan: DocumentPlan) -> list[tuple[str, list[str]]]:
 # The document's root as an assembly: whether Mend found every part of the software is
 # not known (a scan sees what it can match), so its constituents are stated ``unknown``.
 ROOT_ASSEMBLY = ("unknown", ROOT)
+
+
+@dataclass(frozen=True)
+class VulnStatement:
+    """One vulnerability entry of a document: the vulnerability, what people decided about
+    it (None: an active alert, nobody decided) with their comment, and the nodes it is
+    stated for."""
+
+    vuln: Vulnerability
+    analysis: Analysis | None
+    detail: str | None
+    nodes: tuple[str, ...]
+    ref: str  # the entry's own id in the document: vuln:<id>, or vuln:<id>:<n> for more
+
+
+def vulnerability_statements(plan: DocumentPlan) -> list[VulnStatement]:
+    """Each vulnerability with its decisions. Where every project a library is in decided
+    the same (or nobody decided), the statement is about the library; where they differ,
+    each decision is stated for the projects that made it (CycloneDX ``affects`` naming
+    project components) and the library is stated where nobody decided."""
+    from sbomgen.enrich.vex import per_project
+
+    def project_node(token: ProjectToken | None) -> str | None:
+        if token is None:
+            return None
+        if plan.root_kind == "project" and str(token) == plan.root_token:
+            return ROOT
+        return f"project:{token}"
+
+    comments: dict[tuple[str, str, ProjectToken | None], str] = {}
+    for lib in plan.libraries:
+        for t in lib.triage:
+            comments[(lib.key_uuid, t.vulnerability, t.project)] = t.comment
+    first: dict[str, Vulnerability] = {}
+    grouped: dict[tuple[str, Analysis | None, str | None], set[str]] = {}
+    for lib in plan.libraries:
+        lib_node = f"lib:{lib.key_uuid}"
+        for vuln in lib.vulnerabilities:
+            first.setdefault(vuln.id, vuln)
+            decisions = per_project(lib, vuln.id)
+            by_decision: dict[tuple[Analysis | None, str | None], list[ProjectToken | None]] = {}
+            for project, analysis in decisions.items():
+                comment = None
+                if analysis is not None:
+                    comment = comments.get((lib.key_uuid, vuln.id, project))
+                    if comment is None:
+                        comment = comments.get((lib.key_uuid, vuln.id, None))
+                by_decision.setdefault((analysis, comment), []).append(project)
+            if len(by_decision) == 1:
+                [(analysis, comment)] = by_decision
+                grouped.setdefault((vuln.id, analysis, comment), set()).add(lib_node)
+                continue
+            for (analysis, comment), projects in by_decision.items():
+                nodes = (
+                    {lib_node}
+                    if analysis is None
+                    else {n for n in map(project_node, projects) if n is not None} or {lib_node}
+                )
+                grouped.setdefault((vuln.id, analysis, comment), set()).update(nodes)
+
+    def order(key: tuple[str, Analysis | None, str | None]) -> tuple[object, ...]:
+        vuln_id, analysis, comment = key
+        return (vuln_id, analysis is not None, analysis or Analysis(state=""), comment or "")
+
+    keys = sorted(grouped, key=order)
+    per_id: dict[str, int] = {}
+    for vuln_id, _, _ in keys:
+        per_id[vuln_id] = per_id.get(vuln_id, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        vuln_id, analysis, comment = key
+        n = seen[vuln_id] = seen.get(vuln_id, 0) + 1
+        ref = f"vuln:{vuln_id}" if n == 1 else f"vuln:{vuln_id}:{n}"
+        out.append(
+            VulnStatement(
+                vuln=first[vuln_id],
+                analysis=analysis,
+                detail=comment,
+                nodes=tuple(sorted(grouped[key])),
+                ref=ref,
+            )
+        )
+    return out

@@ -21,8 +21,7 @@ from pathlib import Path
 
 from sbomgen.emulator.dataset import Dataset, DatasetError
 from sbomgen.emulator.generate import generate_dataset
-from sbomgen.emulator.hostile import CASES as HOSTILE
-from sbomgen.emulator.reports import AsyncOptions
+from sbomgen.emulator.reports import AsyncOptions, hostile_cases
 from sbomgen.emulator.server import ORG_ADMIN, PRODUCT_ADMIN, Emulator, Fault, User
 from sbomgen.errors import InputDataError
 from sbomgen.sources import contract
@@ -88,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         help="the alerts list key (default: apiAlertInfo in v1.2 shapes, alerts in v1.4)",
     )
     ap.add_argument(
+        "--ignored-alerts",
+        default="reference",
+        choices=["reference", "named"],
+        help="ignored alerts' shape: the reference's (the comment in library.comments, no "
+        "project named; default) or the SDKs' (the comment beside the library, the project's "
+        "name)",
+    )
+    ap.add_argument(
         "--api-versions",
         default=",".join(contract.VERSIONS),
         help="API versions served, comma-separated (others answer 404); "
@@ -130,7 +137,17 @@ def main(argv: list[str] | None = None) -> int:
         "--download-layout", default="zip-one", choices=["zip-one", "zip-many", "bare"]
     )
     reports.add_argument(
-        "--hostile-zip", default=None, choices=sorted(HOSTILE), help="serve a hostile archive"
+        "--hostile-zip",
+        default=None,
+        choices=sorted(hostile_cases()),
+        help="serve a hostile archive",
+    )
+    reports.add_argument(
+        "--async-failure-reason",
+        default=None,
+        metavar="TEXT",
+        help="the reason a FAILED status carries (as errorMessage; default: none, as the "
+        "reference documents no field for it)",
     )
     reports.add_argument("--async-product-admin", default="own", choices=["refuse", "own", "any"])
     reports.add_argument("--context-id", default="string", choices=["string", "number"])
@@ -174,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         org_token=args.org_token or (None if dataset else "snapshot-org-token"),
         latency=args.latency,
         alerts_key=args.alerts_key,
+        ignored_shape=args.ignored_alerts,
         versions=emulator_versions(args.api_versions),
         v13_shapes=args.v13_shapes,
         strict_params=not args.lenient_params,
@@ -191,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             format_rule=args.format_rule,
             max_depth_spdx=args.max_depth_spdx,
             spdx_underscores=args.spdx_underscores,
+            failure_reason=args.async_failure_reason,
         ),
     )
     for spec in args.fault:

@@ -229,15 +229,21 @@ class Dataset:
         ]
         return out
 
-    def alerts(self, projects: list[ProjectData], *, ignored: bool = False) -> list[JsonObject]:
-        """Security alerts; an ignored one (a vulnerability with ``"ignored"``) leaves the
-        active lists and appears in the ignored ones, as in Mend."""
+    def alerts(
+        self, projects: list[ProjectData], *, ignored: bool = False, shape: str = "named"
+    ) -> list[JsonObject]:
+        """Security alerts; an ignored one (a vulnerability with ``"ignored"``, or with
+        ``"ignoredIn"``: the names of the projects that ignore it, with their comments)
+        leaves those projects' active lists and appears in their ignored ones, as in Mend.
+        ``shape`` (ignored ones): "reference", the comment in ``library.comments`` and no
+        project; "named", the comment beside the library and the project's name."""
         out = []
         for pr in projects:
             for key in pr.all_keys:
                 lib = self.libraries[key]
                 for vuln in lib.get("vulnerabilities") or []:
-                    if bool(vuln.get("ignored")) != ignored:
+                    decision = _ignored_in(vuln, pr.name)
+                    if bool(decision) != ignored:
                         continue
                     alert_id = uuid.uuid5(
                         uuid.NAMESPACE_URL, f"{pr.token}/{key}/{vuln.get('name')}"
@@ -253,11 +259,18 @@ class Dataset:
                             "date": str(vuln.get("publishDate", ""))[:10],
                             "time": 0,
                             "alertUuid": str(alert_id),
-                            "vulnerability": {k: v for k, v in vuln.items() if k != "ignored"},
+                            "vulnerability": {
+                                k: v for k, v in vuln.items() if k not in ("ignored", "ignoredIn")
+                            },
                         }
                     )
                     if ignored:
-                        out[-1]["comments"] = str((vuln.get("ignored") or {}).get("comment", ""))
+                        comment = str((decision or {}).get("comment", ""))
+                        if shape == "reference":
+                            del out[-1]["project"]
+                            out[-1]["library"] = {**out[-1]["library"], "comments": comment}
+                        else:
+                            out[-1]["comments"] = comment
         return out
 
     def in_house(self, projects: list[ProjectData]) -> list[JsonObject]:
@@ -411,3 +424,13 @@ class Dataset:
             for lic in self.libraries[key].get("licenses") or []:
                 counts[str(lic.get("name"))] = counts.get(str(lic.get("name")), 0) + 1
         return counts
+
+
+def _ignored_in(vuln: JsonObject, project: str) -> JsonObject | None:
+    """The decision about ``vuln`` in the project named ``project``: ``"ignored"`` holds for
+    every project, ``"ignoredIn"`` ({project name: {"comment": …}}) for the named ones."""
+    per_project = vuln.get("ignoredIn") or {}
+    if project in per_project:
+        return dict(per_project[project] or {"comment": ""})
+    found = vuln.get("ignored")
+    return dict(found) if found else None

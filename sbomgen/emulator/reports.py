@@ -23,7 +23,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,8 @@ class AsyncOptions:
       the generate answer).
     * ``download_layout``: ``zip-one`` (a zip with the report), ``zip-many`` (the report
       split across several files: one per project, or in parts), ``bare`` (the file).
-    * ``hostile_zip``: a case of :mod:`sbomgen.emulator.hostile` served as the download.
+    * ``hostile_zip``: a case of :func:`hostile_cases` (those of
+      :mod:`sbomgen.emulator.hostile` and the archive-wide ones here) served as the download.
     * ``product_admin``: may a product admin poll and download? ``refuse`` (status and
       download are organization calls), ``own`` (jobs they created), ``any``.
     * ``context_id``: ``string`` or ``number`` (the examples show both); ``dates``:
@@ -56,6 +57,9 @@ class AsyncOptions:
     * ``format_rule`` and ``max_depth_spdx``: see :class:`sbomgen.sources.contract.ReportRules`.
     * ``spdx_underscores``: keep ``_`` of file names in SPDX ids (invalid ids, as older
       Mend-family exporters wrote), so that a client's validation has to catch it.
+    * ``failure_reason``: the text a FAILED status carries (under ``errorMessage``, the
+      key of Mend's other error answers; the reference names none, and by default the
+      emulator gives none, as A2 of the async reading says). See :func:`status_extra`.
     """
 
     sequence: tuple[str, ...] = ("PENDING", "IN_PROGRESS", "SUCCESS")
@@ -69,6 +73,7 @@ class AsyncOptions:
     format_rule: str = "documented"
     max_depth_spdx: str = "refuse"
     spdx_underscores: bool = False
+    failure_reason: str | None = None
 
     def __post_init__(self) -> None:
         choices = {
@@ -90,10 +95,62 @@ class AsyncOptions:
                 f"sequence: statuses among PENDING, IN_PROGRESS, SUCCESS, FAILED: {bad}"
             )
         if self.hostile_zip is not None:
-            from sbomgen.emulator.hostile import CASES
+            cases = hostile_cases()
+            if self.hostile_zip not in cases:
+                raise ValueError(f"hostile_zip: one of {', '.join(sorted(cases))}")
 
-            if self.hostile_zip not in CASES:
-                raise ValueError(f"hostile_zip: one of {', '.join(sorted(CASES))}")
+
+def status_extra(status: str, options: AsyncOptions) -> JsonObject:
+    """What an ``asyncProcessStatus`` carries beside the documented keys: a FAILED job's
+    reason, when ``failure_reason`` asks for one."""
+    if status == "FAILED" and options.failure_reason:
+        return {"errorMessage": options.failure_reason}
+    return {}
+
+
+# -- hostile archives beyond sbomgen.emulator.hostile: the whole archive's ratio, a name a
+# file system refuses, and the other names sbomgen writes beside a report
+
+
+def _hostile_zip(files: Mapping[str, bytes], extra: Mapping[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in {**files, **extra}.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def bomb_spread(files: Mapping[str, bytes]) -> bytes:
+    """64 members of 512 KiB of zeros: each below the size at which a member's own ratio is
+    checked, together 32 MiB in some 40 KiB (about 800 times)."""
+    return _hostile_zip(files, {f"chunk-{i:02d}.json": b"\0" * (512 << 10) for i in range(64)})
+
+
+def long_name(files: Mapping[str, bytes]) -> bytes:
+    """A member whose name (300 characters) no common file system takes."""
+    return _hostile_zip(files, {"x" * 295 + ".json": b"{}\n"})
+
+
+def reserved_validation(files: Mapping[str, bytes]) -> bytes:
+    """A member named VALIDATION.json, which sbomgen native writes beside the report."""
+    return _hostile_zip(files, {"VALIDATION.json": b'{"valid": 1, "invalid": 0}\n'})
+
+
+ARCHIVE_CASES: dict[str, Callable[[Mapping[str, bytes]], bytes]] = {
+    "bomb-spread": bomb_spread,
+    "long-name": long_name,
+    "reserved-validation": reserved_validation,
+}
+
+
+def hostile_cases() -> dict[str, Callable[[Mapping[str, bytes]], bytes]]:
+    """Every ``--hostile-zip`` case: :mod:`sbomgen.emulator.hostile`'s and these."""
+    from sbomgen.emulator.hostile import CASES
+
+    return {**CASES, **ARCHIVE_CASES}
 
 
 def sequence_for(polls: int, failures: bool) -> tuple[str, ...]:
@@ -740,9 +797,7 @@ def report_files(
 def package(files: Mapping[str, bytes], options: AsyncOptions) -> tuple[bytes, str, str]:
     """(body, content type, file name for Content-Disposition) of a download."""
     if options.hostile_zip is not None:
-        from sbomgen.emulator.hostile import CASES
-
-        return CASES[options.hostile_zip](files), "application/zip", "report.zip"
+        return hostile_cases()[options.hostile_zip](files), "application/zip", "report.zip"
     if options.download_layout == "bare" and len(files) == 1:
         name, data = next(iter(files.items()))
         return data, content_type(name), name

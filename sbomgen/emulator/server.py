@@ -170,6 +170,7 @@ class Emulator:
         org_token: str | None = None,
         latency: float = 0.0,
         alerts_key: str | None = None,
+        ignored_shape: str = "reference",
         async_polls: int = 2,
         gzip: bool = False,
         versions: Iterable[str] = contract.VERSIONS,
@@ -196,6 +197,12 @@ class Emulator:
         self.users = {u.user_key: u for u in users}
         self.latency = latency
         self.alerts_key = alerts_key
+        # the ignored alerts' shape: "reference" (http-api-v1.2 "Ignored Alerts": the comment
+        # in library.comments, no project named) or "named" (as Mend's SDKs read it: the
+        # comment beside the library, and the project's name as in the active alerts)
+        if ignored_shape not in ("reference", "named"):
+            raise ValueError(f"ignored_shape {ignored_shape!r}: reference or named")
+        self.ignored_shape = ignored_shape
         self.async_polls = async_polls
         self.gzip = gzip  # compress answers when the client accepts gzip, as servers do
         self.versions = tuple(versions)  # the API paths served; others answer 404
@@ -579,7 +586,10 @@ class Emulator:
         if rt.endswith("LicenseHistogram"):
             return _json({"licenseHistogram": ds.histogram(projects)})
         if rt.endswith("IgnoredAlerts"):  # "Ignored Alerts" (v1.2): the list is "alerts"
-            return _json({"alerts": ds.alerts(projects, ignored=True)})
+            ignored = ds.alerts(projects, ignored=True, shape=self.ignored_shape)
+            if version != "1.4":
+                ignored = [_before_v14(a) for a in ignored]
+            return _json({"alerts": ignored})
         if rt.endswith("AlertsByType") or rt.endswith("Alerts"):
             alert_type = data.get("alertType")
             alerts = ds.alerts(projects)
@@ -684,6 +694,7 @@ class Emulator:
             "status": job.status,
             "created": stamp,
             "modified": _reports.status_time(job.created + job.polls, options.dates),
+            **_reports.status_extra(job.status, options),
         }
 
     def _job_for(self, uuid_: str, user: User, name: str) -> AsyncJob:

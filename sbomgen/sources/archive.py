@@ -4,12 +4,16 @@ Nothing from an archive reaches the disk here: :func:`extract_zip` returns the m
 bytes, after refusing anything that could write outside the target or exhaust it:
 
 * a name that is absolute, climbs out (``..``), holds a drive letter, a backslash or a NUL,
-  or repeats another member's name (also in another case: macOS and Windows would merge
-  them), or takes a name sbomgen writes itself;
+  has a part longer than a file system takes (255 bytes), or repeats another member's
+  name (also in another case: macOS and Windows would merge them), or takes a name
+  sbomgen writes itself beside the report (``SHA256SUMS``, ``VALIDATION.json``,
+  ``compare.*``, ``enriched/``, the manifest), in any case;
 * a member that is a symbolic link, a device, a FIFO or a socket (the Unix mode in the
   entry's external attributes), or encrypted;
 * more members, more bytes (one member or all together), or a higher compression ratio
-  than the limits allow; and a member that inflates beyond the size its header declares.
+  than the limits allow (one member's, or the whole archive's: many small members that
+  each compress well add up); and a member that inflates beyond the size its header
+  declares.
 
 Callers write the members with :class:`sbomgen._io.OutputDir`, which stages every file and
 renames them into place together, so a refused archive leaves the directory as it was.
@@ -26,7 +30,22 @@ from pathlib import PurePosixPath
 
 from sbomgen.errors import InputDataError
 
-RESERVED = frozenset({"SHA256SUMS", ".sbomgen-manifest.json"})
+# what sbomgen writes beside a report (native, report): a member of that name would be
+# replaced by sbomgen's own file, or replace it; refused in any case (case-insensitive file
+# systems would merge them)
+RESERVED = frozenset(
+    {
+        "SHA256SUMS",
+        ".sbomgen-manifest.json",
+        "VALIDATION.json",
+        "compare.txt",
+        "compare.md",
+        "compare.json",
+        "enriched",
+    }
+)
+_RESERVED_FOLDED = {name.casefold(): name for name in RESERVED}
+MAX_PART_BYTES = 255  # NAME_MAX of every common file system
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,8 @@ class Limits:
     max_members: int = 1000
     max_member_bytes: int = 1 << 30  # 1 GiB
     max_total_bytes: int = 2 << 30  # 2 GiB
-    max_ratio: float = 200.0  # inflated / compressed, for members above ratio_floor
-    ratio_floor: int = 1 << 20  # small members may compress well (a JSON of zeros)
+    max_ratio: float = 200.0  # inflated / compressed: per member, and of the whole archive
+    ratio_floor: int = 1 << 20  # below this (a member, or all of them) a ratio is not checked
 
 
 class UnsafeArchiveError(InputDataError):
@@ -52,14 +71,34 @@ class UnsafeArchiveError(InputDataError):
 
 def safe_name(name: str) -> str | None:
     """The member name as a relative POSIX path, or None when it is not a safe one."""
+    return None if name_problem(name) else "/".join(_parts(name))
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in PurePosixPath(name).parts if p not in ("", ".")]
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be written under the target directory, or None."""
     if not name or "\x00" in name or "\\" in name:
-        return None
+        return "has a name that is absolute or leaves the directory (empty, a NUL or a backslash)"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return None
-    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
+        return "has a name that is absolute or leaves the directory"
+    parts = _parts(name)
     if not parts or any(p == ".." for p in parts):
-        return None
-    return "/".join(parts)
+        return "has a name that is absolute or leaves the directory"
+    long = next((p for p in parts if len(p.encode("utf-8")) > MAX_PART_BYTES), None)
+    if long is not None:
+        return (
+            f"has a name part of {len(long.encode('utf-8'))} bytes, longer than the "
+            f"{MAX_PART_BYTES} a file system takes"
+        )
+    return None
+
+
+def reserved_name(name: str) -> str | None:
+    """The name sbomgen writes itself that ``name`` (a safe relative path) takes, or None."""
+    return _RESERVED_FOLDED.get(name.split("/")[0].casefold())
 
 
 def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict[str, bytes]:
@@ -72,6 +111,7 @@ def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict
     members: list[tuple[str, zipfile.ZipInfo]] = []
     seen: dict[str, str] = {}
     declared_total = 0
+    archive_bytes = max(len(data), 1)
     with archive:
         infos = archive.infolist()
         files = [i for i in infos if not i.is_dir()]
@@ -81,11 +121,10 @@ def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict
             )
         for info in files:
             raw_name = info.filename
-            name = safe_name(raw_name)
-            if name is None:
-                raise UnsafeArchiveError(
-                    what, raw_name, "has a name that is absolute or leaves the directory"
-                )
+            problem = name_problem(raw_name)
+            if problem is not None:
+                raise UnsafeArchiveError(what, raw_name, problem)
+            name = "/".join(_parts(raw_name))
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise UnsafeArchiveError(what, raw_name, "is a symbolic link")
@@ -95,8 +134,11 @@ def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict
                 raise UnsafeArchiveError(what, raw_name, "is a FIFO or a socket")
             if info.flag_bits & 0x1:
                 raise UnsafeArchiveError(what, raw_name, "is encrypted")
-            if name in RESERVED or name.split("/")[0] in RESERVED:
-                raise UnsafeArchiveError(what, raw_name, "takes a name sbomgen writes itself")
+            taken = reserved_name(name)
+            if taken is not None:
+                raise UnsafeArchiveError(
+                    what, raw_name, f"takes the name {taken}, which sbomgen writes itself"
+                )
             folded = name.casefold()
             if folded in seen:
                 raise UnsafeArchiveError(
@@ -122,6 +164,18 @@ def extract_zip(data: bytes, *, what: str, limits: Limits | None = None) -> dict
                     what,
                     raw_name,
                     f"inflates {ratio:.0f} times (a zip bomb?), more than {limits.max_ratio:.0f}",
+                )
+            if (
+                declared_total > limits.ratio_floor
+                and declared_total > limits.max_ratio * archive_bytes
+            ):
+                ratio = declared_total / archive_bytes
+                raise UnsafeArchiveError(
+                    what,
+                    raw_name,
+                    f"brings the archive's inflated size to {declared_total} bytes, {ratio:.0f} "
+                    f"times its {len(data)} bytes (a zip bomb of many members?), more than "
+                    f"{limits.max_ratio:.0f}",
                 )
             members.append((name, info))
         out: dict[str, bytes] = {}

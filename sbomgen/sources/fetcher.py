@@ -418,6 +418,18 @@ class Fetcher:
             "getProductAlertsByType", {**base, "alertType": VULN_ALERT}, parse.parse_alerts
         )
         in_house_f = get("getProductInHouseLibraries", base, parse.parse_in_house)
+
+        def ignored() -> list[Library]:
+            # what people decided (ignored alerts), each alert put in its project by name
+            # where the answer names one; which names are projects comes from the vitals
+            data, ctx = self._json(c("getProductIgnoredAlerts"), base, rename=named)
+            names: dict[str, list[ProjectToken]] = {}
+            for v in vitals_f.result():
+                names.setdefault(v.name, []).append(ProjectToken(v.token))
+            unique = {n: ts[0] for n, ts in names.items() if len(ts) == 1}
+            return parse.parse_ignored_alerts(ctx, data, unique)
+
+        ignored_f = self._jobs.submit(ignored)
         locations_f = get("getProductLibraryLocations", base, parse.parse_locations)
         texts_f = self._jobs.submit(
             lambda: self._license_texts(c("getLicensesTextZip"), base, rename=named)
@@ -441,7 +453,7 @@ class Fetcher:
                 )
                 self._note(f"{scope_name}: none of the given projects; left out")
         # every product-level request, and one tree per project (plus the rare inventories)
-        self._count(c("getProductProjectVitals"), total=10 + len(vitals), label=scope_name)
+        self._count(c("getProductProjectVitals"), total=11 + len(vitals), label=scope_name)
         trees_f = [
             self._jobs.submit(
                 lambda v=v: self._project_tree(ProjectToken(v.token), product, name, v)  # type: ignore[misc]
@@ -484,7 +496,7 @@ class Fetcher:
             unplaced = set(placed)
         if unplaced:
             self._count(
-                c("getProjectInventory"), total=10 + len(vitals) + len(unplaced), label=scope_name
+                c("getProjectInventory"), total=11 + len(vitals) + len(unplaced), label=scope_name
             )
         inventories = [
             self._jobs.submit(lambda v=v: self._inventory(ProjectToken(v.token), product, v))  # type: ignore[misc]
@@ -494,6 +506,7 @@ class Fetcher:
         libraries: list[Library] = licensed + merged.all()
         for libs in _all(inventories):
             libraries += libs
+        libraries += self._placed_triage(ignored_f.result(), licensed, placed, product, vitals)
         libraries = _attach_text_blocks(libraries, copyrights, notices)
         product_rec = Product(
             token=product,
@@ -516,7 +529,7 @@ class Fetcher:
             raise ctx.fail("projectVitals", "is empty: the project token is unknown to Mend")
         vitals = vitals_list[0]
         scope_name = f"project {vitals.name}"
-        self._count(ctx, total=10, label=scope_name)
+        self._count(ctx, total=11, label=scope_name)
 
         def c(request_type: str) -> Ctx:
             return Ctx(request_type, project=project, scope_name=scope_name)
@@ -530,6 +543,8 @@ class Fetcher:
         libraries += parse.parse_licenses(ctx, data, {project: None})
         data, ctx = self._json(c("getProjectAlertsByType"), {**base, "alertType": VULN_ALERT})
         libraries += parse.parse_alerts(ctx, data)
+        data, ctx = self._json(c("getProjectIgnoredAlerts"), base)
+        libraries += parse.parse_ignored_alerts(ctx, data)
         data, ctx = self._json(c("getProjectInHouseLibraries"), base)
         libraries += parse.parse_in_house(ctx, data)
         data, ctx = self._json(c("getProjectLibraryLocations"), base)
@@ -558,6 +573,82 @@ class Fetcher:
         return inventory.restricted_to([project])
 
     # -- pieces -----------------------------------------------------------------------
+
+    def _placed_triage(
+        self,
+        ignored: list[Library],
+        licensed: list[Library],
+        placed: Mapping[str, set[str]],
+        product: ProductToken,
+        vitals: list[parse.Vitals],
+    ) -> list[Library]:
+        """Each ignored alert in the project that ignored it. The reference's product answer
+        names no project: the projects where such a library occurs are asked themselves
+        (getProjectIgnoredAlerts), since one may ignore what another has not. An alert for
+        a project or library outside the scope is said and left out."""
+        in_scope = {v.token: v for v in vitals}
+        where: dict[str, set[str]] = {}
+        for token, keys in placed.items():
+            for key in keys:
+                where.setdefault(key, set()).add(token)
+        for lib in licensed:
+            for occ in lib.occurrences:
+                if occ.project in in_scope:
+                    where.setdefault(lib.key_uuid, set()).add(occ.project)
+        kept: list[Library] = []
+        unsure: list[Library] = []
+        for lib in ignored:
+            if lib.key_uuid not in where:
+                log.warning(
+                    "an ignored alert (%s) names library %s, which is not in scope; left out",
+                    ", ".join(t.vulnerability for t in lib.triage),
+                    lib.filename or lib.name or lib.key_uuid,
+                )
+                continue
+            if any(t.project is None for t in lib.triage):
+                unsure.append(lib)
+            elif all(t.project in in_scope for t in lib.triage):
+                kept.append(lib)
+            else:
+                log.info(
+                    "an ignored alert (%s of %s) is a project's outside the scope; left out",
+                    ", ".join(t.vulnerability for t in lib.triage),
+                    lib.filename or lib.name or lib.key_uuid,
+                )
+        if not unsure:
+            return kept
+        ask = sorted({p for lib in unsure for p in where[lib.key_uuid]})
+        self._count(
+            Ctx("getProjectIgnoredAlerts", product=product),
+            total=11 + len(vitals) + len(ask),
+        )
+
+        def project_alerts(token: str) -> list[Library]:
+            v = in_scope[token]
+            ctx = Ctx(
+                "getProjectIgnoredAlerts",
+                product=product,
+                project=ProjectToken(token),
+                scope_name=f"project {v.name}",
+            )
+            data, ctx = self._json(ctx, {"projectToken": token})
+            return parse.parse_ignored_alerts(ctx, data)
+
+        answers = [self._jobs.submit(lambda t=t: project_alerts(t)) for t in ask]  # type: ignore[misc]
+        wanted = {(lib.key_uuid, t.vulnerability) for lib in unsure for t in lib.triage}
+        confirmed: set[tuple[str, str]] = set()
+        for libs in _all(answers):
+            for lib in libs:
+                for t in lib.triage:
+                    if (lib.key_uuid, t.vulnerability) in wanted:
+                        confirmed.add((lib.key_uuid, t.vulnerability))
+                        kept.append(replace(lib, triage=(t,)))
+        for lib in unsure:
+            for t in lib.triage:
+                if (lib.key_uuid, t.vulnerability) not in confirmed:
+                    # the product says so, and no project does: kept for the product's scope
+                    kept.append(replace(lib, triage=(t,)))
+        return kept
 
     def _project_tree(
         self,

@@ -19,22 +19,36 @@ The reference reads two ways in places, and this module takes both:
 Mend's own scripts poll forever, or test for a misspelt status. Here the wait is bounded
 (``wait``), the interval grows (``PollPolicy``), an unknown status is an error, and a
 timeout says how to resume the same report (``resume``).
+
+Several jobs run at once; each ends with its files or its own error, and every outcome is
+kept (:meth:`AsyncReports.run_all`). An interrupt (Ctrl-C, SIGTERM) cancels the jobs still
+polling at once (their waits are on one shared event) and leaves :attr:`AsyncReports.states`
+to say which reports were in flight, so that each can be resumed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sbomgen.errors import ConfigError, InputDataError, MendApiError, MendConnectionError
+from sbomgen.errors import (
+    ConfigError,
+    InputDataError,
+    MendApiError,
+    MendConnectionError,
+    SbomgenError,
+)
 from sbomgen.sources import contract
 from sbomgen.sources.archive import Limits, extract_zip
 from sbomgen.sources.client import MendClient, MendResponse, shorten_token
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +75,22 @@ class ReportTimeoutError(MendConnectionError):
     def __init__(self, message: str, uuid: str) -> None:
         super().__init__(message)
         self.uuid = uuid
+
+
+class Cancelled(Exception):
+    """The run was interrupted: a job stops where it is (its report may still finish on
+    Mend's side, and its uuid resumes it)."""
+
+
+class JobsFailedError(SbomgenError):
+    """Some of several jobs ended without their files; ``failures`` holds each one's state
+    (its error and uuid). The exit code is that of the first failure."""
+
+    def __init__(self, message: str, failures: Sequence[JobState]) -> None:
+        super().__init__(message)
+        self.failures = list(failures)
+        first = self.failures[0].error if self.failures else None
+        self.exit_code = first.exit_code if isinstance(first, SbomgenError) else 1
 
 
 @dataclass(frozen=True)
@@ -160,6 +190,21 @@ class JobState:
     polls: int = 0
     files: dict[str, bytes] = field(default_factory=dict)
     error: BaseException | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)  # the last asyncProcessStatus
+
+    @property
+    def done(self) -> bool:
+        return self.status == "DOWNLOADED" and self.error is None
+
+    @property
+    def resumable(self) -> bool:
+        """Mend has the report (a uuid) and it did not fail: ``--resume`` picks it up."""
+        return (
+            self.uuid is not None
+            and not self.done
+            and not isinstance(self.error, ReportFailedError)
+            and self.status != "FAILED"
+        )
 
 
 class Progress(Protocol):
@@ -192,7 +237,7 @@ class AsyncReports:
         *,
         policy: PollPolicy | None = None,
         progress: Progress | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         limits: Limits | None = None,
         concurrency: int = 4,
@@ -200,11 +245,13 @@ class AsyncReports:
         self.client = client
         self.policy = policy or PollPolicy()
         self.progress = progress or _NoProgress()
-        self._sleep = sleep
+        self._sleep = sleep  # None: wait on the cancel event (an interrupt ends the wait)
         self._clock = clock
         self.limits = limits or Limits()
         self.concurrency = concurrency
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self.states: list[JobState] = []  # the last run's jobs, also after an interrupt
 
     def check(self) -> None:
         """Before any request: polling and downloading take the organization token."""
@@ -216,50 +263,125 @@ class AsyncReports:
             )
 
     def run(self, jobs: Sequence[Job], *, resume: str | None = None) -> list[Downloaded]:
-        """Every job to its files, in the order given. The first error (after every job
-        has finished or failed) is raised; each job's own errors name its scope."""
+        """Every job to its files, in the order given, or an error once every job has
+        ended: a single job's own, or :class:`JobsFailedError` naming each that failed."""
+        states = self.run_all(jobs, resume=resume)
+        failed = [s for s in states if not s.done]
+        if len(states) == 1 and failed and failed[0].error is not None:
+            raise failed[0].error
+        if failed:
+            raise JobsFailedError(
+                f"{len(failed)} of {len(states)} report jobs did not finish: "
+                + "; ".join(str(s.error) for s in failed),
+                failed,
+            )
+        return [Downloaded(job=s.job, uuid=s.uuid, files=s.files) for s in states]
+
+    def run_all(self, jobs: Sequence[Job], *, resume: str | None = None) -> list[JobState]:
+        """Every job to its outcome, in the order given: its files (``done``) or the error
+        it ended with (``error``, its ``uuid`` when Mend gave one). One job's failure does
+        not stop the others.
+
+        An interrupt (KeyboardInterrupt, or the CLI's SIGTERM exception, in the calling
+        thread) cancels every job at once (a poll's wait ends, no new request is sent)
+        and is raised without waiting for the jobs' threads (daemons, holding nothing
+        but memory); :attr:`states` then says which reports were in flight."""
         self.check()
         if resume is not None and len(jobs) > 1:
             raise ConfigError("--resume picks up one report; give one scope, or none")
+        self._cancel.clear()
         states = [JobState(job=j, started=self._clock()) for j in jobs]
-        if len(states) == 1:
-            self._run_one(0, states[0], resume)
-        else:
-            with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(states)))) as pool:
-                list(pool.map(lambda i: self._run_one(i, states[i], None), range(len(states))))
-        for state in states:
-            if state.error is not None:
-                raise state.error
-        return [Downloaded(job=s.job, uuid=s.uuid, files=s.files) for s in states]
+        self.states = states
+        try:
+            if len(states) == 1:
+                self._run_one(0, states[0], resume)
+            else:
+                self._run_threads(states)
+        except BaseException:
+            self._cancel.set()
+            raise
+        return states
+
+    def cancel(self) -> None:
+        """Stop every job of the run at its next wait or request."""
+        self._cancel.set()
+
+    def _run_threads(self, states: list[JobState]) -> None:
+        todo = list(range(len(states)))
+        taken = threading.Lock()
+
+        def worker() -> None:
+            while not self._cancel.is_set():
+                with taken:
+                    if not todo:
+                        return
+                    index = todo.pop(0)
+                try:
+                    self._run_one(index, states[index], None)
+                except BaseException as exc:  # nothing leaves a worker thread unrecorded
+                    states[index].error = exc
+                    states[index].status = "ERROR"
+
+        threads = [
+            # daemons: an interrupted run exits without waiting for a request in flight
+            threading.Thread(target=worker, name=f"sbomgen-report-{n}", daemon=True)
+            for n in range(max(1, min(self.concurrency, len(states))))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)  # short joins: an interrupt lands at once
 
     # -- one job ----------------------------------------------------------------------
 
     def _run_one(self, index: int, state: JobState, resume: str | None) -> None:
+        """One job; its error is recorded in ``state``, an interrupt is raised."""
         client = self.client if index == 0 else self.client.clone()
         try:
-            if resume is not None:
-                state.uuid = resume
-                state.status = "RESUMING"
-                self._update(index, state)
-            else:
-                direct = self._request(client, index, state)
-                if direct is not None:  # "The response is the requested report file"
-                    state.files = self._files(direct, state.job)
-                    state.status = "DOWNLOADED"
-                    self._update(index, state)
-                    return
-            self._wait(client, index, state)
-            response = client.call("downloadAsyncReport", {"reportStatusUUID": state.uuid})
-            state.files = self._files(response, state.job)
-            state.status = "DOWNLOADED"
-            self._update(index, state)
-        except BaseException as exc:  # reported once every job has ended
+            with _bounded_bodies(client, self.limits.max_total_bytes, state.job):
+                self._job(client, index, state, resume)
+        except Cancelled as exc:  # the status stays Mend's last, for the interrupt's message
+            state.error = exc
+        except Exception as exc:  # reported once every job has ended
             state.error = exc
             state.status = "ERROR"
             self._update(index, state)
         finally:
             if client is not self.client:
                 client.close()
+
+    def _job(self, client: MendClient, index: int, state: JobState, resume: str | None) -> None:
+        if resume is not None:
+            state.uuid = resume
+            state.status = "RESUMING"
+            self._update(index, state)
+        else:
+            self._cancelled()
+            direct = self._request(client, index, state)
+            if direct is not None:  # "The response is the requested report file"
+                state.files = self._files(direct, state.job)
+                state.status = "DOWNLOADED"
+                self._update(index, state)
+                return
+        self._wait(client, index, state)
+        self._cancelled()
+        response = client.call("downloadAsyncReport", {"reportStatusUUID": state.uuid})
+        state.files = self._files(response, state.job)
+        state.status = "DOWNLOADED"
+        self._update(index, state)
+
+    def _cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def _pause(self, seconds: float) -> None:
+        """The wait between two polls; an interrupt ends it at once."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+        else:
+            self._cancel.wait(seconds)
+        self._cancelled()
 
     def _request(self, client: MendClient, index: int, state: JobState) -> MendResponse | None:
         job = state.job
@@ -298,6 +420,7 @@ class AsyncReports:
             )
         state.uuid = _uuid(status, job)
         state.status = _status(status, job, state.uuid)
+        state.detail = status
         self._update(index, state)
         return None
 
@@ -314,7 +437,7 @@ class AsyncReports:
                     f"still finish on Mend's side: resume it with --resume {state.uuid}",
                     str(state.uuid),
                 )
-            self._sleep(min(interval, max(0.0, policy.wait - waited)))
+            self._pause(min(interval, max(0.0, policy.wait - waited)))
             interval = min(interval * policy.factor, policy.cap)
             response = client.call("getAsyncProcessStatus", {"uuid": state.uuid})
             status = response.json().get("asyncProcessStatus")
@@ -325,13 +448,14 @@ class AsyncReports:
                 )
             state.polls += 1
             state.status = _status(status, state.job, str(state.uuid))
+            state.detail = status
             self._update(index, state)
         if state.status == "FAILED":
             raise ReportFailedError(
                 "getAsyncProcessStatus",
                 None,
                 f"Mend reports FAILED for {state.job.report_type} of {state.job.describe()} "
-                f"(uuid {state.uuid}){_reason(status)}",
+                f"(uuid {state.uuid}){_reason(state.detail)}",
             )
 
     def _files(self, response: MendResponse, job: Job) -> dict[str, bytes]:
@@ -352,6 +476,47 @@ class AsyncReports:
     def _update(self, index: int, state: JobState) -> None:
         with self._lock:
             self.progress.update(index, state)
+
+
+@contextlib.contextmanager
+def _bounded_bodies(client: MendClient, limit: int, job: Job) -> Iterator[None]:
+    """While a job runs, its connection reads no answer beyond ``limit`` bytes (the
+    archive's total size limit): a huge download is refused as it streams in, not held
+    whole in memory first. A response hook on this thread's session reads the body in
+    chunks before requests would read it all."""
+    session = client._session_here()
+
+    def bounded(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            response.close()
+            raise _too_large(job, limit, f"it declares {int(declared)} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                response.close()
+                raise _too_large(job, limit, "it goes on beyond that")
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        return response
+
+    hooks = session.hooks.setdefault("response", [])
+    hooks.append(bounded)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            hooks.remove(bounded)
+
+
+def _too_large(job: Job, limit: int, detail: str) -> InputDataError:
+    return InputDataError(
+        f"{job.report_type} of {job.describe()}: Mend's answer is larger than {limit} bytes, "
+        f"the size limit of a report archive ({detail}); refused without reading it whole, "
+        "nothing was written"
+    )
 
 
 def _looks_like_document(data: Mapping[str, Any]) -> bool:
@@ -377,24 +542,37 @@ def _status(status: Mapping[str, Any], job: Job, uuid: str) -> str:
     return value
 
 
+FAILURE_KEYS = ("errorMessage", "message", "error", "failureReason", "statusMessage")
+
+
 def _reason(status: Any) -> str:
-    """Whatever a FAILED status says about why (the reference names no field for it)."""
+    """Whatever a FAILED status says about why. The reference names no field for it: the
+    keys Mend uses for messages elsewhere are looked for (the emulator's
+    ``--async-failure-reason`` serves one)."""
     if not isinstance(status, Mapping):
         return ""
-    for key in ("errorMessage", "message", "error", "failureReason", "statusMessage"):
+    for key in FAILURE_KEYS:
         value = status.get(key)
         if isinstance(value, str) and value.strip():
-            return f": {value.strip()}"
+            return f"; Mend's message: {value.strip()}"
     return "; Mend gave no reason"
 
 
 def _disposition_name(response: MendResponse) -> str | None:
-    from sbomgen.sources.archive import safe_name
+    """The file name the server gives, when it is one sbomgen can write and does not write
+    itself (a download named SHA256SUMS would replace sbomgen's own)."""
+    from sbomgen.sources.archive import reserved_name, safe_name
 
     header = response.filename
     if not header:
         return None
     name = safe_name(header.rsplit("/", 1)[-1])
+    if name is not None and reserved_name(name) is not None:
+        log.warning(
+            "the download is named %r, a name sbomgen writes itself; kept under its default name",
+            name,
+        )
+        return None
     return name
 
 

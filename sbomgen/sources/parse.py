@@ -32,6 +32,7 @@ from sbomgen.model import (
     ProjectToken,
     Provenance,
     References,
+    Triage,
     Vulnerability,
     VulnerabilityFix,
 )
@@ -532,6 +533,54 @@ def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
             Library(
                 **_library_core(ctx, lib, f"{field}.library"),
                 vulnerabilities=(parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability"),),
+            )
+        )
+    return out
+
+
+def parse_ignored_alerts(
+    ctx: Ctx, data: Mapping[str, Any], project_named: Mapping[str, ProjectToken] | None = None
+) -> list[Library]:
+    """Ignored alerts ("Ignored Alerts", http-api-v1.2): what people decided, with their
+    comment kept as written (control characters aside: no format could carry them).
+
+    The reference puts the comment in ``library.comments``; Mend's SDKs read ``comments``
+    beside ``library``: both are read. The reference's answer names no project: for a
+    project's request the project is the context's; for a product's, the alert's
+    ``project`` (a name, as in the active alerts) where the answer gives one and
+    ``project_named`` knows it, else None (the fetcher then asks per project)."""
+    key = "alerts" if "alerts" in data else "apiAlertInfo"
+    out = []
+    for i, raw in enumerate(_list(ctx, data, key)):
+        field = f"{key}[{i}]"
+        alert = _obj(ctx, raw, field)
+        if alert.get("type") not in (None, "SECURITY_VULNERABILITY"):
+            continue
+        lib_raw, vuln_raw = alert.get("library"), alert.get("vulnerability")
+        if not lib_raw or not vuln_raw:
+            log.warning("%s: %s has no library or vulnerability; skipped", ctx.request_type, field)
+            continue
+        lib = _obj(ctx, lib_raw, f"{field}.library")
+        vuln = parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability")
+        comment = _str_at(ctx, lib, "comments", f"{field}.library") or _str_at(
+            ctx, alert, "comments", field
+        )
+        project = ctx.project
+        if project is None and project_named is not None:
+            named = _str_at(ctx, alert, "project", field)
+            project = project_named.get(named) if named else None
+        out.append(
+            Library(
+                **_library_core(ctx, lib, f"{field}.library"),
+                vulnerabilities=(vuln,),
+                triage=(
+                    Triage(
+                        vulnerability=vuln.id,
+                        project=project,
+                        comment=comment or "",
+                        source=f"mend:{ctx.request_type}",
+                    ),
+                ),
             )
         )
     return out

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import signal
 import subprocess
+import sys
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +18,10 @@ import pytest
 from conftest import ORG_ADMIN_KEY, PRODUCT_ADMIN_KEY, Mend, clean_env, names, read_json, run_cli
 from test_machines import check
 
-from sbomgen.emulator.hostile import CASES
-from sbomgen.emulator.reports import AsyncOptions
+from sbomgen.emulator.reports import AsyncOptions, hostile_cases
+from sbomgen.sources.client import shorten_token
+
+CASES = hostile_cases()
 
 FAST = ("--poll-interval", "0.05")
 
@@ -85,6 +90,8 @@ def test_max_depth_makes_the_difference_it_should(tmp_path: Path, acme: Mend) ->
         (("--standard", "cyclonedx", "--spec-version", "2.3"), "SBOM is version 1.4 or 1.5"),
         (("--standard", "spdx", "--max-depth", "2"), "--max-depth applies to CycloneDX only"),
         ((), "--standard cyclonedx or spdx is required"),
+        (("--standard", "spdx", "--format", "xlsx", "--compare"), "no reader takes an SPDX XLSX"),
+        (("--standard", "spdx", "--format", "xlsx", "--enrich"), "no reader takes an SPDX XLSX"),
     ],
 )
 def test_an_unsupported_combination_is_refused_before_any_request(
@@ -114,6 +121,35 @@ def test_a_failed_report_names_the_uuid(tmp_path: Path, start_emulator: Any) -> 
         "Mend reports FAILED for ProductSBOMReport" in result.stderr and job.uuid in result.stderr
     )
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [("PENDING", "FAILED"), ("FAILED",)],
+    ids=["failed-when-polled", "failed-at-once"],  # at once: the generate answer says FAILED
+)
+def test_a_single_scope_is_named_once_in_messages(
+    tmp_path: Path, start_emulator: Any, sequence: tuple[str, ...]
+) -> None:
+    mend = start_emulator(async_options=AsyncOptions(sequence=sequence))
+    token = mend.product_tokens[0]
+    result = native(mend, tmp_path / "o", "--product", token, "--standard", "cyclonedx")
+    assert result.code == 4, result.stderr
+    assert f"ProductSBOMReport of product {shorten_token(token)} (uuid" in result.stderr
+    assert "product product" not in result.stderr
+    assert "Mend gave no reason" in result.stderr  # the emulator's default: none, as documented
+
+
+def test_mends_reason_for_a_failed_report_is_printed(tmp_path: Path, start_emulator: Any) -> None:
+    reason = "Report generation failed: the product has too many libraries (code 7781)"
+    mend = start_emulator(
+        async_options=AsyncOptions(sequence=("PENDING", "FAILED"), failure_reason=reason)
+    )
+    result = native(mend, tmp_path / "o", "--product", mend.product_tokens[0], "--standard", "spdx")
+    assert result.code == 4, result.stderr
+    job = next(iter(mend.emulator.jobs.values()))
+    line = next(x for x in result.stderr.splitlines() if x.startswith("sbomgen: error:"))
+    assert job.uuid in line and f"Mend's message: {reason}" in line
 
 
 def test_a_timeout_says_how_long_and_resume_picks_the_report_up(
@@ -167,6 +203,217 @@ def test_several_scopes_run_concurrently_each_in_its_folder(tmp_path: Path, acme
     assert (
         out / payments.projects[0].name / f"{payments.projects[0].name}-spdx-2.3.spdx"
     ).is_file()
+
+
+def _popen_native(mend: Mend, *args: str | Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sbomgen", "native", *map(str, args), *FAST],
+        env=mend.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for(condition: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the emulator never saw what the test waits for"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_with_several_scopes_stops_at_once_and_names_each_uuid(
+    tmp_path: Path, start_emulator: Any, sig: int, code: int
+) -> None:
+    """Two jobs polling reports that never finish (within a wait of an hour): an interrupt
+    ends the run at once, names each report's uuid with the command that resumes it, and
+    leaves --out as it was."""
+    mend = start_emulator(async_options=AsyncOptions(sequence=("PENDING", "IN_PROGRESS")))
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "kept.txt").write_text("here before\n")
+    first, second = mend.product_tokens[:2]
+    proc = _popen_native(
+        mend, "--product", first, "--product", second, "--standard", "cyclonedx", "--out", out
+    )
+    _wait_for(
+        lambda: (
+            len(mend.emulator.jobs) == 2
+            and all(j.polls >= 2 for j in list(mend.emulator.jobs.values()))
+        )
+    )
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert time.monotonic() - sent < 10  # not the hour of --timeout
+    assert "Traceback" not in err and "nothing was left half-written" in err
+    for job in mend.emulator.jobs.values():
+        stem = "Acme-Storefront" if job.token == first else "Acme-Payments"
+        command = (
+            f"sbomgen native --resume {job.uuid} --product {job.token} --standard cyclonedx "
+            f"--format json --out {out / stem}"
+        )
+        assert f"report uuid {job.uuid} was IN_PROGRESS when interrupted; Mend may" in err
+        assert command in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["kept.txt"]
+    # the resume command it printed picks the report up, once Mend has finished it
+    job = next(j for j in mend.emulator.jobs.values() if j.token == second)
+    job.status = "SUCCESS"
+    resumed = native(
+        mend,
+        out / "Acme-Payments",
+        "--resume",
+        job.uuid,
+        "--product",
+        second,
+        "--standard",
+        "cyclonedx",
+        "--format",
+        "json",
+    )
+    assert resumed.code == 0, resumed.stderr
+    assert "Acme-Payments-cyclonedx-1.5.json" in names(out / "Acme-Payments")
+
+
+def test_every_job_is_reported_and_the_finished_ones_are_kept(
+    tmp_path: Path, start_emulator: Any
+) -> None:
+    """Three scopes: one finishes, one FAILS, one is not ready in time. The finished one's
+    folder is written whole (with VALIDATION.json and SHA256SUMS over it); each other job
+    is named with the command that requests or resumes it; the exit code is the first
+    failure's (FAILED: 4)."""
+    mend = start_emulator(async_options=AsyncOptions(sequence=("PENDING", "IN_PROGRESS")))
+    out = tmp_path / "o"
+    storefront, payments = mend.product_tokens[:2]
+    project = mend.dataset.products[0].projects[0]
+    proc = _popen_native(
+        mend,
+        "--product",
+        storefront,
+        "--product",
+        payments,
+        "--project",
+        project.token,
+        "--standard",
+        "cyclonedx",
+        "--timeout",
+        "4",
+        "--out",
+        out,
+    )
+    _wait_for(lambda: len(mend.emulator.jobs) == 3)
+    by_token = {j.token: j for j in list(mend.emulator.jobs.values())}
+    by_token[storefront].status = "SUCCESS"  # Mend finishes one, fails one
+    by_token[payments].status = "FAILED"
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 4, err
+    assert names(out) == ["Acme-Storefront", "SHA256SUMS", "VALIDATION.json"]
+    assert names(out / "Acme-Storefront") == ["Acme-Storefront-cyclonedx-1.5.json"]
+    assert (
+        subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True).returncode
+        == 0
+    )
+    assert [f["path"] for f in read_json(out / "VALIDATION.json")["files"]] == [  # type: ignore[index]
+        "Acme-Storefront/Acme-Storefront-cyclonedx-1.5.json"
+    ]
+    failed, late = by_token[payments], by_token[project.token]
+    assert (
+        f"Mend reports FAILED for ProductSBOMReport of product Acme Payments (uuid {failed.uuid})"
+        in err
+    )
+    assert (
+        "request it again with: sbomgen native --product "
+        f"{payments} --standard cyclonedx --format json --out {out / 'Acme-Payments'}"
+    ) in err
+    assert f"was not ready after 4s (last status IN_PROGRESS, uuid {late.uuid})" in err
+    late_out = out / project.name.replace(" ", "-")
+    assert (
+        f"resume it with: sbomgen native --resume {late.uuid} --project {project.token} "
+        f"--standard cyclonedx --format json --out {late_out}"
+    ) in err
+    line = next(x for x in err.splitlines() if x.startswith("sbomgen: error:"))
+    assert "2 of 3 report jobs did not finish" in line
+    assert "the 1 finished report(s) are kept" in line and "each scope's folder complete" in line
+    # Mend finishes the late one: the command it printed writes that scope's folder
+    late.status = "SUCCESS"
+    command = next(x for x in err.splitlines() if "resume it with:" in x).split(": ", 1)[1]
+    resumed = run_cli(*command.split()[1:], *FAST, env=mend.env())
+    assert resumed.code == 0, resumed.stderr
+    assert f"{project.name.replace(' ', '-')}-cyclonedx-1.5.json" in names(late_out)
+
+
+def test_a_scope_given_twice_is_one_job(tmp_path: Path, acme: Mend) -> None:
+    out = tmp_path / "o"
+    token = acme.product_tokens[0]
+    result = native(acme, out, "--product", token, "--product", token, "--standard", "cyclonedx")
+    assert result.code == 0, result.stderr
+    assert f"--product {shorten_token(token)} is given more than once" in result.stderr
+    assert len(acme.emulator.jobs) == 1
+    assert names(out) == ["Acme-Storefront-cyclonedx-1.5.json", "SHA256SUMS", "VALIDATION.json"]
+
+
+def test_two_scopes_of_one_name_get_two_folders(tmp_path: Path, acme: Mend) -> None:
+    acme.dataset.products[1].raw["name"] = acme.dataset.products[0].name  # as Mend allows
+    out = tmp_path / "o"
+    first, second = acme.product_tokens[:2]
+    result = native(acme, out, "--product", first, "--product", second, "--standard", "spdx")
+    assert result.code == 0, result.stderr
+    assert names(out) == ["Acme-Storefront", "Acme-Storefront-2", "SHA256SUMS", "VALIDATION.json"]
+    assert read_json(out / "VALIDATION.json")["valid"] == 2
+
+
+def test_compare_leaves_out_a_file_that_is_no_sbom(tmp_path: Path, acme: Mend) -> None:
+    """Mend's zip holds the SBOM and a JSON file beside it: --compare warns and goes on."""
+
+    def with_extra(emulator: Any, job: Any) -> dict[str, bytes]:
+        emulator.report_builder = None
+        try:
+            files = emulator._report(job)
+        finally:
+            emulator.report_builder = with_extra
+        return {**files, "report-info.json": b'{"generatedBy": "Mend"}\n'}
+
+    acme.emulator.report_builder = with_extra
+    out = tmp_path / "o"
+    result = native(
+        acme,
+        out,
+        "--product",
+        acme.product_tokens[0],
+        "--standard",
+        "cyclonedx",
+        "--compare",
+        "json",
+    )
+    assert result.code == 0, result.stderr
+    assert "report-info.json is not an SBOM sbomgen reads" in result.stderr
+    assert "--compare and --enrich leave it out" in result.stderr
+    comparison = read_json(out / "compare.json")
+    assert comparison["native"]["file"] == "Acme-Storefront-cyclonedx-1.5.json"  # type: ignore[index]
+    assert "report-info.json" in names(out)  # kept as Mend sent it, and summed
+
+
+def test_a_download_larger_than_an_archive_may_be_is_refused_unread(acme: Mend) -> None:
+    from sbomgen.sources.archive import Limits
+    from sbomgen.sources.native import AsyncReports, Job, PollPolicy
+
+    job = Job(
+        "product",
+        acme.product_tokens[0],
+        {"reportType": "ProductSBOMReport", "standard": "cyclonedx", "format": "json"},
+    )
+    with acme.client() as client:
+        runner = AsyncReports(
+            client, policy=PollPolicy(first=0.01), limits=Limits(max_total_bytes=2000)
+        )
+        [state] = runner.run_all([job])
+    assert not state.done
+    assert "Mend's answer is larger than 2000 bytes" in str(state.error)
+    assert "it declares" in str(state.error)
+    # the status answers are small: the job got as far as the download
+    assert [rt for rt, _ in acme.emulator.log][-1] == "downloadAsyncReport"
 
 
 def test_a_report_split_across_files_keeps_every_file(tmp_path: Path, start_emulator: Any) -> None:

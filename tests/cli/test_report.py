@@ -178,3 +178,74 @@ def test_a_report_split_in_parts_keeps_them(tmp_path: Path, start_emulator: Any)
         "OrgInventoryReport-part2.json",
         "SHA256SUMS",
     ]
+
+
+def _report(mend: Mend, out: Path, report_type: str, *args: str) -> Any:
+    return run_cli(
+        "report",
+        "--type",
+        report_type,
+        "--scope",
+        "product",
+        "--product",
+        mend.product_tokens[0],
+        "--format",
+        "json",
+        *args,
+        *FAST,
+        "--out",
+        out,
+        env=mend.env(),
+    )
+
+
+def _summed(out: Path) -> list[str]:
+    return sorted(line.split("  ", 1)[1] for line in (out / "SHA256SUMS").read_text().splitlines())
+
+
+def test_reports_beside_generates_sboms_keep_sha256sums_whole(tmp_path: Path, acme: Mend) -> None:
+    """A release directory: generate's SBOMs, then two reports into the same --out. After
+    each run SHA256SUMS lists every file sbomgen wrote there, and checks."""
+    out = tmp_path / "release"
+    generated = run_cli(
+        "generate", "--product", acme.product_tokens[0], "--out", out, env=acme.env()
+    )
+    assert generated.code == 0, generated.stderr
+    sboms = [n for n in names(out) if n != "SHA256SUMS"]
+    assert sboms
+    for report_type in ("ProductInventoryReport", "ProductVulnerabilityReport"):
+        result = _report(acme, out, report_type)
+        assert result.code == 0, result.stderr
+        assert _summed(out) == [n for n in names(out) if n != "SHA256SUMS"]
+        assert (
+            subprocess.run(
+                ["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True
+            ).returncode
+            == 0
+        )
+    assert _summed(out) == sorted(
+        [*sboms, "ProductInventoryReport.json", "ProductVulnerabilityReport.json"]
+    )
+    # a rerun of one report replaces its own file, and keeps the others (and their sums)
+    again = _report(acme, out, "ProductInventoryReport")
+    assert again.code == 0, again.stderr
+    assert "removed" not in again.stderr
+    assert len(_summed(out)) == len(sboms) + 2
+    # a file changed since sbomgen wrote it is not vouched for: left out, and said
+    changed = out / sboms[0]
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    third = _report(acme, out, "ProductVulnerabilityReport")
+    assert third.code == 0, third.stderr
+    assert f"{changed} changed since sbomgen (generate) wrote it: left out of SHA256SUMS" in (
+        " ".join(third.stderr.split())
+    )
+    assert sboms[0] not in _summed(out)
+
+
+def test_a_product_given_twice_is_one_report(tmp_path: Path, acme: Mend) -> None:
+    token = acme.product_tokens[0]
+    result = _report(acme, tmp_path / "o", "ProductInventoryReport", "--product", token)
+    assert result.code == 0, result.stderr
+    assert "is given more than once; one report job for it" in result.stderr
+    assert len(acme.emulator.jobs) == 1
+    assert names(tmp_path / "o") == ["ProductInventoryReport.json", "SHA256SUMS"]

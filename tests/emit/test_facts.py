@@ -227,15 +227,23 @@ def test_urls_keep_their_ampersands() -> None:
 
 def test_cvss4_and_lone_v2_vectors_are_labelled() -> None:
     from sbomgen.emit.cyclonedx import _vulnerability
+    from sbomgen.emit.plan import VulnStatement
     from sbomgen.model import Vulnerability
 
+    def statement(vuln: Vulnerability) -> VulnStatement:
+        return VulnStatement(vuln=vuln, analysis=None, detail=None, nodes=(), ref=f"vuln:{vuln.id}")
+
     v4 = _vulnerability(
-        Vulnerability(id="CVE-1", cvss3_score=8.7, cvss3_vector="CVSS:4.0/AV:N/AC:L/AT:N"), []
+        statement(
+            Vulnerability(id="CVE-1", cvss3_score=8.7, cvss3_vector="CVSS:4.0/AV:N/AC:L/AT:N")
+        )
     )
     assert [(r.method.value, r.vector) for r in v4.ratings] == [
         ("CVSSv4", "CVSS:4.0/AV:N/AC:L/AT:N")
     ]
-    v2 = _vulnerability(Vulnerability(id="CVE-2", cvss3_vector="AV:N/AC:L/Au:N/C:P/I:P/A:P"), [])
+    v2 = _vulnerability(
+        statement(Vulnerability(id="CVE-2", cvss3_vector="AV:N/AC:L/Au:N/C:P/I:P/A:P"))
+    )
     assert [(r.method.value, r.score, r.vector) for r in v2.ratings] == [
         ("CVSSv2", None, "AV:N/AC:L/Au:N/C:P/I:P/A:P")
     ]

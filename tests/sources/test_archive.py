@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from sbomgen._io import OutputDir
-from sbomgen.emulator.hostile import CASES
+from sbomgen.emulator.reports import hostile_cases
 from sbomgen.errors import InputDataError, OutputError
 from sbomgen.sources.archive import Limits, UnsafeArchiveError, extract_zip, safe_name
 
 REPORT = {"report.cdx.json": b'{"bomFormat": "CycloneDX"}\n'}
+CASES = hostile_cases()
 
 EXPECTED = {
     "traversal": ("../../escaped.txt", "leaves the directory"),
@@ -25,7 +26,13 @@ EXPECTED = {
     "bomb": ("zeros.json", "zip bomb"),
     "many": (None, "more than 1000"),
     "duplicate": ("REPORT.CDX.JSON", "repeats the name"),
-    "reserved": ("SHA256SUMS", "a name sbomgen writes itself"),
+    "reserved": ("SHA256SUMS", "takes the name SHA256SUMS, which sbomgen writes itself"),
+    "reserved-validation": (
+        "VALIDATION.json",
+        "takes the name VALIDATION.json, which sbomgen writes itself",
+    ),
+    "bomb-spread": ("chunk-15.json", "(a zip bomb of many members?), more than 200"),
+    "long-name": ("x" * 295 + ".json", "a name part of 300 bytes, longer than the 255"),
 }
 
 
@@ -67,6 +74,45 @@ def test_limits_apply() -> None:
     assert len(extract_zip(data, what="t", limits=Limits(max_ratio=1e9))["zeros.json"]) == 32 << 20
 
 
+def test_the_whole_archive_ratio_is_limited_not_only_each_member() -> None:
+    """Many members, each too small for its own ratio to be checked, add up."""
+    data = CASES["bomb-spread"](REPORT)
+    with pytest.raises(UnsafeArchiveError, match=r"inflated size to \d+ bytes, \d+ times"):
+        extract_zip(data, what="t")
+    # what the limits allow passes: a higher ratio, or a floor above the total
+    assert len(extract_zip(data, what="t", limits=Limits(max_ratio=1e4))) == 65
+    assert len(extract_zip(data, what="t", limits=Limits(ratio_floor=64 << 20))) == 65
+    # a small archive that compresses well is no bomb: below the floor, no ratio applies
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(8):
+            zf.writestr(f"part-{i}.json", b" " * (100 << 10))
+    assert len(extract_zip(buf.getvalue(), what="t")) == 8
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "VALIDATION.json",
+        "validation.JSON",
+        "compare.txt",
+        "compare.md",
+        "Compare.json",
+        "enriched/report.cdx.json",
+        "sha256sums",
+        ".sbomgen-manifest.json/x",
+    ],
+)
+def test_every_name_sbomgen_writes_beside_a_report_is_refused(name: str) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("report.cdx.json", b"{}")
+        zf.writestr(name, b"{}")
+    with pytest.raises(UnsafeArchiveError, match="which sbomgen writes itself") as info:
+        extract_zip(buf.getvalue(), what="t")
+    assert info.value.entry == name
+
+
 def test_not_a_zip_is_bad_input() -> None:
     with pytest.raises(InputDataError, match="not a readable zip archive"):
         extract_zip(b"<html>error</html>", what="downloadAsyncReport")
@@ -86,6 +132,11 @@ def test_not_a_zip_is_bad_input() -> None:
         ("nul\x00", None),
         ("", None),
         (".", None),
+        ("x" * 255, "x" * 255),
+        ("x" * 256, None),
+        ("dir/" + "x" * 300 + "/a.json", None),
+        ("é" * 127, "é" * 127),  # 254 bytes
+        ("é" * 128, None),  # 128 characters, 256 bytes
     ],
 )
 def test_safe_names(name: str, safe: str | None) -> None:
