@@ -211,6 +211,14 @@ def _conformance(result: Any, profiles: tuple[str, ...], required: tuple[str, ..
             log.warning("%s", line)
     if failed:
         raise ProfileNotMetError("--require-profile: nothing was written; " + " | ".join(failed))
+    from sbomgen.enrich.vex import triage_summary
+
+    total, assessed, waiting = triage_summary(result.inventory)
+    if total:
+        lines.append(
+            f"vulnerabilities: {total} (per library), {assessed} assessed by people in Mend, "
+            f"{waiting} awaiting triage"
+        )
     unknown = known_unknowns(result.inventory)
     lines.append(
         "known unknowns (data Mend does not have): "

@@ -459,6 +459,15 @@ def build_context(
                 "projects": projects,
                 "project_tokens": sorted({o.project for o in lib.occurrences}),
                 "in_house": lib.in_house,
+                # where Mend found it (evidence; the bundled templates do not print it)
+                "locations": [
+                    {
+                        "path": loc.path,
+                        "match": loc.match_type or "",
+                        "dependency_file": loc.dependency_file or "",
+                    }
+                    for loc in sorted(set(lib.locations))
+                ],
             }
         )
     by_anchor = {c["anchor"]: c for c in components}

@@ -33,6 +33,7 @@ from cyclonedx.model.component_evidence import (
     Identity,
     IdentityField,
     Method,
+    Occurrence,
 )
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
@@ -75,7 +76,7 @@ from sbomgen.emit.plan import (
 )
 from sbomgen.emit.validate import validate_cyclonedx
 from sbomgen.errors import ValidationFailedError
-from sbomgen.model import NOASSERTION, Inventory, Library
+from sbomgen.model import NOASSERTION, Inventory, Library, Location
 
 VERSIONS = {
     "1.4": SchemaVersion.V1_4,
@@ -265,7 +266,7 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
                 else None
             ),
             author=originator.name if originator and not modern else None,
-            evidence=_evidence(lib, sha1) if version != "1.4" else None,
+            evidence=_evidence(lib, sha1, version) if version != "1.4" else None,
         )
 
 
@@ -277,15 +278,59 @@ def _match_types(lib: Library) -> list[str]:
     return sorted(found)
 
 
-def _evidence(lib: Library, sha1: str | None) -> ComponentEvidence | None:
-    """Identity evidence Mend states exactly: a SHA-1 match identifies the very file.
-    Other match types (file name, source files) carry no confidence Mend would state."""
-    if sha1 is None or "SHA1" not in _match_types(lib):
-        return None
-    method = Method(technique=AnalysisTechnique.HASH_COMPARISON, confidence=Decimal(1), value=sha1)
-    return ComponentEvidence(
-        identity=[Identity(field=IdentityField.HASH, confidence=Decimal(1), methods=[method])]
+def _occurrence_context(loc: Location) -> str | None:
+    """How Mend found the library at a location, in words (CycloneDX 1.6+
+    ``additionalContext``): its match type and the dependency file, where Mend gives them."""
+    parts = []
+    if loc.match_type:
+        parts.append(f"Mend match: {MATCH_WORDS.get(loc.match_type, loc.match_type)}")
+    if loc.dependency_file:
+        parts.append(f"dependency file: {loc.dependency_file}")
+    return "; ".join(parts) or None
+
+
+# Mend's match types in words; a file-name or source-file match carries no confidence Mend
+# states, so it is an occurrence's context, never an identity method with a made-up figure
+MATCH_WORDS = {
+    "SHA1": "SHA-1 of the file",
+    "FILENAME": "file name",
+    "SOURCE_FILES": "source files",
+}
+
+
+def occurrence_facts(lib: Library, version: str) -> list[tuple[str, str, str | None]]:
+    """(bom-ref, location, context) of each place Mend found the library, in a fixed order;
+    each occurrence has its own bom-ref (``<component>:occurrence:NNNN``), which orders it
+    (cyclonedx-python-lib orders occurrences by bom-ref first)."""
+    modern = version not in ("1.4", "1.5")
+    facts = sorted(
+        {(loc.path, _occurrence_context(loc) if modern else None) for loc in lib.locations},
+        key=lambda f: (f[0], f[1] or ""),
     )
+    ref = node_ref(f"lib:{lib.key_uuid}")
+    return [
+        (f"{ref}:occurrence:{n:04d}", location, context)
+        for n, (location, context) in enumerate(facts, start=1)
+    ]
+
+
+def _evidence(lib: Library, sha1: str | None, version: str) -> ComponentEvidence | None:
+    """Evidence Mend states: a SHA-1 match identifies the very file (identity, confidence
+    1); each location where Mend found it is an occurrence (1.5+), with how it was matched
+    (1.6+)."""
+    identity = None
+    if sha1 is not None and "SHA1" in _match_types(lib):
+        method = Method(
+            technique=AnalysisTechnique.HASH_COMPARISON, confidence=Decimal(1), value=sha1
+        )
+        identity = [Identity(field=IdentityField.HASH, confidence=Decimal(1), methods=[method])]
+    occurrences = [
+        Occurrence(bom_ref=ref, location=location, additional_context=context)
+        for ref, location, context in occurrence_facts(lib, version)
+    ]
+    if identity is None and not occurrences:
+        return None
+    return ComponentEvidence(identity=identity, occurrences=occurrences or None)
 
 
 def _severity(score: float | None) -> VulnerabilitySeverity | None:

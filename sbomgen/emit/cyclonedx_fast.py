@@ -172,10 +172,22 @@ def library_object(lib: Library, version: str) -> tuple[Obj, tuple[Any, ...]]:
     person = originator is not None and originator.kind == "person"
     modern = version not in ("1.4", "1.5")
     evidence = None
-    if version != "1.4" and sha1 is not None and "SHA1" in match_types:
-        method = _o(technique="hash-comparison", confidence=1.0, value=sha1)
-        identity = _o(field="hash", confidence=1.0, methods=[method])
-        evidence = _o(identity=[identity] if modern else identity)
+    if version != "1.4":
+        from sbomgen.emit.cyclonedx import occurrence_facts
+
+        identity = None
+        if sha1 is not None and "SHA1" in match_types:
+            method = _o(technique="hash-comparison", confidence=1.0, value=sha1)
+            identity = _o(field="hash", confidence=1.0, methods=[method])
+        unique = [
+            _o(**{"bom-ref": ref}, location=location, additionalContext=context)
+            for ref, location, context in occurrence_facts(lib, version)
+        ]
+        if identity is not None or unique:
+            evidence = _o(
+                identity=([identity] if modern else identity) if identity else None,
+                occurrences=unique or None,
+            )
     ref = node_ref(f"lib:{lib.key_uuid}")
     obj = _o(
         **{"bom-ref": ref},

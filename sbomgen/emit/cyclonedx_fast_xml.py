@@ -145,7 +145,7 @@ def component(out: _Out, d: int, c: Obj, version: str) -> None:
     evidence = c.get("evidence")
     if evidence:
         out.open(e, "evidence")
-        identities = evidence["identity"]
+        identities = evidence.get("identity") or []
         for identity in identities if isinstance(identities, list) else [identities]:
             out.open(e + 1, "identity")
             out.leaf(e + 2, "field", identity["field"])
@@ -159,6 +159,14 @@ def component(out: _Out, d: int, c: Obj, version: str) -> None:
                 out.close(e + 3, "method")
             out.close(e + 2, "methods")
             out.close(e + 1, "identity")
+        if evidence.get("occurrences"):
+            out.open(e + 1, "occurrences")
+            for occurrence in evidence["occurrences"]:
+                out.open(e + 2, "occurrence", [("bom-ref", occurrence.get("bom-ref"))])
+                out.leaf(e + 3, "location", occurrence["location"])
+                out.leaf(e + 3, "additionalContext", occurrence.get("additionalContext"))
+                out.close(e + 2, "occurrence")
+            out.close(e + 1, "occurrences")
         out.close(e, "evidence")
     out.close(d, "component")
 

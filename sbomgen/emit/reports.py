@@ -27,6 +27,8 @@ ATTENTION = (
     ("curation", "Curations applied"),
     ("curation-unused", "Curations that matched no library"),
     ("text-missing", "License texts missing"),
+    ("vex-unclassified", "Ignored alerts whose comment says no state sbomgen can read"),
+    ("vex-mapped", "Decisions set by the --vex-map"),
 )
 
 COUNT_LABELS = (
@@ -105,6 +107,7 @@ def _library(inv: Inventory, lib: Library) -> dict[str, Any]:
 
 def inventory_json(inv: Inventory, source: str) -> dict[str, Any]:
     from sbomgen.enrich.purl import purl_counts
+    from sbomgen.enrich.vex import analysis_counts
 
     return {
         "schema": INVENTORY_SCHEMA,
@@ -114,6 +117,7 @@ def inventory_json(inv: Inventory, source: str) -> dict[str, Any]:
         "license_expressions": [
             {"expression": e, "libraries": n} for e, n in expression_counts(inv)
         ],
+        "vulnerabilities_by_analysis": analysis_counts(inv),
         "purls_by_mend_type": [
             {
                 "mend_type": c.mend_type,
@@ -151,8 +155,37 @@ def inventory_text(inv: Inventory) -> str:
     width = max(len(label) for _, label in COUNT_LABELS)
     lines = [f"{'what':<{width}}  count", f"{'-' * width}  -----"]
     lines += [f"{label:<{width}}  {counts[key]:>5}" for key, label in COUNT_LABELS]
+    lines.append(_analysis_text(inv))
     lines.append(_purl_text(inv))
     lines.append(_attention_text(inv))
+    return "\n".join(lines)
+
+
+ANALYSIS_LABELS = {
+    "none": "active: nobody decided",
+    "in_triage": "in triage (a comment sbomgen could not read)",
+    "not_affected": "not affected",
+    "false_positive": "false positive",
+    "exploitable": "exploitable (risk accepted, will not fix)",
+    "resolved": "resolved",
+}
+
+
+def _analysis_text(inv: Inventory) -> str:
+    """Vulnerability decisions by state: what people decided in Mend (ignored alerts)."""
+    from sbomgen.enrich.vex import analysis_counts
+
+    counts = analysis_counts(inv)
+    width = max(len(label) for label in ANALYSIS_LABELS.values())
+    lines = [
+        "",
+        "Vulnerabilities by analysis (per library, vulnerability and project)",
+        f"{'state':<{width}}  count",
+        f"{'-' * width}  -----",
+    ]
+    lines += [
+        f"{label:<{width}}  {counts.get(state, 0):>5}" for state, label in ANALYSIS_LABELS.items()
+    ]
     return "\n".join(lines)
 
 
