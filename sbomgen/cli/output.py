@@ -132,7 +132,7 @@ def warn_unused(ctx: click.Context, formats: Sequence[str]) -> None:
         if getattr(param, "section", None) == ATTRIBUTION and not bundle:
             log.warning("%s applies to the attribution bundle; --format has no attribution-*", flag)
         elif param.name == "cyclonedx_version" and not any(
-            f.startswith("cyclonedx-") for f in formats
+            f.startswith("cyclonedx-") or f == "openvex" for f in formats
         ):
             log.warning("%s has no effect: --format has no cyclonedx-*", flag)
         elif param.name == "spdx_version" and not any(f.startswith("spdx-") for f in formats):

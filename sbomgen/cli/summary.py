@@ -20,6 +20,8 @@ from sbomgen.errors import OutputError, SbomgenError
 SUMMARY_SCHEMA = "sbomgen-summary/1"
 
 _SUFFIXES = (
+    (".vex.cdx.json", "cyclonedx-vex"),
+    (".openvex.json", "openvex"),
     (".cdx.json", "cyclonedx-json"),
     (".cdx.xml", "cyclonedx-xml"),
     (".spdx.json", "spdx-json"),

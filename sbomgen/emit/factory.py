@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sbomgen.emit.attribution import Attribution, AttributionOptions
 from sbomgen.emit.cyclonedx import CycloneDx
-from sbomgen.emit.formats import FORMATS
+from sbomgen.emit.formats import FORMATS, VEX_FORMATS
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.spdx import Spdx, render_many
 from sbomgen.emit.spdx3 import Spdx3
@@ -43,7 +43,7 @@ def make_emitters(
             f.removeprefix("cyclonedx-"), cyclonedx_version, exclude_in_house=exclude_in_house
         )
         for f in formats
-        if f.startswith("cyclonedx-")
+        if f in ("cyclonedx-json", "cyclonedx-xml")
     ]
     spdx = [f.removeprefix("spdx-") for f in formats if f.startswith("spdx-")]  # SPDX 2
     if spdx:
@@ -56,4 +56,9 @@ def make_emitters(
         if exclude_in_house and options.include_in_house:
             options = replace(options, include_in_house=False)
         out.append(Attribution(bundle, options))
+    vex = [f for f in formats if f in VEX_FORMATS]
+    if vex:  # VEX documents link into the CycloneDX JSON SBOM (sbomgen.emit.cyclonedx_vex)
+        from sbomgen.emit.cyclonedx_vex import with_vex
+
+        out = with_vex(out, vex, cyclonedx_version, exclude_in_house=exclude_in_house)
     return out

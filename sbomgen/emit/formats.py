@@ -9,17 +9,21 @@ from __future__ import annotations
 FORMATS = (
     "cyclonedx-json",
     "cyclonedx-xml",
+    "cyclonedx-vex",
     "spdx-json",
     "spdx-yaml",
     "spdx-xml",
     "spdx-tv",
     "spdx-rdf",
     "spdx3-json",
+    "openvex",
     "attribution-html",
     "attribution-txt",
     "attribution-md",
 )
 DEFAULT_FORMATS = ("cyclonedx-json", "spdx-json")
+# what people decided about vulnerabilities (VEX), pointing into the CycloneDX JSON SBOM
+VEX_FORMATS = ("cyclonedx-vex", "openvex")
 CYCLONEDX_VERSIONS = ("1.4", "1.5", "1.6", "1.7")
 SPDX_VERSIONS = ("2.2", "2.3")
 

@@ -653,9 +653,12 @@ def detect(path: Path, data: bytes) -> Detected:
         spdx3 = spdx3_context_version(doc)
         if spdx3 is not None:  # SPDX 3 JSON-LD: its @context names the version
             return Detected("SPDX", "json", spdx3)
+        context = doc.get("@context") if isinstance(doc, dict) else None
+        if isinstance(context, str) and context.startswith("https://openvex.dev/ns"):
+            return Detected("OpenVEX", "json", context.rsplit("/v", 1)[-1] or "?")
         raise InputDataError(
-            f"{path}: JSON, but neither CycloneDX (bomFormat), SPDX 2 (spdxVersion) nor "
-            "SPDX 3 (an spdx.org/rdf/3.x @context)"
+            f"{path}: JSON, but neither CycloneDX (bomFormat), SPDX 2 (spdxVersion), SPDX 3 "
+            "(an spdx.org/rdf/3.x @context) nor OpenVEX (an openvex.dev @context)"
         )
     if head.startswith("<"):
         m = re.search(r"http://cyclonedx\.org/schema/bom/(\d\.\d)", head)
@@ -691,6 +694,12 @@ def validate_file(path: Path) -> tuple[Detected, list[Problem]]:
 def validate_bytes(path: Path, data: bytes) -> tuple[Detected, list[Problem]]:
     """:func:`validate_file` on content already in memory (``path`` names it in messages)."""
     found = detect(path, data)
+    if found.standard == "OpenVEX":
+        from sbomgen.emit.openvex import openvex_problems
+
+        if found.version != "0.2.0":
+            return found, [Problem(f"OpenVEX {found.version} is not one sbomgen validates (0.2.0)")]
+        return found, [Problem(m) for m in openvex_problems(json.loads(data.decode("utf-8-sig")))]
     if found.standard == "CycloneDX":
         if found.version not in CDX_VERSIONS:
             return found, [

@@ -515,6 +515,7 @@ def check(path: Path, profiles: Iterable[str]) -> tuple[Facts, list[ProfileResul
 # --- on a run's own documents -------------------------------------------------------------
 
 DOCUMENT_SUFFIXES = (".cdx.json", ".spdx.json", ".spdx.yaml", ".spdx.xml", ".spdx", ".spdx.rdf.xml")
+NOT_SBOMS = (".vex.cdx.json",)  # a standalone VEX is judged by no SBOM profile
 
 
 def judge_files(
@@ -528,7 +529,7 @@ def judge_files(
     out: list[tuple[str, ProfileResult]] = []
     with tempfile.TemporaryDirectory(prefix="sbomgen-profile-") as tmp:
         for name in sorted(files):
-            if not name.endswith(DOCUMENT_SUFFIXES):
+            if not name.endswith(DOCUMENT_SUFFIXES) or name.endswith(NOT_SBOMS):
                 continue
             path = Path(tmp) / Path(name).name
             path.write_bytes(files[name])

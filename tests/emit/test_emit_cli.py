@@ -15,12 +15,14 @@ from sbomgen.errors import ValidationFailedError
 ALL = [
     "Acme-Corp.cdx.json",
     "Acme-Corp.cdx.xml",
+    "Acme-Corp.openvex.json",
     "Acme-Corp.spdx",
     "Acme-Corp.spdx.json",
     "Acme-Corp.spdx.rdf.xml",
     "Acme-Corp.spdx.xml",
     "Acme-Corp.spdx.yaml",
     "Acme-Corp.spdx3.json",
+    "Acme-Corp.vex.cdx.json",
     "SHA256SUMS",
     "attribution",
 ]
