@@ -14,6 +14,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
@@ -24,6 +25,8 @@ from spdx_tools.spdx.jsonschema.document_converter import DocumentConverter
 from spdx_tools.spdx.model import (
     Actor,
     ActorType,
+    Annotation,
+    AnnotationType,
     Checksum,
     ChecksumAlgorithm,
     CreationInfo,
@@ -42,12 +45,27 @@ from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
 from sbomgen import __version__
 from sbomgen.emit.formats import SPDX_VERSIONS
 from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.emit.plan import ROOT, DocumentPlan, plan_document, short_hash
+from sbomgen.emit.plan import (
+    ROOT,
+    DocumentPlan,
+    VulnStatement,
+    plan_document,
+    short_hash,
+    vulnerability_statements,
+)
 from sbomgen.emit.validate import spdx_messages
 from sbomgen.enrich.licenses import spdx_licensing
 from sbomgen.enrich.texts import symbols_of
 from sbomgen.errors import ValidationFailedError
-from sbomgen.model import NOASSERTION, Inventory, Library, LicenseText, Party
+from sbomgen.model import (
+    NOASSERTION,
+    Inventory,
+    Library,
+    LicenseText,
+    Party,
+    ProjectToken,
+    Vulnerability,
+)
 from sbomgen.names import ascii_id
 
 FORMATS = {
@@ -196,6 +214,163 @@ def element_ids(plan: DocumentPlan) -> dict[str, str]:
     return ids
 
 
+# -- evidence and vulnerabilities (SPDX 2 and 3 alike) ------------------------------------------
+
+# Mend's match types, in words
+MATCH_WORDS = {
+    "SHA1": "SHA-1 match",
+    "FILENAME": "file name match",
+    "SOURCE_FILES": "source files match",
+}
+# what no XML document can carry (the sources drop these already; a text built here is
+# made safe again, so that no value can break a format)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def source_info(lib: Library) -> str | None:
+    """Where Mend found the library (its library locations), one line each, sorted: the
+    path, how Mend matched it and the dependency file that declares it, where Mend says."""
+    lines = set()
+    for loc in lib.locations:
+        details = []
+        if loc.match_type:
+            details.append(MATCH_WORDS.get(loc.match_type, f"{loc.match_type} match"))
+        if loc.dependency_file:
+            details.append(f"dependency file {' '.join(loc.dependency_file.splitlines())}")
+        path = " ".join(loc.path.splitlines())
+        lines.add(f"Mend found it at: {path}" + (f" ({'; '.join(details)})" if details else ""))
+    return _safe("\n".join(sorted(lines))) or None
+
+
+def advisory_url(vuln: Vulnerability) -> str | None:
+    """The vulnerability's advisory: Mend's URL for it, else NVD's page of a CVE."""
+    if vuln.url and re.match(r"^https?://\S+$", vuln.url):
+        return vuln.url
+    if re.fullmatch(r"CVE-\d{4}-\d{4,}", vuln.id):
+        return f"https://nvd.nist.gov/vuln/detail/{vuln.id}"
+    return None
+
+
+@dataclass(frozen=True)
+class VexDecision:
+    """One decision people made in Mend, stated for one element of the document: the
+    library (every project it is in decided the same), or a project whose decision differs
+    from the others' (``library`` then names the library it is about)."""
+
+    statement: VulnStatement
+    target: str  # the plan node it is stated for: lib:…, project:… or root
+    library: str | None  # the library node the decision is about
+    project: ProjectToken | None  # the project whose decision it is, where it differs
+
+
+def vex_decisions(plan: DocumentPlan) -> list[VexDecision]:
+    """Every decision of :func:`~sbomgen.emit.plan.vulnerability_statements` (active
+    alerts, nobody decided, are left out), one per element it is stated for, in the
+    statements' order, each statement's elements sorted."""
+    from sbomgen.enrich.vex import per_project
+
+    def node_of(project: ProjectToken) -> str:
+        if plan.root_kind == "project" and str(project) == plan.root_token:
+            return ROOT
+        return f"project:{project}"
+
+    # which library a project's decision is about: (vulnerability id, project node) ->
+    # (library node, decision, comment, project) for every library whose projects differ
+    by_project: dict[tuple[str, str], list[tuple[str, Any, str | None, ProjectToken]]] = {}
+    for lib in plan.libraries:
+        if not lib.triage:
+            continue
+        comments = {(t.vulnerability, t.project): t.comment for t in lib.triage}
+        for vuln in lib.vulnerabilities:
+            decisions = {
+                project: (
+                    analysis,
+                    comments.get((vuln.id, project), comments.get((vuln.id, None)))
+                    if analysis is not None
+                    else None,
+                )
+                for project, analysis in per_project(lib, vuln.id).items()
+            }
+            if len(set(decisions.values())) == 1:
+                continue  # every project agrees: stated for the library
+            for project, (analysis, comment) in decisions.items():
+                if analysis is not None and project is not None:
+                    by_project.setdefault((vuln.id, node_of(project)), []).append(
+                        (f"lib:{lib.key_uuid}", analysis, comment, project)
+                    )
+    # a project the document has no element for (not expected: every project a library is
+    # in is in scope) is stated on the library, the project named in the text
+    known = {ROOT, *(f"project:{p.token}" for p in plan.projects)}
+    out = []
+    for statement in vulnerability_statements(plan):
+        if statement.analysis is None:
+            continue
+        found: dict[tuple[str, str], VexDecision] = {}
+        for node in statement.nodes:
+            if node.startswith("lib:"):
+                found.setdefault((node, node), VexDecision(statement, node, node, None))
+                continue
+            libraries = sorted(
+                (lib_node, project)
+                for lib_node, analysis, comment, project in by_project.get(
+                    (statement.vuln.id, node), ()
+                )
+                if analysis == statement.analysis and comment == statement.detail
+            )
+            for lib_node, project in libraries:
+                target = node if node in known else lib_node
+                found.setdefault(
+                    (target, lib_node), VexDecision(statement, target, lib_node, project)
+                )
+            if not libraries and node in known:
+                project = ProjectToken((plan.root_token or "") if node == ROOT else node[8:])
+                found.setdefault((node, ""), VexDecision(statement, node, None, project))
+        out += [found[k] for k in sorted(found)]
+    return out
+
+
+def assessment_text(
+    decision: VexDecision, library: Library | None, project_name: str | None
+) -> str:
+    """A decision in words (an SPDX 2 annotation): the vulnerability, the state with its
+    justification and responses (CycloneDX's impact analysis), the library and project
+    where the project's decision differs, how sbomgen read the comment, and the comment
+    as written."""
+    statement = decision.statement
+    analysis = statement.analysis
+    assert analysis is not None
+    lines = [
+        "VEX assessment: a person's decision in Mend (an ignored alert)",
+        f"Vulnerability: {statement.vuln.id}",
+        f"State: {analysis.state}",
+    ]
+    if analysis.justification:
+        lines.append(f"Justification: {analysis.justification}")
+    if analysis.responses:
+        lines.append(f"Response: {', '.join(analysis.responses)}")
+    if decision.project is not None:
+        if library is not None:
+            lines.append(
+                f"Library: {_line(library.display_name)}"
+                + (f" ({library.purl})" if library.purl else "")
+            )
+        lines.append(
+            f"Project: {_line(project_name) or 'unnamed'} (this project's decision; the "
+            "library's other projects decided otherwise or not at all)"
+        )
+    if analysis.rule:
+        lines.append(f"Read by sbomgen: {analysis.rule}")
+    if statement.detail:
+        lines += ["Comment in Mend, as written:", statement.detail]
+    else:
+        lines.append("Comment in Mend: none")
+    return _safe("\n".join(lines))
+
+
 def build_document(plan: DocumentPlan, version: str) -> Document:
     meta = plan.meta
     ids = element_ids(plan)
@@ -286,6 +461,22 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
             refs.append(
                 ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", lib.purl)
             )
+        # each vulnerability's advisory (SPDX 2.3's SECURITY "advisory"; 2.2 has no such
+        # type: an OTHER reference of type "advisory" there)
+        advisories: dict[str, list[str]] = {}
+        for vuln in lib.vulnerabilities:
+            url = advisory_url(vuln)
+            if url:
+                advisories.setdefault(url, []).append(vuln.id)
+        refs += [
+            ExternalPackageRef(
+                ExternalPackageRefCategory.SECURITY if v23 else ExternalPackageRefCategory.OTHER,
+                "advisory",
+                url,
+                f"Advisory of {', '.join(sorted(set(ids)))} (a Mend security alert)",
+            )
+            for url, ids in sorted(advisories.items(), key=lambda a: (sorted(a[1]), a[0]))
+        ]
         checksums = (
             [Checksum(ChecksumAlgorithm.SHA1, lib.sha1.lower())]
             if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1)
@@ -315,6 +506,7 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
                 license_comment=_license_comment(lib, unasserted),
                 comment=_comment(lib),
                 external_references=refs,
+                source_info=source_info(lib),
                 primary_package_purpose=PackagePurpose.LIBRARY if v23 else None,
             )
         )
@@ -354,7 +546,34 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
         packages=packages,
         relationships=relationships,
         extracted_licensing_info=[extracted[k] for k in sorted(extracted)],
+        annotations=_annotations(plan, ids),
     )
+
+
+def _annotations(plan: DocumentPlan, ids: Mapping[str, str]) -> list[Annotation]:
+    """What people decided in Mend, one REVIEW annotation per decision and element: SPDX 2
+    has no VEX statement, so the assessment travels as text (see :func:`assessment_text`).
+    The annotator is the configured organization, whose people decided, else sbomgen."""
+    meta = plan.meta
+    annotator = (
+        Actor(ActorType.ORGANIZATION, _line(meta.supplier) or meta.supplier)
+        if meta.supplier
+        else Actor(ActorType.TOOL, f"sbomgen-{__version__}")
+    )
+    libraries = {f"lib:{lib.key_uuid}": lib for lib in plan.libraries}
+    projects = {p.token: p.name for p in plan.projects}
+    out = []
+    for decision in vex_decisions(plan):
+        project_name = None
+        if decision.project is not None:
+            project_name = projects.get(decision.project)
+            if project_name is None and decision.target == ROOT:
+                project_name = meta.name
+        text = assessment_text(decision, libraries.get(decision.library or ""), project_name)
+        out.append(
+            Annotation(ids[decision.target], AnnotationType.REVIEW, annotator, meta.timestamp, text)
+        )
+    return out
 
 
 def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicensingInfo:
@@ -386,8 +605,7 @@ def _extracted(symbol: str, plan: DocumentPlan, lib: Library) -> ExtractedLicens
 def document_dict(document: Document, version: str) -> dict[str, Any]:
     """The JSON form of the document; also gives the document its namespace, a UUID derived
     from all of its content (equal documents share it, different ones never do)."""
-    converter: Any = DocumentConverter()  # type: ignore[no-untyped-call]
-    data: dict[str, Any] = converter.convert(document)
+    data = _converted(document)
     if str(PROVISIONAL_UUID) in data["documentNamespace"]:
         digest = hashlib.sha256(
             json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -401,6 +619,35 @@ def document_dict(document: Document, version: str) -> dict[str, Any]:
         for package in data.get("packages", []):
             for ref in package.get("externalRefs", []):
                 ref["referenceCategory"] = ref["referenceCategory"].replace("_", "-")
+    return data
+
+
+def _converted(document: Document) -> dict[str, Any]:
+    """spdx-tools' JSON form of the document. Its converter looks up each package's
+    annotations among all of the document's (time in packages times annotations): here
+    packages' annotations are converted once and put where it puts them, after SPDXID."""
+    converter: Any = DocumentConverter()  # type: ignore[no-untyped-call]
+    annotations = document.annotations
+    package_ids = {p.spdx_id for p in document.packages}
+    if not annotations or any(a.spdx_id not in package_ids for a in annotations):
+        data: dict[str, Any] = converter.convert(document)
+        return data
+    from spdx_tools.spdx.jsonschema.annotation_converter import AnnotationConverter
+
+    bare = copy.copy(document)
+    bare.annotations = []
+    data = converter.convert(bare)
+    annotation_converter: Any = AnnotationConverter()
+    by_package: dict[str, list[Any]] = {}
+    for annotation in annotations:
+        by_package.setdefault(annotation.spdx_id, []).append(
+            annotation_converter.convert(annotation, document)
+        )
+    packages = data.get("packages", [])
+    for i, package in enumerate(packages):
+        found = by_package.get(package["SPDXID"])
+        if found:
+            packages[i] = {"SPDXID": package["SPDXID"], "annotations": found, **package}
     return data
 
 
@@ -672,11 +919,17 @@ def _tv_safe(document: Document) -> Document:
     def fix(value: Any) -> Any:
         return value.replace("</text>", "</ text>") if isinstance(value, str) else value
 
-    if not any(
-        isinstance(getattr(p, f, None), str) and "</text>" in getattr(p, f)
-        for p in document.packages
-        for f in _TEXT_FIELDS
-    ) and not any("</text>" in (e.extracted_text or "") for e in document.extracted_licensing_info):
+    if (
+        not any(
+            isinstance(getattr(p, f, None), str) and "</text>" in getattr(p, f)
+            for p in document.packages
+            for f in _TEXT_FIELDS
+        )
+        and not any(
+            "</text>" in (e.extracted_text or "") for e in document.extracted_licensing_info
+        )
+        and not any("</text>" in a.annotation_comment for a in document.annotations)
+    ):
         return document
     packages = []
     for package in document.packages:
@@ -689,11 +942,17 @@ def _tv_safe(document: Document) -> Document:
         info = copy.copy(info)
         info.extracted_text = fix(info.extracted_text)
         infos.append(info)
+    annotations = []
+    for annotation in document.annotations:
+        annotation = copy.copy(annotation)
+        annotation.annotation_comment = fix(annotation.annotation_comment)
+        annotations.append(annotation)
     return Document(
         creation_info=document.creation_info,
         packages=packages,
         relationships=document.relationships,
         extracted_licensing_info=infos,
+        annotations=annotations,
     )
 
 

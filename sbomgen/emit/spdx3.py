@@ -44,9 +44,26 @@ Which SPDX 3 property carries which Mend fact:
 ``security_Vulnerability``                       a Mend security alert's vulnerability: its CVE
                                                  (or Mend) id as ``externalIdentifier``, the NVD
                                                  or Mend page, the fix reference, publication
-``security_VexAffectedVulnAssessmentRelationship``  ``affects``: the vulnerability affects the
-                                                 library Mend reported it for; the action
-                                                 statement is Mend's fix resolution
+``Relationship`` ``hasAssociatedVulnerability``  library→vulnerability: Mend reported it for
+                                                 the library (an alert, active or ignored); its
+                                                 comment gives Mend's fix resolution. No VEX
+                                                 status: an active alert is nobody's decision
+``security_Vex…VulnAssessmentRelationship``      vulnerability→package: what a person decided
+                                                 in Mend (an ignored alert, see
+                                                 :mod:`sbomgen.enrich.vex`): ``NotAffected``
+                                                 (not_affected, false_positive; the CycloneDX
+                                                 justification mapped to SPDX 3's, else an
+                                                 impact statement), ``Affected`` (exploitable;
+                                                 the comment as action statement), ``Fixed``
+                                                 (resolved), ``UnderInvestigation``
+                                                 (in_triage); for the library, or for each
+                                                 project whose decision differs (the library
+                                                 its ``assessedElement``); the comment as
+                                                 written in ``statusNotes``, how sbomgen read
+                                                 it in ``comment``, the configured supplier as
+                                                 ``suppliedBy``
+``software_Package.software_sourceInfo``         where Mend found the library: each location's
+                                                 path, match type and dependency file
 ``CreationInfo``                                 the document time, sbomgen as the ``Tool``, the
                                                  configured supplier and authors as ``createdBy``,
                                                  the generation context as its ``comment``
@@ -80,13 +97,17 @@ from sbomgen.emit.spdx import (
     GENERATION_CONTEXT,
     NAMESPACE,
     PROVISIONAL_UUID,
+    VexDecision,
     _asserted,
     _comment,
     _id_part,
     _license_comment,
     _line,
+    _safe,
     element_ids,
     package_name,
+    source_info,
+    vex_decisions,
 )
 from sbomgen.emit.validate import SPDX3_VERSION
 from sbomgen.enrich.texts import symbols_of
@@ -172,6 +193,7 @@ class _Builder:
         self.licenses: dict[str, spdx3.simplelicensing_LicenseExpression] = {}
         self.license_texts: dict[str, spdx3.simplelicensing_SimpleLicensingText] = {}
         self.uses_security = False
+        self.supplier: spdx3.Agent | None = None  # the configured supplier, once built
         meta = plan.meta
         # the generation context in words, as SPDX 2's creator comment says it
         self.creation = spdx3.CreationInfo(
@@ -330,6 +352,7 @@ class _Builder:
             if meta.supplier
             else None
         )
+        self.supplier = supplier  # whose people decided in Mend (the VEX relationships)
         packages: dict[str, spdx3.software_Package] = {}
 
         def own_text(symbol: str, text: LicenseText) -> tuple[str, str]:
@@ -409,10 +432,22 @@ class _Builder:
                         completeness=stated.get(node) if kind == "dependsOn" else None,
                     )
 
-        # the Security profile: each vulnerability, and what it affects
+        # the Security profile: each vulnerability, the libraries Mend reported it for, and
+        # what people decided about it
+        vulnerabilities = {}
         for vuln_id in sorted(affected):
             vuln, nodes = affected[vuln_id]
-            self.vulnerability(vuln, [(packages[n], locals_[n]) for n in sorted(set(nodes))])
+            vulnerabilities[vuln_id] = self.vulnerability(
+                vuln, [(packages[n], locals_[n]) for n in sorted(set(nodes))]
+            )
+        for decision in vex_decisions(self.plan):
+            self.vex(
+                decision,
+                vulnerabilities[decision.statement.vuln.id],
+                packages[decision.target],
+                locals_[decision.target],
+                packages[decision.library] if decision.library else None,
+            )
 
         # the SBOM and the document: SpdxDocument -> software_Sbom -> the root package.
         # sbomType: Mend's inventory comes from the analysis of builds (its Unified Agent
@@ -480,6 +515,7 @@ class _Builder:
                     software_copyrightText="\n".join(c.text for c in lib.copyrights),
                     description=lib.description,
                     comment=_comment(lib),
+                    software_sourceInfo=source_info(lib),  # where Mend found it
                     software_primaryPurpose=m.software_SoftwarePurpose.library,
                 )
             ),
@@ -548,8 +584,10 @@ class _Builder:
         return package
 
     def vulnerability(
-        self, vuln: Vulnerability, affected: list[tuple[spdx3.software_Package, str]]
-    ) -> None:
+        self, vuln: Vulnerability, associated: list[tuple[spdx3.software_Package, str]]
+    ) -> spdx3.security_Vulnerability:
+        """The vulnerability, and each library Mend reported it for (``hasAssociatedVulnerability``:
+        a scanner's finding, which states no VEX status; see :meth:`vex`)."""
         m = self.m
         self.uses_security = True
         is_cve = vuln.id.startswith("CVE-")
@@ -565,8 +603,8 @@ class _Builder:
             refs.append(
                 m.ExternalRef(externalRefType=m.ExternalRefType.securityFix, locator=[fix_url])
             )
-        local = f"Vulnerability-{_id_part(vuln.id)}-{short_hash(vuln.id)}"
-        element = self.element(
+        local = vulnerability_local(vuln)
+        element: spdx3.security_Vulnerability = self.element(
             m.security_Vulnerability(
                 **_given(
                     name=vuln.id,
@@ -585,19 +623,125 @@ class _Builder:
             ),
             local,
         )
-        # VEX "affected": Mend reported the vulnerability for this library version. The
-        # action statement (required) is Mend's fix resolution; without one, it says so.
-        action = _fix(vuln) or "No action proposed: Mend gives no fix resolution"
-        for package, package_local in affected:
-            self.element(
-                m.security_VexAffectedVulnAssessmentRelationship(
-                    from_=element,
-                    relationshipType=m.RelationshipType.affects,
-                    to=[package],
-                    security_actionStatement=action,
-                ),
-                f"{local}-affects-{short_hash(package_local)}",
+        # Mend reported the vulnerability for this library version: an alert, whether active
+        # (nobody has assessed it) or ignored (a person decided: a VEX relationship says
+        # what). Not a VEX "affected": that status is an assessment nobody made.
+        fix = _fix(vuln)
+        comment = "Mend reported this vulnerability for this library version (a security alert)"
+        if fix:
+            comment += f"; Mend's fix resolution: {fix}"
+        for package, package_local in associated:
+            self.relationship(
+                package,
+                "hasAssociatedVulnerability",
+                [element],
+                f"{local}-associated-{short_hash(package_local)}",
+                comment,
             )
+        return element
+
+    def vex(
+        self,
+        decision: VexDecision,
+        vulnerability: spdx3.security_Vulnerability,
+        target: spdx3.software_Package,
+        target_local: str,
+        library: spdx3.software_Package | None,
+    ) -> None:
+        """A person's decision in Mend as a VEX relationship from the vulnerability to the
+        package it is stated for (the library; or a project whose decision differs, the
+        library then its ``assessedElement``): not_affected and false_positive
+        ``doesNotAffect``, exploitable ``affects``, resolved ``fixedIn``, in_triage
+        ``underInvestigationFor``. The comment, as written, is the status notes (and the
+        impact or action statement where the status has one); how sbomgen read it is the
+        relationship's comment."""
+        m = self.m
+        statement = decision.statement
+        analysis = statement.analysis
+        assert analysis is not None
+        text = _safe(statement.detail or "")
+        reading = f"A person's decision in Mend (an ignored alert), read as {analysis.state}"
+        if analysis.justification:
+            reading += f", justification {analysis.justification}"
+        if analysis.responses:
+            reading += f", response {', '.join(analysis.responses)}"
+        if analysis.rule:
+            reading += f": {analysis.rule}"
+        if decision.project is not None:
+            reading += (
+                "; this project's decision (the library's other projects decided otherwise "
+                "or not at all)"
+            )
+        common = _given(
+            from_=vulnerability,
+            to=[target],
+            security_assessedElement=library if library is not target else None,
+            security_statusNotes=text,
+            suppliedBy=self.supplier,
+            comment=reading,
+        )
+        kind: str
+        if analysis.state in ("not_affected", "false_positive"):
+            kind = "notAffected"
+            justification = _JUSTIFICATIONS.get(analysis.justification or "")
+            impact = None
+            if analysis.state == "false_positive":
+                impact = "False positive: the finding does not apply (decided in Mend)" + (
+                    f". Comment in Mend: {text}" if text else ""
+                )
+            elif justification is None:
+                impact = text or "Not affected (decided in Mend, without a comment)"
+            obj = m.security_VexNotAffectedVulnAssessmentRelationship(
+                relationshipType=m.RelationshipType.doesNotAffect,
+                **common,
+                **_given(
+                    security_justificationType=getattr(
+                        m.security_VexJustificationType, justification
+                    )
+                    if justification
+                    else None,
+                    security_impactStatement=impact,
+                ),
+            )
+        elif analysis.state == "exploitable":
+            kind = "affected"
+            obj = m.security_VexAffectedVulnAssessmentRelationship(
+                relationshipType=m.RelationshipType.affects,
+                security_actionStatement=text
+                or "No action stated in Mend"
+                + (f" (response: {', '.join(analysis.responses)})" if analysis.responses else ""),
+                **common,
+            )
+        elif analysis.state == "resolved":
+            kind = "fixed"
+            obj = m.security_VexFixedVulnAssessmentRelationship(
+                relationshipType=m.RelationshipType.fixedIn, **common
+            )
+        else:  # in_triage, or a state sbomgen does not know: nobody has finished deciding
+            kind = "underInvestigation"
+            obj = m.security_VexUnderInvestigationVulnAssessmentRelationship(
+                relationshipType=m.RelationshipType.underInvestigationFor, **common
+            )
+        key = target_local + "|" + (decision.library or "")
+        self.element(obj, f"{vulnerability_local(statement.vuln)}-{kind}-{short_hash(key)}")
+
+
+# CycloneDX's justifications in SPDX 3's VEX terms
+_JUSTIFICATIONS = {
+    "code_not_present": "vulnerableCodeNotPresent",
+    "code_not_reachable": "vulnerableCodeNotInExecutePath",
+    "requires_configuration": "vulnerableCodeCannotBeControlledByAdversary",
+    "requires_dependency": "vulnerableCodeCannotBeControlledByAdversary",
+    "requires_environment": "vulnerableCodeCannotBeControlledByAdversary",
+    "protected_by_compiler": "inlineMitigationsAlreadyExist",
+    "protected_at_runtime": "inlineMitigationsAlreadyExist",
+    "protected_at_perimeter": "inlineMitigationsAlreadyExist",
+    "protected_by_mitigating_control": "inlineMitigationsAlreadyExist",
+}
+
+
+def vulnerability_local(vuln: Vulnerability) -> str:
+    return f"Vulnerability-{_id_part(vuln.id)}-{short_hash(vuln.id)}"
 
 
 def document_data(plan: DocumentPlan) -> dict[str, Any]:
