@@ -369,6 +369,8 @@ class _Builder:
                         name=_line(name) or node,
                         software_packageVersion=_line(version),
                         suppliedBy=supplier,
+                        # the organization's own software comes from the organization
+                        originatedBy=[supplier] if supplier else [],
                         software_copyrightText=meta.copyright,
                         comment=comment,
                         software_primaryPurpose=m.software_SoftwarePurpose.application,
@@ -485,6 +487,18 @@ class _Builder:
         objects: spdx3.SHACLObjectSet = m.SHACLObjectSet([self.creation, *self.elements])
         return objects
 
+    def originators(self, lib: Library) -> list[spdx3.Agent]:
+        """Whom a library came from: its copyright's author; for in-house code also the
+        organization itself (the configured supplier, with its contact)."""
+        found = [self.agent(lib.originator)] if lib.originator else []
+        if (
+            lib.in_house
+            and self.supplier is not None
+            and all(a is not self.supplier for a in found)
+        ):
+            found.insert(0, self.supplier)
+        return found
+
     def library(self, lib: Library, local: str) -> spdx3.software_Package:
         m = self.m
         verified = (
@@ -511,7 +525,7 @@ class _Builder:
                     software_homePage=_url(lib.references.homepage),
                     verifiedUsing=verified,
                     suppliedBy=self.agent(lib.supplier) if lib.supplier else None,
-                    originatedBy=[self.agent(lib.originator)] if lib.originator else [],
+                    originatedBy=self.originators(lib),
                     software_copyrightText="\n".join(c.text for c in lib.copyrights),
                     description=lib.description,
                     comment=_comment(lib),

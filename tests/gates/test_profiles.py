@@ -245,6 +245,10 @@ def test_a_supplier_contact_makes_the_creator_reachable(tmp_path: Path) -> None:
     _result, report = _judge("--profile", "bsi", out / "Acme-Corp.spdx3.json")
     unmet = _unmet(report, "bsi")
     assert ("creator", "producer") not in unmet  # BSI's creator check passes
+    # the organization's own products, projects and in-house code come from the supplier,
+    # who is now reachable: no component creator is the producer's to fill any more
+    assert ("component creators", "producer") not in unmet
+    assert ("component creators", "source") in unmet  # third-party authors Mend names
     assert ("Supplier Name", "source") in unmet
 
 
