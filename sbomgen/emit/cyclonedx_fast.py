@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from sbomgen import __version__
+from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emit.plan import DocumentPlan, VulnStatement, vulnerability_statements
 from sbomgen.model import NOASSERTION, Library
 
@@ -312,6 +313,26 @@ def bom_text(plan: DocumentPlan, version: str) -> str:
     return b"".join(render(plan, version)[0]).decode("utf-8")
 
 
+def reachable_supplier(meta: DocumentMeta) -> Obj | None:
+    """The configured supplier with its contact (an e-mail, or a URL), as metadata names it."""
+    contact = meta.supplier_contact
+    email = contact if contact and "@" in contact else None
+    if not meta.supplier:
+        return None
+    return _o(
+        name=meta.supplier,
+        url=[contact] if contact and not email else None,
+        contact=[_o(email=email)] if email else None,
+    )
+
+
+def tool_entry(version: str) -> Any:
+    """sbomgen as the tool: a list in 1.4, ``components`` from 1.5 on."""
+    if version == "1.4":
+        return [_o(name="sbomgen", version=__version__)]
+    return _o(components=[_o(type="application", name="sbomgen", version=__version__)])
+
+
 def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[bytes], list[str]]:
     """The document (before its serial number is set) and its problems: the schema's, a
     component at a time (sbomgen.emit.validate.ComponentChecker), and the bom-references
@@ -324,17 +345,7 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
     meta = plan.meta
     modern = version not in ("1.4", "1.5")
     own = _o(name=meta.supplier) if meta.supplier else None
-    contact = meta.supplier_contact
-    email = contact if contact and "@" in contact else None
-    reachable = (
-        _o(
-            name=meta.supplier,
-            url=[contact] if contact and not email else None,
-            contact=[_o(email=email)] if email else None,
-        )
-        if meta.supplier
-        else None
-    )
+    reachable = reachable_supplier(meta)
     root = _o(
         **{"bom-ref": node_ref("root")},
         type="application",
@@ -345,12 +356,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         copyright=meta.copyright,
         properties=_props([("mend:scope", plan.root_kind)]),
     )
-    if version == "1.4":
-        tools: Any = [_o(name="sbomgen", version=__version__)]
-    else:
-        tools = _o(components=[_o(type="application", name="sbomgen", version=__version__)])
     metadata = _o(
-        tools=tools,
+        tools=tool_entry(version),
         component=root,
         timestamp=meta.timestamp.isoformat() if meta.timestamp else None,
         authors=[_o(name=a) for a in meta.authors] or None,

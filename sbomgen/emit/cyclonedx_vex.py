@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sbomgen import __version__
 from sbomgen.emit.cyclonedx import PROVISIONAL_UUID, CycloneDx, _serialized, node_ref
 from sbomgen.emit.interface import DocumentMeta, Emitter
 from sbomgen.emit.plan import plan_document, vulnerability_statements
@@ -169,7 +168,7 @@ class CycloneDxVex(Emitter):
         self, inventory: Inventory, meta: DocumentMeta
     ) -> tuple[dict[str, Any], list[str]]:
         """The document (with the provisional serial number) and its problems."""
-        from sbomgen.emit.cyclonedx_fast import SCHEMA, _o
+        from sbomgen.emit.cyclonedx_fast import SCHEMA, _o, reachable_supplier, tool_entry
         from sbomgen.emit.cyclonedx_fast import _vulnerability as vulnerability_object
         from sbomgen.emit.validate import cyclonedx_json_problems
 
@@ -184,21 +183,8 @@ class CycloneDxVex(Emitter):
                 {"ref": sbom.link(ref)} for ref in sorted({node_ref(n) for n in statement.nodes})
             ]
             vulnerabilities.append(obj)
-        if version == "1.4":
-            tools: Any = [_o(name="sbomgen", version=__version__)]
-        else:
-            tools = _o(components=[_o(type="application", name="sbomgen", version=__version__)])
-        contact = meta.supplier_contact
-        email = contact if contact and "@" in contact else None
-        supplier = (
-            _o(
-                name=meta.supplier,
-                url=[contact] if contact and not email else None,
-                contact=[_o(email=email)] if email else None,
-            )
-            if meta.supplier
-            else None
-        )
+        tools = tool_entry(version)
+        supplier = reachable_supplier(meta)
         metadata = _o(
             timestamp=meta.timestamp.isoformat(),
             tools=tools,

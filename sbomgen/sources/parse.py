@@ -514,21 +514,28 @@ def parse_vulnerability(ctx: Ctx, raw: Any, field: str) -> Vulnerability:
     )
 
 
-def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
-    """Security alerts: the reference names the list ``apiAlertInfo``, Mend's SDK ``alerts``."""
+def _security_alerts(
+    ctx: Ctx, data: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any], Any]]:
+    """(field, alert, its library, its vulnerability) of each security alert; the
+    reference names the list ``apiAlertInfo``, Mend's SDK and the ignored alerts ``alerts``."""
     key = "alerts" if "alerts" in data else "apiAlertInfo"
-    out = []
     for i, raw in enumerate(_list(ctx, data, key)):
         field = f"{key}[{i}]"
         alert = _obj(ctx, raw, field)
         if alert.get("type") not in (None, "SECURITY_VULNERABILITY"):
             continue
-        lib_raw = alert.get("library")
-        vuln_raw = alert.get("vulnerability")
+        lib_raw, vuln_raw = alert.get("library"), alert.get("vulnerability")
         if not lib_raw or not vuln_raw:
             log.warning("%s: %s has no library or vulnerability; skipped", ctx.request_type, field)
             continue
-        lib = _obj(ctx, lib_raw, f"{field}.library")
+        yield field, alert, _obj(ctx, lib_raw, f"{field}.library"), vuln_raw
+
+
+def parse_alerts(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
+    """Security alerts: the reference names the list ``apiAlertInfo``, Mend's SDK ``alerts``."""
+    out = []
+    for field, _alert, lib, vuln_raw in _security_alerts(ctx, data):
         out.append(
             Library(
                 **_library_core(ctx, lib, f"{field}.library"),
@@ -549,18 +556,8 @@ def parse_ignored_alerts(
     project's request the project is the context's; for a product's, the alert's
     ``project`` (a name, as in the active alerts) where the answer gives one and
     ``project_named`` knows it, else None (the fetcher then asks per project)."""
-    key = "alerts" if "alerts" in data else "apiAlertInfo"
     out = []
-    for i, raw in enumerate(_list(ctx, data, key)):
-        field = f"{key}[{i}]"
-        alert = _obj(ctx, raw, field)
-        if alert.get("type") not in (None, "SECURITY_VULNERABILITY"):
-            continue
-        lib_raw, vuln_raw = alert.get("library"), alert.get("vulnerability")
-        if not lib_raw or not vuln_raw:
-            log.warning("%s: %s has no library or vulnerability; skipped", ctx.request_type, field)
-            continue
-        lib = _obj(ctx, lib_raw, f"{field}.library")
+    for field, alert, lib, vuln_raw in _security_alerts(ctx, data):
         vuln = parse_vulnerability(ctx, vuln_raw, f"{field}.vulnerability")
         comment = _str_at(ctx, lib, "comments", f"{field}.library") or _str_at(
             ctx, alert, "comments", field
