@@ -11,7 +11,9 @@ import click
 from sbomgen import __version__
 from sbomgen.cli import options as o
 from sbomgen.cli.attribution import attribution
+from sbomgen.cli.check import check
 from sbomgen.cli.common import redact, use_color
+from sbomgen.cli.diff import diff
 from sbomgen.cli.fetch import fetch
 from sbomgen.cli.generate import generate
 from sbomgen.cli.inventory import inventory
@@ -34,7 +36,7 @@ def cli() -> None:
     """
 
 
-for command in (generate, native, report, attribution, fetch, inventory, validate):
+for command in (generate, native, report, attribution, fetch, inventory, validate, check, diff):
     cli.add_command(command)
 
 

@@ -233,7 +233,7 @@ def test_config_file_takes_every_option(tmp_path: Path) -> None:
     [
         (
             'format = "spdx-json"\n',
-            "'format' differs per command; put it in a table: [attribution], [generate]",
+            "'format' differs per command; put it in a table: [attribution], [check], [diff], [generate]",
         ),
         ('colour = "never"\n', "unknown setting 'colour'"),
         ('[generate]\nsplit = "yes"\n', "[generate] split: should be true or false"),
