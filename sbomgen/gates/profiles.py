@@ -209,19 +209,93 @@ def _own(comment: str) -> bool:
 
 
 def _spdx3(doc: dict[str, Any]) -> Facts:
-    """Enough of an SPDX 3 JSON-LD document to tell who could fill what (the profiles
-    that read SPDX 3 are ntia-conformance-checker's)."""
+    """An SPDX 3 JSON-LD document (compact form, as spdx-python-model writes it) read for
+    the same facts as SPDX 2: who created it and with what, when, the SBOM type, and per
+    package its version, supplier, originator, identifiers, hashes (its own or its
+    distribution artifacts'), concluded and declared licenses and copyright."""
     graph = [e for e in doc.get("@graph", []) if isinstance(e, dict)]
-    tools = tuple(str(e.get("name", "")) for e in graph if e.get("type") == "Tool")
-    facts = Facts(
-        standard="SPDX", version="3", by_sbomgen=any(t.startswith("sbomgen") for t in tools)
-    )
-    facts.tools = tools
+    by_id = {str(e.get("spdxId") or e.get("@id")): e for e in graph}
+
+    def named(ref: Any) -> str | None:
+        element = by_id.get(str(ref)) if ref is not None else None
+        return _known(element.get("name")) if element else None
+
+    creation = next((e for e in graph if e.get("type") == "CreationInfo"), {})
+    tools = tuple(n for n in (named(t) for t in creation.get("createdUsing") or []) if n)
+    tools = tools or tuple(str(e.get("name", "")) for e in graph if e.get("type") == "Tool")
+    creators: list[str] = [f"Tool: {t}" for t in tools]
+    authors: list[str] = []
+    for ref in creation.get("createdBy") or []:
+        agent = by_id.get(str(ref)) or {}
+        name = _known(agent.get("name"))
+        kind = {"Organization": "Organization", "Person": "Person"}.get(str(agent.get("type")))
+        if name and kind:
+            creators.append(f"{kind}: {name}")
+            authors.append(name)
+    sbom = next((e for e in graph if e.get("type") == "software_Sbom"), {})
+    sbom_types = [str(t) for t in sbom.get("software_sbomType") or []]
+    relationships: dict[tuple[str, str], list[str]] = {}
     for e in graph:
-        if e.get("type") == "software_Package":
-            facts.components.append(
-                Component(name=str(e.get("name", "?")), own=_own(str(e.get("comment") or "")))
+        if e.get("type") == "Relationship":
+            key = (str(e.get("from")), str(e.get("relationshipType")))
+            relationships.setdefault(key, []).extend(str(t) for t in e.get("to") or [])
+    facts = Facts(
+        standard="SPDX",
+        version="3",
+        by_sbomgen=any(t.startswith("sbomgen") for t in tools),
+        authors=tuple(authors),
+        creators=tuple(creators),
+        tools=tools,
+        timestamp=creation.get("created"),
+        generation_context=", ".join(sbom_types) or _known(creation.get("comment")),
+        dependencies=any(kind == "dependsOn" for _, kind in relationships),
+    )
+
+    def expression(package: str, kind: str) -> str | None:
+        for ref in relationships.get((package, kind), []):
+            found = by_id.get(ref) or {}
+            text = _known(found.get("simplelicensing_licenseExpression"))
+            if text:
+                return text
+        return None  # none, or SPDX 3's NoAssertionLicense individual
+
+    def algorithms(element: dict[str, Any]) -> list[str]:
+        return [
+            str(h.get("algorithm"))
+            for h in element.get("verifiedUsing") or []
+            if isinstance(h, dict) and h.get("algorithm")
+        ]
+
+    for e in graph:
+        if e.get("type") != "software_Package":
+            continue
+        ident = str(e.get("spdxId"))
+        hashes = algorithms(e)
+        for ref in relationships.get((ident, "hasDistributionArtifact"), []):
+            hashes += algorithms(by_id.get(ref) or {})
+        identifiers = [
+            str(x.get("identifier"))
+            for x in e.get("externalIdentifier") or []
+            if isinstance(x, dict) and x.get("identifier")
+        ]
+        if e.get("software_packageUrl"):
+            identifiers.append(str(e["software_packageUrl"]))
+        originators = [n for n in (named(r) for r in e.get("originatedBy") or []) if n]
+        facts.components.append(
+            Component(
+                name=str(e.get("name", "?")),
+                own=_own(str(e.get("comment") or "")),
+                version=_known(e.get("software_packageVersion")),
+                supplier=named(e.get("suppliedBy")),
+                producer=originators[0] if originators else None,
+                identifiers=tuple(dict.fromkeys(identifiers)),
+                hashes=tuple(dict.fromkeys(hashes)),
+                license_concluded=expression(ident, "hasConcludedLicense"),
+                license_declared=expression(ident, "hasDeclaredLicense"),
+                copyright=_known(e.get("software_copyrightText")),
+                download=_known(e.get("software_downloadLocation")),
             )
+        )
     return facts
 
 
@@ -497,10 +571,6 @@ def check(path: Path, profiles: Iterable[str]) -> tuple[Facts, list[ProfileResul
             raise ValueError(f"unknown profile {profile!r}")
         if profile in _CHECKER_NAMES and facts.standard == "SPDX":
             results.append(_with_checker(path, profile, facts))
-        elif facts.standard == "SPDX" and facts.version.startswith("3"):
-            raise InputDataError(
-                f"{path}: profile {profile} is judged from SPDX 2 or CycloneDX; this is SPDX 3"
-            )
         elif profile == "telco":
             results.append(ProfileResult(profile, "sbomgen rules", tuple(_telco_rules(facts))))
         elif profile == "cisa-2025":
