@@ -190,6 +190,12 @@ def check(**kwargs: Any) -> None:
         raise
     except SbomgenError as exc:
         raise CheckError(exc.diagnostics()) from exc
+    empty = [i.name for i in inputs if not i.subjects]
+    if empty:
+        # a document without components would pass as "0 components": nothing was judged
+        raise CheckError(
+            "; ".join(f"{name}: no components in it: nothing to judge" for name in empty)
+        )
     result = judge(policy, inputs, today)
     if junit is not None:
         from sbomgen._io import atomic_write

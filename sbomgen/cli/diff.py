@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,7 @@ import click
 
 from sbomgen.cli import options as o
 from sbomgen.cli.common import begin
+from sbomgen.errors import SbomgenError
 
 EXIT_CODES = (
     ("0", "no differences"),
@@ -26,6 +29,29 @@ class DiffCommand(o.Command):
             super(o.Command, self).format_epilog(ctx, formatter)
         with formatter.section("Exit codes"):
             formatter.write_dl(list(EXIT_CODES))
+
+    # Any sbomgen error while reading the options, the configuration or the inputs exits 2,
+    # as diff's help says: its 1 means "differences", and the other commands' codes mean
+    # nothing here.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except SbomgenError as exc:
+            exc.exit_code = 2
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SbomgenError as exc:
+            exc.exit_code = 2
+            raise
 
 
 OPTIONS = [
@@ -67,7 +93,6 @@ def diff(old: Path, new: Path, diff_format: str) -> None:
     does.
     """
     begin(click.get_current_context())
-    from sbomgen.errors import SbomgenError
     from sbomgen.gates.diff import DiffInputError, load
     from sbomgen.gates.diff import diff as compare
 
@@ -83,5 +108,10 @@ def diff(old: Path, new: Path, diff_format: str) -> None:
             f"{type(exc).__name__}: {exc} (comparing {old} and {new}; rerun with -v for the "
             "traceback)"
         ) from exc
+    # A name the terminal's encoding cannot show is written escaped (\u2713), not an
+    # error: exit 1 would mean "differences".
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    with contextlib.suppress(LookupError):  # an encoding Python does not know: as it is
+        text = text.encode(encoding, errors="backslashreplace").decode(encoding)
     click.echo(text, nl=False)
     click.get_current_context().exit(1 if result.differs else 0)

@@ -7,6 +7,7 @@ the branch chosen (for a choice) or the reason it fails.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -221,7 +222,32 @@ def to_text(result: CheckResult) -> str:
         for note in result.notes:
             line = f"{result.policy.path}:{note.line}: " if note.line else ""
             out.append(f"  {line}{note.message}")
-    return "\n".join(out) + "\n"
+    return "\n".join(_printable(line) for line in out) + "\n"
+
+
+# control characters (C0 but tab, DEL, C1) and the Unicode line and paragraph separators
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(line: str) -> str:
+    """A line of the text report as a terminal shows it: a control character a document
+    carries (an escape sequence, a carriage return, a newline) written as ``\\xNN``."""
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        line,
+    )
+
+
+# what XML 1.0 cannot carry (it has no escape for it): C0 controls but tab, newline and
+# carriage return, surrogates, U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can carry: what it cannot as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 # -- Markdown ------------------------------------------------------------------------------
@@ -353,6 +379,11 @@ def to_junit(result: CheckResult) -> bytes:
     root.set("errors", "0")
     root.set("skipped", "0")
     root.set("time", "0")
+    for element in root.iter():
+        if element.text:
+            element.text = _xml_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, _xml_text(value))
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

@@ -5,7 +5,8 @@ document sbomgen reads, or a snapshot directory, enriched as ``generate`` would)
 CycloneDX document compares with an SPDX one.
 
 Components are matched by Package URL without its version, qualifiers left out (they only
-break ties); a component without a purl by its group and name (case-insensitive), and one
+break ties; NuGet names compare without regard to case, PyPI names as PEP 503 normalizes
+them); a component without a purl by its group and name (case-insensitive), and one
 left over with a purl on one side only by its name alone when that name is unique on both
 sides. The report says how each change was matched. A package present in several versions
 on one side pairs equal versions first, then the rest from the highest down; the surplus is
@@ -14,14 +15,15 @@ added or removed.
 Versions are ordered by the scheme of the purl's ecosystem (:func:`compare_versions`, with
 the ``univers`` package); where univers has no scheme for the purl type, or cannot read a
 version, the natural ordering documented there applies, and the report names the ordering
-used.
+used. A version given only in the purl counts. Digests and commit ids have no order, nor
+has a version stated on one side only: such a change is "version changed".
 
 Licenses are compared as SPDX expressions (``MIT AND Apache-2.0`` equals
 ``Apache-2.0 AND MIT``), the concluded license where stated, else the declared one.
 Vulnerabilities are compared by id and matched component; VEX state changes by the set of
 states stated for them (several where a library's projects decided differently), and by
-justification in the terms every VEX format shares (SPDX 3 and OpenVEX are coarser than
-CycloneDX). Scores are not compared: not every format carries them.
+justification: exactly between two CycloneDX (or SPDX 2) documents, in the terms every VEX
+format shares where one side is SPDX 3 (coarser than CycloneDX). Scores are not compared: not every format carries them.
 
 Printed as text, Markdown (release notes, pull-request comments) or JSON (schema
 ``sbomgen-diff/1``, docs/cli-json.md).
@@ -182,10 +184,27 @@ def natural_compare(a: str, b: str) -> int:
     return sign if nxt.isdigit() else -sign
 
 
+UNORDERED = "none"  # the ordering of versions that have none (digests, one side only)
+_DIGEST = re.compile(r"(?:sha\d*|sha3-\d+|md5|blake\w*):[0-9a-f]+|[0-9a-f]{40}|[0-9a-f]{64}", re.I)
+_COMMIT = re.compile(r"[0-9a-f]{7,}", re.I)
+
+
+def _unordered(version: str) -> bool:
+    """Whether ``version`` is a content digest (``sha256:…``, 40 or 64 hex digits) or a
+    commit id (7 or more hex digits, not all of them decimal): names, not versions, with
+    no order among them."""
+    v = version.strip()
+    if _DIGEST.fullmatch(v):
+        return True
+    return bool(_COMMIT.fullmatch(v)) and not v.isdigit()
+
+
 def compare_versions(ecosystem: str | None, a: str, b: str) -> tuple[int, str]:
     """(-1, 0 or 1, the ordering used): ``a`` against ``b`` in the version scheme of the
     purl type ``ecosystem`` (univers); the natural ordering (:func:`natural_compare`)
     where univers has no scheme for it or cannot read one of the versions."""
+    if _unordered(a) and _unordered(b):
+        return 0, UNORDERED
     scheme = version_scheme(ecosystem)
     if scheme != NATURAL:
         cls = _version_class(scheme)
@@ -209,6 +228,17 @@ class _Entry:
     ecosystem: str | None
     qualifiers: str
     loose: str  # the name alone, lowercase
+    version: str | None  # the component's version, else its purl's
+
+
+def _purl_key_name(ptype: str, name: str) -> str:
+    """The name as its ecosystem compares names: NuGet's without regard to case, PyPI's
+    normalized as PEP 503 says; others as written."""
+    if ptype == "nuget":
+        return name.lower()
+    if ptype == "pypi":
+        return re.sub(r"[-_.]+", "-", name).lower()
+    return name
 
 
 def _entry(comp: DocComponent) -> _Entry:
@@ -220,12 +250,23 @@ def _entry(comp: DocComponent) -> _Entry:
         except PurlError:
             purl = None
         if purl is not None:
-            bare = replace(purl, version=None, qualifiers=())
+            ptype = purl.type.lower()
+            namespace = purl.namespace
+            if namespace is not None and ptype == "nuget":
+                namespace = namespace.lower()
+            bare = replace(
+                purl,
+                namespace=namespace,
+                name=_purl_key_name(ptype, purl.name),
+                version=None,
+                qualifiers=(),
+            )
             quals = "&".join(f"{k}={v}" for k, v in purl.qualifiers)
-            return _Entry(comp, str(bare), "purl", purl.type, quals, _loose(purl.name))
+            version = comp.version or purl.version or None
+            return _Entry(comp, str(bare), "purl", purl.type, quals, _loose(purl.name), version)
     group = _loose(comp.group or "")
     name = _loose(comp.name)
-    return _Entry(comp, f"name:{group}/{name}", "name", None, "", name)
+    return _Entry(comp, f"name:{group}/{name}", "name", None, "", name, comp.version)
 
 
 def _loose(name: str) -> str:
@@ -253,7 +294,7 @@ def _entries(view: DocView) -> tuple[list[_Entry], dict[str, _Entry]]:
     components = _components(view)
     for ref in sorted(components):
         entry = _entry(components[ref])
-        ident = (entry.key, entry.comp.version or "", entry.qualifiers)
+        ident = (entry.key, entry.version or "", entry.qualifiers)
         by_ref[ref] = seen.setdefault(ident, entry)
     return list(seen.values()), by_ref
 
@@ -276,7 +317,7 @@ def _pair_group(old: list[_Entry], new: list[_Entry], by: str) -> list[_Pair]:
                 (
                     n
                     for n in new
-                    if (n.comp.version or "") == (o.comp.version or "")
+                    if (n.version or "") == (o.version or "")
                     and (not same_qualifiers or n.qualifiers == o.qualifiers)
                 ),
                 None,
@@ -288,7 +329,7 @@ def _pair_group(old: list[_Entry], new: list[_Entry], by: str) -> list[_Pair]:
 
     def order(a: _Entry, b: _Entry) -> int:
         eco = a.ecosystem or b.ecosystem
-        return compare_versions(eco, a.comp.version or "", b.comp.version or "")[0]
+        return compare_versions(eco, a.version or "", b.version or "")[0]
 
     old.sort(key=cmp_to_key(order), reverse=True)
     new.sort(key=cmp_to_key(order), reverse=True)
@@ -365,7 +406,7 @@ def _component(entry: _Entry) -> dict[str, Any]:
         "matched_by": entry.by,
         "name": c.name,
         "group": c.group,
-        "version": c.version,
+        "version": entry.version,
         "purl": c.purl,
         "license": c.license_expression,
     }
@@ -379,8 +420,8 @@ def _change(pair: _Pair, ordering: str | None = None) -> dict[str, Any]:
         "matched_by": pair.by,
         "name": n.name or o.name,
         "group": n.group or o.group,
-        "old_version": o.version,
-        "new_version": n.version,
+        "old_version": pair.old.version,
+        "new_version": pair.new.version,
         "old_purl": o.purl,
         "new_purl": n.purl,
     }
@@ -520,10 +561,13 @@ def diff(old: Side, new: Side) -> Diff:
             result.removed.append(_component(pair.old))
             change_of[i] = "removed"
             continue
-        ov, nv = pair.old.comp.version or "", pair.new.comp.version or ""
+        ov, nv = pair.old.version or "", pair.new.version or ""
         if ov != nv:
             eco = pair.new.ecosystem or pair.old.ecosystem
-            cmp, ordering = compare_versions(eco, ov, nv)
+            if not ov or not nv:  # stated on one side only: no order to speak of
+                cmp, ordering = 0, UNORDERED
+            else:
+                cmp, ordering = compare_versions(eco, ov, nv)
             change = _change(pair, ordering)
             if cmp < 0:
                 result.upgraded.append(change)
@@ -550,7 +594,7 @@ def diff(old: Side, new: Side) -> Diff:
             return f"pair:{node[id(entry)]}", {
                 "identity": entry.key,
                 "name": entry.comp.name,
-                "version": entry.comp.version,
+                "version": entry.version,
                 "purl": entry.comp.purl,
             }
 
@@ -581,10 +625,16 @@ def diff(old: Side, new: Side) -> Diff:
     result.fixed_vulnerabilities = [
         vuln_json(vo[k]) for k in sorted(vo.keys() - vn.keys(), key=lambda k: order(vo[k]))
     ]
+    # SPDX 3 (and OpenVEX) say a justification only in coarse classes, read back as one
+    # CycloneDX justification of each: against such a side, only the classes compare.
+    exact_justifications = not _coarse_vex(old.view) and not _coarse_vex(new.view)
     for key in sorted(vo.keys() & vn.keys(), key=lambda k: order(vn[k])):
         a, b = vo[key], vn[key]
-        ja = {justification_class(j) or j for j in a.justifications}
-        jb = {justification_class(j) or j for j in b.justifications}
+        if exact_justifications:
+            ja, jb = set(a.justifications), set(b.justifications)
+        else:
+            ja = {justification_class(j) or j for j in a.justifications}
+            jb = {justification_class(j) or j for j in b.justifications}
         if a.states == b.states and ja == jb:
             continue
         record = vuln_json(b)
@@ -599,7 +649,23 @@ def diff(old: Side, new: Side) -> Diff:
     return result
 
 
+def _coarse_vex(view: DocView) -> bool:
+    """Whether the document's format states VEX justifications only coarsely (SPDX 3,
+    OpenVEX), not in CycloneDX's finer vocabulary."""
+    return view.standard == "OpenVEX" or (
+        view.standard == "SPDX" and str(view.version).startswith("3")
+    )
+
+
 # -- rendering -----------------------------------------------------------------------------
+
+
+def _ordering_words(ordering: str | None) -> str:
+    if ordering is None or ordering == NATURAL:
+        return ""
+    if ordering == UNORDERED:
+        return " (no order between them)"
+    return f" ({ordering} ordering)"
 
 
 def _label(c: Mapping[str, Any]) -> str:
@@ -672,7 +738,7 @@ def _text(d: Diff) -> str:
             title,
             [
                 f"{_ident(c)}: {c['old_version']} -> {c['new_version']}"
-                + (f" ({c['ordering']} ordering)" if c.get("ordering") != NATURAL else "")
+                + _ordering_words(c.get("ordering"))
                 for c in rows
             ],
         )

@@ -607,7 +607,15 @@ def version_range(text: str, purl_type: str) -> Callable[[str], bool]:
                 f"cannot read {part.strip()!r}: write comparisons such as '>=1.0, <2.0' "
                 "(or a vers: range)"
             )
-        tests.append((m.group(1) or "=", m.group(2)))
+        bound = m.group(2)
+        if bound.startswith(("^", "~")) or "*" in bound or bound.lower().endswith(".x"):
+            # npm's and Cargo's shorthands: taken as an exact version, they would match
+            # nothing (or not what was meant)
+            raise ValueError(
+                f"cannot read {part.strip()!r}: '^', '~' and wildcards are not read; write "
+                "comparisons such as '>=1.2, <2.0' (or a vers: range)"
+            )
+        tests.append((m.group(1) or "=", bound))
     wanted = {
         ">=": (0, 1),
         "<=": (-1, 0),
@@ -814,7 +822,9 @@ def _to_node(expr: Any, refs: Mapping[str, str], *, suspected: bool, read_as: st
                 return named
         return _Leaf(
             lic,
-            lic.casefold(),
+            # NONE and NOASSERTION (and a missing license) are one key: an exception
+            # listing either covers them all
+            "noassertion" if kind == "noassertion" else lic.casefold(),
             kind,  # type: ignore[arg-type]
             lic,
             None,
@@ -1260,24 +1270,40 @@ class _Exceptions:
         self, kind: Literal["licenses", "vulnerabilities"], key: str, verdict: Verdict, detail: str
     ) -> tuple[Verdict, str, str | None, str | None]:
         """(verdict, detail, rule, exception described) once the exceptions are applied to
-        a verdict that is not a pass."""
+        a verdict that is not a pass; the exception counts as used."""
+        verdict, detail, rule, text, number = self.consider(kind, key, verdict, detail)
+        if number is not None:
+            self.used.add(number)
+        return verdict, detail, rule, text
+
+    def consider(
+        self, kind: Literal["licenses", "vulnerabilities"], key: str, verdict: Verdict, detail: str
+    ) -> tuple[Verdict, str, str | None, str | None, int | None]:
+        """As :meth:`apply`, with the number of the exception that matched, not yet counted
+        as used (an OR's branch that is not chosen uses none)."""
         if verdict == "pass":
-            return verdict, detail, None, None
+            return verdict, detail, None, None, None
         found = self.cover(kind, key)
         if found is None:
-            return verdict, detail, None, None
+            return verdict, detail, None, None, None
         number, exc = found
-        self.used.add(number)
         if exc.active(self.today):
             last = exc.expires - dt.timedelta(days=1)
             text = f"{exc.describe()}: {exc.reason} (until {last.isoformat()})"
-            return "pass", f"excepted: {text}; without it: {detail}", f"exceptions[{number}]", text
+            return (
+                "pass",
+                f"excepted: {text}; without it: {detail}",
+                f"exceptions[{number}]",
+                text,
+                number,
+            )
         return (
             verdict,
             f"{detail}; the {exc.describe()} expired on {exc.expires.isoformat()} "
             f"(reason was: {exc.reason})",
             None,
             None,
+            number,
         )
 
 
@@ -1297,6 +1323,11 @@ class _Eval:
     leaves: tuple[LeafJudgement, ...]
     choices: tuple[Choice, ...] = ()
     exceptions: tuple[str, ...] = ()
+    numbers: frozenset[int] = frozenset()  # the policy exceptions it needed
+
+
+def _numbers(number: int | None) -> frozenset[int]:
+    return frozenset() if number is None else frozenset((number,))
 
 
 def _wrap(text: str) -> str:
@@ -1330,13 +1361,16 @@ class _LicenseJudge:
                 tuple(j for r in results for j in r.leaves),
                 tuple(c for r in results for c in r.choices),
                 tuple(e for r in results for e in r.exceptions),
+                frozenset(n for r in results for n in r.numbers),
             )
-        # the best verdict; of equals, the branch with the fewest licenses, then the first
-        # in alphabetical order: the choice does not depend on how a format orders an OR
+        # the best verdict; of equals, one allowed without an exception, then the branch
+        # with the fewest licenses, then the first in alphabetical order: the choice does
+        # not depend on how a format orders an OR
         best_index = min(
             range(len(results)),
             key=lambda i: (
                 _RANK[results[i].verdict],
+                bool(results[i].exceptions),
                 len(results[i].leaves),
                 _render(node.args[i]).casefold(),
             ),
@@ -1359,6 +1393,7 @@ class _LicenseJudge:
                     ),
                 ),
                 tuple(e for r in results for e in r.exceptions),
+                frozenset(n for r in results for n in r.numbers),
             )
         rejected = tuple(
             (_render(a), _reasons(r) or "not needed")
@@ -1371,11 +1406,12 @@ class _LicenseJudge:
             best.leaves,
             (*best.choices, Choice(expression, best.chosen, rejected)),
             best.exceptions,
+            best.numbers,
         )
 
     def leaf(self, leaf: _Leaf) -> _Eval:
         if self.rules.or_later == "choice" and leaf.or_later_of and leaf.kind == "license":
-            whole = self._judge(leaf)
+            whole, whole_number = self._judge(leaf)
             only = _Leaf(
                 leaf.or_later_of,
                 leaf.or_later_of.casefold(),
@@ -1397,7 +1433,7 @@ class _LicenseJudge:
                     leaf.read_as,
                     leaf.suspected,
                 )
-            alternative = self._judge(only)
+            alternative, alternative_number = self._judge(only)
             if _RANK[alternative.verdict] < _RANK[whole.verdict]:
                 return _Eval(
                     alternative.verdict,
@@ -1410,10 +1446,12 @@ class _LicenseJudge:
                             ((leaf.text, whole.describe()),),
                         ),
                     ),
+                    (alternative.exception,) if alternative.exception else (),
+                    _numbers(alternative_number),
                 )
-            judged = whole
+            judged, number = whole, whole_number
         else:
-            judged = self._judge(leaf)
+            judged, number = self._judge(leaf)
         exceptions = (judged.exception,) if judged.exception else ()
         return _Eval(
             judged.verdict,
@@ -1421,9 +1459,11 @@ class _LicenseJudge:
             (judged,),
             (),
             exceptions,
+            _numbers(number),
         )
 
-    def _judge(self, leaf: _Leaf) -> LeafJudgement:
+    def _judge(self, leaf: _Leaf) -> tuple[LeafJudgement, int | None]:
+        """The leaf's judgement, and the number of the policy exception that matched it."""
         rules = self.rules
         category: Category | None = None
         if leaf.kind == "noassertion":
@@ -1441,10 +1481,10 @@ class _LicenseJudge:
                 verdict = rules.suspected
                 rule = "licenses.suspected"
             detail += f"; only suspected, not declared (licenses.suspected = {rules.suspected!r})"
-        verdict, detail, by_exception, excepted = self.exceptions.apply(
+        verdict, detail, by_exception, excepted, number = self.exceptions.consider(
             "licenses", leaf.key, verdict, detail
         )
-        return LeafJudgement(
+        judgement = LeafJudgement(
             leaf.text,
             verdict,
             by_exception or rule,
@@ -1454,6 +1494,7 @@ class _LicenseJudge:
             leaf.read_as or None,
             excepted,
         )
+        return judgement, number
 
     def _listed(self, key: str) -> tuple[Verdict, str] | None:
         """(verdict, list) of the first license list naming ``key``: deny, warn, allow."""
@@ -1536,6 +1577,7 @@ def judge_license(subject: Subject, rules: LicenseRules, exceptions: _Exceptions
     if subject.suspected and rules.suspected != "ignore":
         node = _mark_suspected(node)
     result = _LicenseJudge(rules, exceptions).node(node)
+    exceptions.used.update(result.numbers)  # those the chosen branch needed
     expression = _render(node)
     chosen = result.chosen if result.choices and result.verdict != "fail" else None
     categories = tuple(dict.fromkeys(c for c in _all_leaves(node, rules) if c))
@@ -1563,17 +1605,7 @@ def judge_license(subject: Subject, rules: LicenseRules, exceptions: _Exceptions
 
 def _mark_suspected(node: _Node) -> _Node:
     if isinstance(node, _Leaf):
-        return _Leaf(
-            node.text,
-            node.key,
-            node.kind,
-            node.license_id,
-            node.exception_id,
-            node.read_as,
-            True,
-            node.or_later_of,
-            node.why,
-        )
+        return replace(node, suspected=True)  # candidates and all kept
     return _Op(node.op, tuple(_mark_suspected(a) for a in node.args))
 
 

@@ -234,9 +234,24 @@ def _severity(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     word = _key_word(value)
-    if word == "info":
-        return "none"
+    word = _SEVERITY_SYNONYMS.get(word, word)
     return word if word in SEVERITIES else None
+
+
+# severity words other vocabularies use (GitHub, npm, Red Hat, Ubuntu, Debian, OSV), as
+# CVSS v3's
+_SEVERITY_SYNONYMS = {
+    "info": "none",
+    "informational": "none",
+    "negligible": "low",
+    "minor": "low",
+    "moderate": "medium",
+    "med": "medium",
+    "important": "high",
+    "major": "high",
+    "severe": "high",
+    "crit": "critical",
+}
 
 
 def _highest(values: Iterable[str | None]) -> str | None:
@@ -429,13 +444,38 @@ def _cdx_license_fields(
 def _cdx_rating(
     ratings: Iterable[tuple[float | None, str | None]],
 ) -> tuple[float | None, str | None]:
+    """The highest score, and the highest severity of the ratings: each rating's stated
+    severity, else the one its score has (a rating may give only a score)."""
     ratings = list(ratings)
     score = _max_score(s for s, _ in ratings)
-    return score, _highest(v for _, v in ratings) or severity_of_score(score)
+    return score, _highest(v or severity_of_score(s) for s, v in ratings)
 
 
-def _cdx_json_component(comp: Mapping[str, Any]) -> DocComponent:
-    ref = str(comp.get("bom-ref") or f"{comp.get('name')}@{comp.get('version')}")
+def _fallback_ref(name: Any, group: Any, version: Any, purl: Any, taken: Mapping[str, Any]) -> str:
+    """A ref for a component without a bom-ref: its Package URL, else group/name@version;
+    numbered where another component already has it (distinct components stay distinct)."""
+    base = str(purl) if purl else f"{group + '/' if group else ''}{name}@{version}"
+    ref, n = base, 1
+    while ref in taken:
+        n += 1
+        ref = f"{base}#{n}"
+    return ref
+
+
+def _mend_structure(kind: Any) -> bool:
+    """A product or project of sbomgen's own CycloneDX documents (``mend:kind``)."""
+    return kind in ("product", "project")
+
+
+def _cdx_json_component(
+    comp: Mapping[str, Any], taken: Mapping[str, Any] | None = None
+) -> DocComponent:
+    ref = str(
+        comp.get("bom-ref")
+        or _fallback_ref(
+            comp.get("name"), comp.get("group"), comp.get("version"), comp.get("purl"), taken or {}
+        )
+    )
     sha1 = next(
         (h.get("content") for h in comp.get("hashes") or [] if h.get("alg") == "SHA-1"), None
     )
@@ -466,9 +506,18 @@ def _cyclonedx_json(doc: Mapping[str, Any], version: str) -> DocView:
     def add(comp: Mapping[str, Any]) -> None:
         for child in comp.get("components") or []:
             add(child)
-        if comp.get("type") == "application":
+        props = comp.get("properties") or []
+        kind = next(
+            (
+                p.get("value")
+                for p in props
+                if isinstance(p, Mapping) and p.get("name") == "mend:kind"
+            ),
+            None,
+        )
+        if comp.get("type") == "application" and _mend_structure(kind):
             return  # the products and projects of sbomgen's own documents
-        component = _cdx_json_component(comp)
+        component = _cdx_json_component(comp, view.components)
         view.components[component.ref] = component
 
     for comp in doc.get("components") or []:
@@ -516,8 +565,14 @@ def _cyclonedx_xml(data: bytes, version: str) -> DocView:
         found = el.find(path, ns)
         return found.text if found is not None else None
 
-    def component(comp: Any) -> DocComponent:
-        ref = comp.get("bom-ref") or f"{text(comp, 'c:name')}@{text(comp, 'c:version')}"
+    def component(comp: Any, taken: Mapping[str, Any] | None = None) -> DocComponent:
+        ref = comp.get("bom-ref") or _fallback_ref(
+            text(comp, "c:name"),
+            text(comp, "c:group"),
+            text(comp, "c:version"),
+            text(comp, "c:purl"),
+            taken or {},
+        )
         entries: list[tuple[str, str | None]] = []
         for lic in comp.iterfind("c:licenses/*", ns):
             if lic.tag.endswith("expression"):
@@ -552,9 +607,17 @@ def _cyclonedx_xml(data: bytes, version: str) -> DocView:
     top_level = root.find("c:components", ns)
     every = [] if top_level is None else list(top_level.iterfind(".//c:component", ns))
     for comp in every:
-        if comp.get("type") == "application":
+        kind = next(
+            (
+                p.text
+                for p in comp.iterfind("c:properties/c:property", ns)
+                if p.get("name") == "mend:kind"
+            ),
+            None,
+        )
+        if comp.get("type") == "application" and _mend_structure(kind):
             continue  # the products and projects of sbomgen's own documents
-        found = component(comp)
+        found = component(comp, view.components)
         view.components[found.ref] = found
     for dep in root.iterfind("c:dependencies/c:dependency", ns):
         view.edges[str(dep.get("ref"))] = [
@@ -639,6 +702,30 @@ def _assessment(text: str) -> dict[str, str] | None:
     return fields
 
 
+def _own_comment(comment: Any) -> bool:
+    """sbomgen's own structure, as its SPDX documents say in the comment: "Mend product",
+    "Mend project …", "The … this document describes (Mend)"."""
+    text = str(comment or "")
+    return text.startswith(("Mend product", "Mend project")) or (
+        "this document describes" in text and "(Mend)" in text
+    )
+
+
+def _set_root(view: DocView, own: set[str]) -> None:
+    """The described package is the root. It stays a component too where it is a package
+    of someone else's (it has a Package URL: ``sbom4python -m …`` describes the module,
+    not a product), or where the document has no other component; sbomgen's own root
+    (its product or project) never is one."""
+    assert view.root is not None
+    root = view.components.get(view.root)
+    view.root_component = root
+    if root is None:
+        return
+    alone = len(view.components) == 1
+    if root.ref in own or not (root.purl or alone):
+        view.components.pop(root.ref)
+
+
 def _spdx_expression(value: Any) -> str | None:
     if value is None:
         return None
@@ -679,7 +766,10 @@ def _spdx(data: bytes, fmt: str, version: str) -> DocView:
             raise InputDataError(f"SPDX {fmt} that spdx-tools cannot read: {exc}") from None
     view = DocView("SPDX", version, fmt)
     facts = _Facts()
+    own: set[str] = set()
     for pkg in document.packages:
+        if _own_comment(pkg.comment):
+            own.add(pkg.spdx_id)
         purl = next(
             (r.locator for r in pkg.external_references if r.reference_type == "purl"), None
         )
@@ -720,8 +810,7 @@ def _spdx(data: bytes, fmt: str, version: str) -> DocView:
             view.components.pop(ref)
     if len(described) == 1:
         view.root = described[0]
-        # the described package is the root
-        view.root_component = view.components.pop(view.root, None)
+        _set_root(view, own)
     _set_top(view)
     # VEX assessments written as annotations: on the library (every project decided the
     # same), or on a project whose decision differs, naming the library by its purl
@@ -800,9 +889,12 @@ def _spdx3(data: bytes, version: str) -> DocView:
         ]
 
     packages: dict[str, Any] = {}
+    own: set[str] = set()
     for pkg in objset.foreach_type(m.software_Package):
         ident = _iri(pkg)
         packages[ident] = pkg
+        if _own_comment(getattr(pkg, "comment", None)):
+            own.add(ident)
     license_of: dict[tuple[str, str], list[str]] = {}
     vulns: dict[str, str] = {}
     for vuln in objset.foreach_type(m.security_Vulnerability):
@@ -886,7 +978,7 @@ def _spdx3(data: bytes, version: str) -> DocView:
         )
     if len(roots) == 1:
         view.root = roots[0]
-        view.root_component = view.components.pop(view.root, None)
+        _set_root(view, own)
     _set_top(view)
 
     facts = _Facts()

@@ -819,3 +819,363 @@ def test_the_policy_and_format_from_the_config_file(tmp_path: Path) -> None:
     (tmp_path / "sbomgen.toml").write_text("[check]\npolicy = 3\n")
     broken = run_cli("check", doc, cwd=tmp_path)
     assert broken.code == 2 and "Traceback" not in broken.stderr
+
+
+# -- regressions found in review: the reviewer's small documents -----------------------------
+
+
+def _write(directory: Path, name: str, doc: Any) -> Path:
+    path = directory / name
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _cdx(components: list[dict[str, Any]], **more: Any) -> dict[str, Any]:
+    return {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "components": components,
+        **more,
+    }
+
+
+def test_a_third_party_application_is_judged_and_components_without_a_ref_stay_apart(
+    tmp_path: Path,
+) -> None:
+    doc = _write(
+        tmp_path,
+        "e3.json",
+        _cdx(
+            [
+                {
+                    "type": "application",
+                    "bom-ref": "busybox",
+                    "name": "busybox",
+                    "version": "1.36",
+                    "purl": "pkg:apk/alpine/busybox@1.36",
+                    "licenses": [{"license": {"id": "GPL-2.0-only"}}],
+                },
+                {
+                    "type": "library",
+                    "name": "util",
+                    "group": "org.a",
+                    "version": "1.0",
+                    "purl": "pkg:maven/org.a/util@1.0",
+                    "licenses": [{"license": {"id": "MIT"}}],
+                },
+                {
+                    "type": "library",
+                    "name": "util",
+                    "group": "org.b",
+                    "version": "1.0",
+                    "purl": "pkg:maven/org.b/util@1.0",
+                    "licenses": [{"license": {"id": "GPL-3.0-only"}}],
+                },
+                # the same again without a purl or group: a third, distinct component
+                {"type": "library", "name": "util", "version": "1.0"},
+                {"type": "library", "name": "util", "version": "1.0"},
+                # sbomgen's own project: no component
+                {
+                    "type": "application",
+                    "bom-ref": "project:1",
+                    "name": "proj",
+                    "properties": [{"name": "mend:kind", "value": "project"}],
+                },
+            ],
+            metadata={"component": {"type": "application", "bom-ref": "root", "name": "myapp"}},
+        ),
+    )
+    policy = write_policy(tmp_path, '[licenses]\nallow = ["MIT"]\nnoassertion = "pass"\n')
+    result, report = run_check("--policy", policy, doc)
+    assert result.code == 1, result.stderr
+    assert report["counts"]["components"] == 5
+    failed = {v["purl"] for v in report["violations"]}
+    assert failed == {"pkg:apk/alpine/busybox@1.36", "pkg:maven/org.b/util@1.0"}
+
+
+def test_a_document_of_one_described_package_is_judged_and_an_empty_one_refused(
+    tmp_path: Path,
+) -> None:
+    s1 = _write(
+        tmp_path,
+        "s1.spdx.json",
+        {
+            "spdxVersion": "SPDX-2.3",
+            "dataLicense": "CC0-1.0",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "libfoo",
+            "documentNamespace": "https://example.com/libfoo-1",
+            "creationInfo": {"created": "2025-01-01T00:00:00Z", "creators": ["Tool: x"]},
+            "packages": [
+                {
+                    "SPDXID": "SPDXRef-Package-libfoo",
+                    "name": "libfoo",
+                    "versionInfo": "1.0",
+                    "downloadLocation": "NOASSERTION",
+                    "licenseConcluded": "AGPL-3.0-only",
+                    "licenseDeclared": "AGPL-3.0-only",
+                    "copyrightText": "NOASSERTION",
+                    "externalRefs": [
+                        {
+                            "referenceCategory": "PACKAGE-MANAGER",
+                            "referenceType": "purl",
+                            "referenceLocator": "pkg:generic/libfoo@1.0",
+                        }
+                    ],
+                }
+            ],
+            "relationships": [
+                {
+                    "spdxElementId": "SPDXRef-DOCUMENT",
+                    "relationshipType": "DESCRIBES",
+                    "relatedSpdxElement": "SPDXRef-Package-libfoo",
+                }
+            ],
+        },
+    )
+    policy = write_policy(tmp_path, '[licenses]\nallow = ["MIT"]\n')
+    result, report = run_check("--policy", policy, s1)
+    assert result.code == 1, result.stderr
+    assert report["counts"]["components"] == 1
+    assert report["violations"][0]["component"] == "libfoo 1.0"
+
+    empty = _write(tmp_path, "empty.json", {"bomFormat": "CycloneDX", "specVersion": "1.5"})
+    refused = run_cli("check", "--policy", policy, empty)
+    assert refused.code == 2
+    assert "nothing to judge" in refused.stderr
+
+
+def test_severity_from_a_rating_with_only_a_score_and_synonyms(tmp_path: Path) -> None:
+    doc = _write(
+        tmp_path,
+        "ev2.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "x",
+                    "version": "1",
+                    "purl": "pkg:npm/x@1",
+                    "licenses": [{"expression": "MIT"}],
+                },
+                {
+                    "type": "library",
+                    "bom-ref": "c1",
+                    "name": "y",
+                    "version": "1",
+                    "purl": "pkg:npm/y@1",
+                    "licenses": [{"expression": "MIT"}],
+                },
+            ],
+            vulnerabilities=[
+                {
+                    "id": "CVE-2099-0001",
+                    "ratings": [
+                        {"score": 9.8, "method": "CVSSv31"},
+                        {"severity": "medium", "method": "other"},
+                    ],
+                    "affects": [{"ref": "c0"}],
+                },
+                {
+                    "id": "CVE-2099-0002",
+                    "ratings": [{"severity": "moderate"}],
+                    "affects": [{"ref": "c1"}],
+                },
+            ],
+        ),
+    )
+    policy = write_policy(tmp_path, '[vulnerabilities]\nseverity = "critical"\n')
+    result, report = run_check("--policy", policy, doc)
+    assert result.code == 1, result.stderr
+    assert [(v["vulnerability"], v["severity"]) for v in report["violations"]] == [
+        ("CVE-2099-0001", "critical")
+    ]
+    policy = write_policy(tmp_path, '[vulnerabilities]\nseverity = "medium"\n')
+    _, report = run_check("--policy", policy, doc)
+    assert {v["vulnerability"]: v["severity"] for v in report["violations"]} == {
+        "CVE-2099-0001": "critical",
+        "CVE-2099-0002": "medium",
+    }
+
+
+def test_a_suspected_classifier_license_is_judged(tmp_path: Path) -> None:
+    doc = _write(
+        tmp_path,
+        "e2.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "a",
+                    "version": "1",
+                    "purl": "pkg:pypi/a@1",
+                    "licenses": [
+                        {"license": {"name": "Suspected License :: OSI Approved :: BSD License"}}
+                    ],
+                },
+            ]
+        ),
+    )
+    policy = write_policy(
+        tmp_path, '[licenses]\nallow-categories = ["permissive"]\nsuspected = "warn"\n'
+    )
+    result, report = run_check("--policy", policy, doc)
+    assert result.code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert report["counts"]["warned"] == 1
+
+
+def test_an_or_prefers_the_branch_allowed_without_an_exception(tmp_path: Path) -> None:
+    doc = _write(
+        tmp_path,
+        "eor.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "dual",
+                    "version": "1.0",
+                    "purl": "pkg:npm/dual@1.0",
+                    "licenses": [{"expression": "MIT OR GPL-2.0-only"}],
+                },
+                {
+                    "type": "library",
+                    "bom-ref": "c1",
+                    "name": "dual",
+                    "version": "2.0",
+                    "purl": "pkg:npm/dual@2.0",
+                    "licenses": [{"expression": "GPL-2.0-only OR Apache-2.0"}],
+                },
+            ]
+        ),
+    )
+    policy = write_policy(
+        tmp_path,
+        '[licenses]\nallow = ["MIT"]\n\n[[exceptions]]\npurl = "pkg:npm/dual"\n'
+        'licenses = ["GPL-2.0-only"]\nreason = "LEGAL-7"\nexpires = 2027-01-01\n',
+    )
+    result, report = run_check("--policy", policy, doc)
+    assert result.code == 0, result.stderr
+    components = by_ref(report)
+    assert components["c0"]["license"]["chosen"] == "MIT"
+    assert components["c1"]["license"]["chosen"] == "GPL-2.0-only"
+    # the exception was needed (for 2.0): no "matched nothing" note
+    assert not [n for n in report["policy_notes"] if "matched no" in n["message"]]
+
+    only_mit = _write(
+        tmp_path,
+        "mit.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "dual",
+                    "version": "1.0",
+                    "purl": "pkg:npm/dual@1.0",
+                    "licenses": [{"expression": "MIT OR GPL-2.0-only"}],
+                }
+            ]
+        ),
+    )
+    _, report = run_check("--policy", policy, only_mit)
+    # a rejected branch uses no exception
+    assert [n for n in report["policy_notes"] if "matched no" in n["message"]]
+
+
+def test_an_exception_for_none_covers_none_and_a_missing_license(tmp_path: Path) -> None:
+    doc = _write(
+        tmp_path,
+        "enone.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "internal-tool",
+                    "version": "1.0",
+                    "purl": "pkg:npm/internal-tool@1.0",
+                    "licenses": [{"expression": "NONE"}],
+                },
+                {
+                    "type": "library",
+                    "bom-ref": "c1",
+                    "name": "internal-tool",
+                    "version": "1.1",
+                    "purl": "pkg:npm/internal-tool@1.1",
+                },
+            ]
+        ),
+    )
+    for listed in ("NONE", "NOASSERTION"):
+        policy = write_policy(
+            tmp_path,
+            f'[licenses]\nallow = ["MIT"]\n\n[[exceptions]]\npurl = "pkg:npm/internal-tool"\n'
+            f'licenses = ["{listed}"]\nreason = "ours"\nexpires = 2027-06-01\n',
+        )
+        result, report = run_check("--policy", policy, doc)
+        assert result.code == 0, (listed, result.stdout)
+        assert report["counts"]["passed"] == 2
+
+
+def test_reports_carry_control_characters_safely(tmp_path: Path) -> None:
+    doc = _write(
+        tmp_path,
+        "ef.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "evil\u001b[31m\u0007\rname",
+                    "version": "1",
+                    "purl": "pkg:npm/evil@1",
+                    "licenses": [{"license": {"name": "GNU GPL\n\fVersion 2 \u0001 License"}}],
+                },
+            ]
+        ),
+    )
+    policy = write_policy(tmp_path, '[licenses]\nallow = ["MIT"]\n')
+    junit = tmp_path / "out.xml"
+    result = run_cli("check", "--policy", policy, doc, "--junit", junit, "--date", "2026-03-01")
+    assert result.code == 1, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\r" not in result.stdout and "\x0c" not in result.stdout
+    assert "evil\\x1b[31m" in result.stdout
+    from lxml import etree
+
+    parsed = etree.fromstring(junit.read_bytes())  # well-formed XML 1.0
+    assert parsed.get("failures") == "1"
+
+
+@pytest.mark.parametrize("versions", ["^1.2", "~1.2", "1.2.*"])
+def test_npm_range_shorthands_in_an_exception_are_refused(tmp_path: Path, versions: str) -> None:
+    doc = _write(
+        tmp_path,
+        "e.json",
+        _cdx(
+            [
+                {
+                    "type": "library",
+                    "bom-ref": "c0",
+                    "name": "left-pad",
+                    "version": "1.2.0",
+                    "purl": "pkg:npm/left-pad@1.2.0",
+                    "licenses": [{"expression": "MIT"}],
+                }
+            ]
+        ),
+    )
+    policy = write_policy(
+        tmp_path,
+        '[licenses]\nallow = ["MIT"]\n\n[[exceptions]]\npurl = "pkg:npm/left-pad"\n'
+        f'versions = "{versions}"\nlicenses = ["GPL-2.0-only"]\nreason = "x"\n'
+        "expires = 2027-06-01\n",
+    )
+    result = run_cli("check", "--policy", policy, doc)
+    assert result.code == 2
+    assert "policy.toml:6: exceptions[0].versions" in result.stderr

@@ -679,3 +679,139 @@ def test_an_openvex_document_is_not_an_sbom_to_compare(tmp_path: Path) -> None:
     assert result.code == 2
     assert "an OpenVEX document holds decisions about vulnerabilities" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- regressions ------------------------------------------------------------------------------
+
+
+def test_a_version_only_in_the_purl_counts(tmp_path: Path) -> None:
+    old = _cdx(
+        tmp_path / "old.json", [{"bom-ref": "a", "name": "foo", "purl": "pkg:npm/foo@1.0.0"}]
+    )
+    new = _cdx(
+        tmp_path / "new.json", [{"bom-ref": "a", "name": "foo", "purl": "pkg:npm/foo@2.0.0"}]
+    )
+    result, report = diff(old, new)
+    assert result.code == 1
+    assert changes(report)["upgraded"] == {("pkg:npm/foo", "1.0.0", "2.0.0")}
+    # a version stated on one side only: changed, not a downgrade to none
+    bare = _cdx(tmp_path / "bare.json", [{"bom-ref": "a", "name": "foo", "purl": "pkg:npm/foo"}])
+    result, report = diff(old, bare)
+    assert result.code == 1
+    found = changes(report)
+    assert found["downgraded"] == found["upgraded"] == set()
+    assert report["components"]["version_changed"][0]["old_version"] == "1.0.0"
+    assert report["components"]["version_changed"][0]["new_version"] is None
+
+
+def test_digests_and_commit_ids_have_no_order(tmp_path: Path) -> None:
+    def lib(purl: str, version: str) -> dict[str, Any]:
+        return {"bom-ref": purl, "name": purl.rsplit("/", 1)[-1], "version": version, "purl": purl}
+
+    old = _cdx(
+        tmp_path / "old.json",
+        [lib("pkg:oci/nginx", "sha256:9f0c2b"), lib("pkg:github/acme/mylib", "3f2a9c1")],
+    )
+    new = _cdx(
+        tmp_path / "new.json",
+        [lib("pkg:oci/nginx", "sha256:a1b2c3"), lib("pkg:github/acme/mylib", "0be4d77")],
+    )
+    result, report = diff(old, new)
+    assert result.code == 1
+    found = changes(report)
+    assert found["upgraded"] == found["downgraded"] == set()
+    assert len(report["components"]["version_changed"]) == 2
+    assert compare_versions("generic", "a" * 40, "b" * 40)[0] == 0
+    assert compare_versions("generic", "1234567", "1234568")[0] == -1  # digits: a version
+
+
+def test_a_cyclonedx_justification_change_is_a_vex_change(tmp_path: Path) -> None:
+    def doc(name: str, justification: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            json.dumps(
+                {
+                    "bomFormat": "CycloneDX",
+                    "specVersion": "1.6",
+                    "version": 1,
+                    "components": [
+                        {
+                            "type": "library",
+                            "bom-ref": "log4j",
+                            "name": "log4j-core",
+                            "version": "2.14.1",
+                            "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                        }
+                    ],
+                    "vulnerabilities": [
+                        {
+                            "id": "CVE-2021-44228",
+                            "affects": [{"ref": "log4j"}],
+                            "analysis": {"state": "not_affected", "justification": justification},
+                        }
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
+        return path
+
+    a, b = doc("a.json", "requires_configuration"), doc("b.json", "requires_environment")
+    result, report = diff(a, b)
+    assert result.code == 1
+    (change,) = report["vulnerabilities"]["vex_changed"]
+    assert change["old_justifications"] == ["requires_configuration"]
+    assert change["new_justifications"] == ["requires_environment"]
+    assert run_cli("diff", a, doc("c.json", "requires_configuration")).code == 0
+
+
+def test_purl_names_as_their_ecosystem_compares_them(tmp_path: Path) -> None:
+    old = _cdx(
+        tmp_path / "old.json",
+        [
+            {"bom-ref": "a", "name": "Newtonsoft.Json", "purl": "pkg:nuget/Newtonsoft.Json@13.0.1"},
+            {"bom-ref": "b", "name": "Zope.Interface", "purl": "pkg:pypi/Zope.Interface@5.0"},
+        ],
+    )
+    new = _cdx(
+        tmp_path / "new.json",
+        [
+            {"bom-ref": "a", "name": "newtonsoft.json", "purl": "pkg:nuget/newtonsoft.json@13.0.3"},
+            {"bom-ref": "b", "name": "zope-interface", "purl": "pkg:pypi/zope_interface@5.1"},
+        ],
+    )
+    result, report = diff(old, new)
+    assert result.code == 1
+    found = changes(report)
+    assert found["added"] == found["removed"] == set()
+    assert found["upgraded"] == {
+        ("pkg:nuget/newtonsoft.json", "13.0.1", "13.0.3"),
+        ("pkg:pypi/zope-interface", "5.0", "5.1"),
+    }
+
+
+def test_errors_of_diff_exit_2(tmp_path: Path) -> None:
+    a = _cdx(tmp_path / "a.json", [{"bom-ref": "a", "name": "café-✓", "version": "1.0"}])
+    b = _cdx(tmp_path / "b.json", [{"bom-ref": "a", "name": "café-✓", "version": "2.0"}])
+    # a name the output encoding cannot show is escaped, not an error
+    env = {**clean_env(), "PYTHONIOENCODING": "cp1252"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sbomgen", "diff", str(a), str(b)],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "caf\u00e9-\\u2713: 1.0 -> 2.0" in proc.stdout.decode("cp1252")
+    # a configuration sbomgen cannot use: an error (2), not "differences" nor 3
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "sbomgen.toml").write_text('[diff]\nformat = "html"\n', encoding="utf-8")
+    result = run_cli("diff", a, b, cwd=work)
+    assert result.code == 2, result.stderr
+    (work / "sbomgen.toml").write_text("[diff\n", encoding="utf-8")
+    assert run_cli("diff", a, b, cwd=work).code == 2
+    (work / "sbomgen.toml").unlink()
+    result = run_cli("--config", "nope.toml", "diff", a, b, cwd=work)
+    assert result.code == 2, result.stderr
+    assert "does not exist" in result.stderr
