@@ -24,7 +24,7 @@ import io
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -605,7 +605,17 @@ def _cyclonedx_xml(data: bytes, version: str) -> DocView:
     if meta_comp is not None:
         view.root_component = component(meta_comp)
     top_level = root.find("c:components", ns)
-    every = [] if top_level is None else list(top_level.iterfind(".//c:component", ns))
+
+    def nested(parent: Any) -> Iterator[Any]:
+        """Components and their nested ``components``: not a pedigree's ancestors,
+        descendants or variants, which are other versions, not parts of this software."""
+        for comp in parent.iterfind("c:component", ns):
+            yield comp
+            inner = comp.find("c:components", ns)
+            if inner is not None:
+                yield from nested(inner)
+
+    every = [] if top_level is None else list(nested(top_level))
     for comp in every:
         kind = next(
             (

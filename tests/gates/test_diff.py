@@ -815,3 +815,39 @@ def test_errors_of_diff_exit_2(tmp_path: Path) -> None:
     result = run_cli("--config", "nope.toml", "diff", a, b, cwd=work)
     assert result.code == 2, result.stderr
     assert "does not exist" in result.stderr
+
+
+def test_a_pedigree_ancestor_is_not_a_component(tmp_path: Path) -> None:
+    # the same BOM in JSON and XML: openssl patched from its 3.0.7 ancestor
+    component = {
+        "type": "library",
+        "bom-ref": "openssl",
+        "name": "openssl",
+        "version": "3.0.7-patched",
+        "purl": "pkg:generic/openssl@3.0.7-patched",
+        "pedigree": {
+            "ancestors": [
+                {
+                    "type": "library",
+                    "bom-ref": "openssl-up",
+                    "name": "openssl",
+                    "version": "3.0.7",
+                    "purl": "pkg:generic/openssl@3.0.7",
+                }
+            ]
+        },
+    }
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [component]}
+    (tmp_path / "ped.json").write_text(json.dumps(doc))
+    (tmp_path / "ped.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components>'
+        '<component type="library" bom-ref="openssl"><name>openssl</name>'
+        "<version>3.0.7-patched</version><purl>pkg:generic/openssl@3.0.7-patched</purl>"
+        '<pedigree><ancestors><component type="library" bom-ref="openssl-up">'
+        "<name>openssl</name><version>3.0.7</version><purl>pkg:generic/openssl@3.0.7</purl>"
+        "</component></ancestors></pedigree></component></components></bom>\n"
+    )
+    result = run_cli("diff", tmp_path / "ped.json", tmp_path / "ped.xml")
+    assert result.code == 0, result.stdout + result.stderr
+    assert "1 component" in result.stdout and "No differences" in result.stdout
