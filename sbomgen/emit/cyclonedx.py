@@ -12,7 +12,6 @@ import re
 import uuid
 import warnings
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -71,6 +70,7 @@ from sbomgen.emit.plan import (
     DocumentPlan,
     VulnStatement,
     plan_document,
+    published_date,
     short_hash,
     vulnerability_statements,
 )
@@ -357,17 +357,6 @@ def _decimal(value: float | None) -> Decimal | None:
         return None
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    return None
-
-
 def _vectors(vector: str | None) -> tuple[str | None, str | None]:
     """(CVSS v3 or v4 vector, CVSS v2 vector), kept whole. Mend's scoreMetadataVector is the
     v3 vector ("CVSS:3.1/AV:N/…"); one with v2's "Au:" metric is a v2 vector."""
@@ -457,7 +446,7 @@ def _vulnerability(statement: VulnStatement) -> Vulnerability:
         ratings=ratings,
         description=vuln.description,
         recommendation=vuln.fix_resolution,
-        published=_date(vuln.published),
+        published=published_date(vuln.published),
         affects=[BomTarget(ref=r) for r in sorted(refs)],
         properties=props,
     )

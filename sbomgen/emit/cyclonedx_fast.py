@@ -28,7 +28,12 @@ from typing import Any
 
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta
-from sbomgen.emit.plan import DocumentPlan, VulnStatement, vulnerability_statements
+from sbomgen.emit.plan import (
+    DocumentPlan,
+    VulnStatement,
+    published_date,
+    vulnerability_statements,
+)
 from sbomgen.model import NOASSERTION, Library
 
 Obj = dict[str, Any]
@@ -226,7 +231,7 @@ def _severity(score: float | None) -> str | None:
 
 
 def _vulnerability(statement: VulnStatement, version: str) -> Obj:
-    from sbomgen.emit.cyclonedx import _date, _decimal, _uri, _vectors, node_ref
+    from sbomgen.emit.cyclonedx import _decimal, _uri, _vectors, node_ref
 
     vuln = statement.vuln
     refs = [node_ref(n) for n in statement.nodes]
@@ -282,7 +287,7 @@ def _vulnerability(statement: VulnStatement, version: str) -> Obj:
             )
         )
     props = [("mend:cvss3Severity", vuln.cvss3_severity)] if vuln.cvss3_severity else []
-    published = _date(vuln.published)
+    published = published_date(vuln.published)
     return _o(
         **{"bom-ref": statement.ref},
         analysis=analysis,

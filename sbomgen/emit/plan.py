@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.enrich.graph import DependencyGraph
@@ -38,6 +39,19 @@ def product_node(product: Product) -> str:
 def short_hash(value: str) -> str:
     """Tokens are identifiers we keep out of documents: a short hash stands for them."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+
+
+def published_date(value: str | None) -> datetime | None:
+    """Mend's publishDate ("2021-12-10" or "2021-12-10 00:00:00") in UTC, or None when it
+    is missing or unreadable (every writer states the same time)."""
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
 
 
 def library_sort_key(lib: Library) -> tuple[str, str, str]:

@@ -92,7 +92,14 @@ from typing import TYPE_CHECKING, Any
 
 from sbomgen import __version__
 from sbomgen.emit.interface import DocumentMeta, Emitter
-from sbomgen.emit.plan import ROOT, DocumentPlan, compositions, plan_document, short_hash
+from sbomgen.emit.plan import (
+    ROOT,
+    DocumentPlan,
+    compositions,
+    plan_document,
+    published_date,
+    short_hash,
+)
 from sbomgen.emit.spdx import (
     GENERATION_CONTEXT,
     NAMESPACE,
@@ -151,18 +158,6 @@ def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
-
-
-def _published(value: str | None) -> datetime | None:
-    """Mend's publishDate ("2021-12-10" or "2021-12-10 00:00:00"), or None when unreadable."""
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    return None
 
 
 def _given(**properties: Any) -> dict[str, Any]:
@@ -632,7 +627,7 @@ class _Builder:
                         )
                     ],
                     externalRef=refs,
-                    security_publishedTime=_published(vuln.published),
+                    security_publishedTime=published_date(vuln.published),
                 )
             ),
             local,
