@@ -383,7 +383,8 @@ def test_a_value_the_bindings_refuse_is_a_validation_failure(
 ) -> None:
     import sbomgen.emit.spdx3 as spdx3_module
 
-    monkeypatch.setattr(spdx3_module, "published_date", lambda value: "2021-12-10")  # not a datetime
+    # not a datetime
+    monkeypatch.setattr(spdx3_module, "published_date", lambda value: "2021-12-10")
     with pytest.raises(ValidationFailedError, match="could not be built, nothing was written"):
         Spdx3().render(sample, meta)
 
