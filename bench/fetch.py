@@ -193,7 +193,7 @@ def main() -> int:
             )
         )
         print()
-        print(f"requests per product: {per_product:.0f} (projects + 11 = {args.projects + 11})")
+        print(f"requests per product: {per_product:.0f} (projects + 10 = {args.projects + 10})")
         print(table([[k, str(v)] for k, v in sorted(counts.items())], ["request type", "count"]))
         if cache_rows:
             print()

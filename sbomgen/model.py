@@ -377,6 +377,13 @@ class Library:
         )
         return _library(**out)
 
+    def sighted(
+        self, occurrences: tuple[Occurrence, ...], provenance: tuple[Provenance, ...]
+    ) -> Library:
+        """This record with the given occurrences and provenance (a tree node's facts,
+        placed): ``replace`` without its cost, for the hot loop of a large fetch."""
+        return _library(**{**self.__dict__, "occurrences": occurrences, "provenance": provenance})
+
     @property
     def display_name(self) -> str:
         """A short human label: Maven coordinates, or the name, and the version."""
@@ -431,6 +438,11 @@ def _merge_copyrights(a: tuple[Copyright, ...], b: tuple[Copyright, ...]) -> tup
     for c in (*a, *b):
         by_text.setdefault(c.text, c)
     return tuple(by_text.values())
+
+
+def one_per_project(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+    """One occurrence per project, in order, as merging them one by one gives."""
+    return _merge_occurrences((), occurrences)
 
 
 def _merge_occurrences(
@@ -498,7 +510,6 @@ class Project:
     creation_date: str | None = None
     last_updated: str | None = None
     plugin: str | None = None
-    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
 
     @property
@@ -506,10 +517,6 @@ class Project:
         return frozenset(e.child for e in self.edges if e.parent is None)
 
     def merge(self, other: Project) -> Project:
-        tags = {
-            k: _union(self.tags.get(k, ()), other.tags.get(k, ()))
-            for k in {*self.tags, *other.tags}
-        }
         return replace(
             self,
             product=_first(self.product, other.product),
@@ -517,7 +524,6 @@ class Project:
             creation_date=_first(self.creation_date, other.creation_date),
             last_updated=_first(self.last_updated, other.last_updated),
             plugin=_first(self.plugin, other.plugin),
-            tags=dict(sorted(tags.items())),
             edges=_union(self.edges, other.edges),
         )
 

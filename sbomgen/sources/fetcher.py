@@ -8,11 +8,13 @@ request                        why it is needed (what no other answer carries)
 =============================  ==========================================================
 getProductTags                 the product's name and tags; checks the token first
 getProductProjectVitals        its projects: names, tokens, dates, plugin
-getProductProjectTags          the projects' tags, in one call
 getProductLicenses             every library of the product with its licenses, copyright
                                references, description, references, and the projects it
                                occurs in (this is what makes getProjectInventory redundant)
 getProductAlertsByType         SECURITY_VULNERABILITY alerts: the vulnerabilities
+getProductIgnoredAlerts        the ignored alerts: what people decided about them (VEX);
+                               the reference's answer names no project, so a project
+                               holding one is asked itself (getProjectIgnoredAlerts)
 getProductInHouseLibraries     which libraries are in-house
 getProductLibraryLocations     where each library was found, and how it was matched
                                (SHA1, FILENAME …)
@@ -24,7 +26,8 @@ getProjectHierarchy (each)     the dependency tree: edges, direct/transitive, Me
 =============================  ==========================================================
 
 ``getProjectInventory`` is not asked for a product: every fact it holds is in the answers
-above except ``outdated``, which sbomgen does not report.
+above except ``outdated``, which sbomgen does not report. Nor are the projects' tags
+(``getProductProjectTags``, ``getProjectTags``): no document states them.
 
 For projects given without their product, the project-level twins are used, plus
 ``getProjectInventory`` for each (the only answer naming the project's product); the notices
@@ -56,11 +59,13 @@ from sbomgen.model import (
     KeyUuid,
     Library,
     LicenseText,
+    Occurrence,
     Product,
     ProductToken,
     Project,
     ProjectToken,
     Provenance,
+    one_per_project,
 )
 from sbomgen.sources import parse
 from sbomgen.sources.client import MendResponse, shorten_token
@@ -116,6 +121,26 @@ def report_progress(observer: object, key: str, label: str, done: int, total: in
 DEFAULT_CONCURRENCY = 8
 
 
+class _TreeGroup:
+    """Consecutive tree sightings of one library record (the same node in project after
+    project): its occurrences and provenance, gathered; one Library when needed."""
+
+    __slots__ = ("lib", "occurrences", "provenance")
+
+    def __init__(self, lib: Library, occurrence: Occurrence, provenance: Provenance) -> None:
+        self.lib = lib
+        self.occurrences = [occurrence]
+        self.provenance = [provenance]
+
+    def library(self) -> Library:
+        # one occurrence per project (a node can sit at several depths of one tree), in
+        # order; each answer once: what merging the sightings one by one gives
+        return self.lib.sighted(
+            one_per_project(tuple(self.occurrences)),
+            tuple(dict.fromkeys(self.provenance)),
+        )
+
+
 class _Sightings:
     """A product's sightings of each library, in request order, merged once.
 
@@ -123,33 +148,53 @@ class _Sightings:
     merge rebuilds its growing list of occurrences); the sightings are kept per library
     instead and merged in one pass by Inventory.build (Library.merge_all, linear). A
     list that grows long is folded at once, so memory stays bounded. Merging is
-    associative: the result is that of merging every sighting in request order."""
+    associative: the result is that of merging every sighting in request order. Tree
+    nodes that are one record (parse.parse_tree) and come one after another are kept as
+    one sighting with their occurrences: merging them changes nothing else."""
 
     FOLD_AT = 4  # sightings of one library held before they are folded into one
 
     def __init__(self) -> None:
-        self._by_key: dict[str, list[Library]] = {}
+        self._by_key: dict[str, list[Library | _TreeGroup]] = {}
         self._files: dict[str, KeyUuid] = {}  # file name -> the first library taken with it
 
     def take(self, libs: Iterable[Library]) -> None:
-        by_key, files = self._by_key, self._files
         for lib in libs:
-            if lib.filename and lib.filename not in files:
-                files[lib.filename] = lib.key_uuid
+            self._add(lib.key_uuid, lib.filename, lib)
+
+    def take_tree(self, nodes: Iterable[parse.TreeNode], provenance: Provenance) -> None:
+        by_key = self._by_key
+        for lib, occurrence in nodes:
             seen = by_key.get(lib.key_uuid)
-            if seen is None:
-                by_key[lib.key_uuid] = [lib]
-            elif len(seen) < self.FOLD_AT:
-                seen.append(lib)
-            else:
-                by_key[lib.key_uuid] = [Library.merge_all([*seen, lib])]
+            if seen is not None:
+                last = seen[-1]
+                if type(last) is _TreeGroup and last.lib is lib:
+                    last.occurrences.append(occurrence)
+                    last.provenance.append(provenance)
+                    continue
+            self._add(lib.key_uuid, lib.filename, _TreeGroup(lib, occurrence, provenance))
+
+    def _add(self, key: str, filename: str | None, part: Library | _TreeGroup) -> None:
+        if filename and filename not in self._files:
+            self._files[filename] = KeyUuid(key)
+        seen = self._by_key.get(key)
+        if seen is None:
+            self._by_key[key] = [part]
+        elif len(seen) < self.FOLD_AT:
+            seen.append(part)
+        else:
+            self._by_key[key] = [Library.merge_all([*map(_part, seen), _part(part)])]
 
     def files(self) -> Iterator[tuple[str, KeyUuid]]:
         """(file name, library) of the sightings taken: the first library per file."""
         return iter(self._files.items())
 
     def all(self) -> list[Library]:
-        return [lib for seen in self._by_key.values() for lib in seen]
+        return [_part(part) for seen in self._by_key.values() for part in seen]
+
+
+def _part(part: Library | _TreeGroup) -> Library:
+    return part.library() if isinstance(part, _TreeGroup) else part
 
 
 class Jobs:
@@ -239,6 +284,9 @@ class Fetcher:
         self._jobs = Jobs(1)
         self._observer_lock = threading.Lock()
         self._tasks: dict[str, tuple[int, int | None, str]] = {}  # key -> done, total, label
+        # tree nodes parsed so far, shared by every tree of the fetch (parse.parse_tree);
+        # two threads may parse one node at once: both records are equal
+        self._tree_memo: parse.TreeMemo = {}
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -397,11 +445,6 @@ class Fetcher:
         vitals_f = get(
             "getProductProjectVitals", base, lambda x, d: parse.parse_vitals(x, d, "projectVitals")
         )
-        tags_f = get(
-            "getProductProjectTags",
-            base,
-            lambda x, d: {t.token: t.tags for t in parse.parse_tags(x, d, "projectTags")},
-        )
 
         # which projects a library occurs in is only known once the vitals are in: the
         # licenses answer is parsed after them (on this thread), its request is not held
@@ -453,7 +496,7 @@ class Fetcher:
                 )
                 self._note(f"{scope_name}: none of the given projects; left out")
         # every product-level request, and one tree per project (plus the rare inventories)
-        self._count(c("getProductProjectVitals"), total=11 + len(vitals), label=scope_name)
+        self._count(c("getProductProjectVitals"), total=10 + len(vitals), label=scope_name)
         trees_f = [
             self._jobs.submit(
                 lambda v=v: self._project_tree(ProjectToken(v.token), product, name, v)  # type: ignore[misc]
@@ -467,15 +510,14 @@ class Fetcher:
         for part in _all([alerts_f, in_house_f, locations_f]):
             merged.take(part)
         texts = texts_f.result()
-        project_tags = tags_f.result()
         projects = []
         placed: dict[str, set[str]] = {}
         for n, v in enumerate(vitals):
-            project, libs = trees_f[n].result()
+            project, nodes, provenance = trees_f[n].result()
             trees_f[n] = None  # type: ignore[call-overload]
-            projects.append(replace(project, tags=dict(project_tags.get(v.token, {}))))
-            placed[v.token] = {lib.key_uuid for lib in libs}
-            merged.take(libs)
+            projects.append(project)
+            placed[v.token] = {lib.key_uuid for lib, _ in nodes}
+            merged.take_tree(nodes, provenance)
         # the text files name libraries by file name: most are placed by now
         texts_in, copyrights, notices = _text_sightings(
             merged.files(), copyrights_f.result(), notices_f.result(), warn=False
@@ -496,7 +538,7 @@ class Fetcher:
             unplaced = set(placed)
         if unplaced:
             self._count(
-                c("getProjectInventory"), total=11 + len(vitals) + len(unplaced), label=scope_name
+                c("getProjectInventory"), total=10 + len(vitals) + len(unplaced), label=scope_name
             )
         inventories = [
             self._jobs.submit(lambda v=v: self._inventory(ProjectToken(v.token), product, v))  # type: ignore[misc]
@@ -529,15 +571,11 @@ class Fetcher:
             raise ctx.fail("projectVitals", "is empty: the project token is unknown to Mend")
         vitals = vitals_list[0]
         scope_name = f"project {vitals.name}"
-        self._count(ctx, total=11, label=scope_name)
+        self._count(ctx, total=10, label=scope_name)
 
         def c(request_type: str) -> Ctx:
             return Ctx(request_type, project=project, scope_name=scope_name)
 
-        data, ctx = self._json(c("getProjectTags"), base)
-        tags = {t.token: t.tags for t in parse.parse_tags(ctx, data, "projectTags")}.get(
-            project, {}
-        )
         libraries: list[Library] = []
         data, ctx = self._json(c("getProjectLicenses"), {**base, **OCCURRENCES})
         libraries += parse.parse_licenses(ctx, data, {project: None})
@@ -554,9 +592,14 @@ class Fetcher:
             "license texts",
             lambda ctx: self._license_texts(ctx, base),
         )
-        proj, libs = self._project_tree(project, None, None, vitals, inventory=True)
-        proj = replace(proj, tags=dict(tags))
-        libraries += libs
+        proj, nodes, provenance = self._project_tree(project, None, None, vitals)
+        # getProjectInventory: the one answer that names the project's product, and each
+        # library's match type in the project
+        inv_vitals, inv_libs = self._inventory_answer(project, None, vitals)
+        if inv_vitals is not None:
+            proj = replace(proj, product_name=inv_vitals.product_name)
+        libraries += [lib.sighted((occ,), (provenance,)) for lib, occ in nodes]
+        libraries += inv_libs
         copyrights = self._optional(
             c("getProjectCopyrightsTextFile"),
             "the copyrights text file",
@@ -620,7 +663,7 @@ class Fetcher:
         ask = sorted({p for lib in unsure for p in where[lib.key_uuid]})
         self._count(
             Ctx("getProjectIgnoredAlerts", product=product),
-            total=11 + len(vitals) + len(ask),
+            total=10 + len(vitals) + len(ask),
         )
 
         def project_alerts(token: str) -> list[Library]:
@@ -656,24 +699,16 @@ class Fetcher:
         product: ProductToken | None,
         product_name: str | None,
         vitals: parse.Vitals,
-        *,
-        inventory: bool = False,
-    ) -> tuple[Project, list[Library]]:
-        """The project's dependency tree; with ``inventory`` (a project fetched without its
-        product) also ``getProjectInventory``, the one answer that names its product and
-        each library's match type in that project."""
+    ) -> tuple[Project, list[parse.TreeNode], Provenance]:
+        """The project's dependency tree: the project, each node (the library's record
+        and its occurrence here) and the answer's provenance."""
         scope_name = f"project {vitals.name}"
         params = {"projectToken": project, "includeInHouseData": True}
         data, ctx = self._json(
             Ctx("getProjectHierarchy", product=product, project=project, scope_name=scope_name),
             params,
         )
-        libs, edges = parse.parse_hierarchy(ctx, data)
-        if inventory:
-            inv_vitals, inv_libs = self._inventory_answer(project, product, vitals)
-            libs += inv_libs
-            if product_name is None and inv_vitals is not None:
-                product_name = inv_vitals.product_name
+        nodes, edges = parse.parse_tree(ctx, data, self._tree_memo)
         project_rec = Project(
             token=project,
             name=vitals.name,
@@ -684,7 +719,7 @@ class Fetcher:
             plugin=vitals.plugin,
             edges=tuple(dict.fromkeys(edges)),
         )
-        return project_rec, libs
+        return project_rec, nodes, ctx.provenance
 
     def _inventory_answer(
         self, project: ProjectToken, product: ProductToken | None, vitals: parse.Vitals

@@ -373,11 +373,25 @@ def _library_core(ctx: Ctx, item: Mapping[str, Any], field: str) -> dict[str, An
     }
 
 
-def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], list[Edge]]:
-    """``getProjectHierarchy``: every level of the tree becomes libraries and edges."""
+# A library as one node of a project's tree states it, without where (occurrences) and by
+# which answer (provenance): a product's trees repeat the same node in project after
+# project, and each repeat is the same record.
+TreeNode = tuple[Library, Occurrence]
+TreeMemo = dict[Any, Library]
+
+
+def parse_tree(
+    ctx: Ctx, data: Mapping[str, Any], memo: TreeMemo | None = None
+) -> tuple[list[TreeNode], list[Edge]]:
+    """``getProjectHierarchy``: every node of the tree, in document order, as (the
+    library's facts, its occurrence in the project), and the edges.
+
+    With ``memo`` (shared by the trees of one fetch), a node whose fields and their types
+    are those of a node parsed before is that node's record, without parsing it again:
+    every check ran on the first one, and the same input gives the same record."""
     if ctx.project is None:
-        raise ValueError("parse_hierarchy needs a project context")
-    libraries: list[Library] = []
+        raise ValueError("parse_tree needs a project context")
+    nodes: list[TreeNode] = []
     edges: list[Edge] = []
 
     # depth-first, in document order, without recursion: however deep the tree
@@ -389,24 +403,45 @@ def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], l
         if i >= len(items):
             continue
         stack.append((items, i + 1, parent, path))
-        field = f"{path}[{i}]"
-        item = _obj(ctx, items[i], field)
-        core = _library_core(ctx, item, field)
-        key = core["key_uuid"]
-        libraries.append(
-            Library(
+        item = items[i]
+        lib: Library | None = None
+        content: Any = None
+        if memo is not None and type(item) is dict:
+            fields = item.copy()
+            fields.pop("dependencies", None)
+            values = tuple(fields.values())
+            try:  # 1 == 1.0 == True: the types are part of the key
+                content = (tuple(fields), values, tuple(map(type, values)))
+                lib = memo.get(content)
+            except TypeError:  # a list or object among the fields: parsed each time
+                content = None
+        if lib is None:
+            field = f"{path}[{i}]"
+            item = _obj(ctx, item, field)
+            core = _library_core(ctx, item, field)
+            core["provenance"] = ()
+            lib = Library(
                 **core,
                 type=_str_at(ctx, item, "type", field),
                 coordinates=_str_at(ctx, item, "coordinates", field),
                 licenses=_licenses(ctx, item, field),
-                occurrences=(_occurrence(ctx.product, ctx.project, parent is None),),
             )
-        )
+            if content is not None:
+                memo[content] = lib  # type: ignore[index]
+        key = lib.key_uuid
+        nodes.append((lib, _occurrence(ctx.product, ctx.project, parent is None)))
         edges.append(Edge(parent=parent, child=key))
         children = _list(ctx, item, "dependencies", required=False)
         if children:
-            stack.append((children, 0, key, f"{field}.dependencies"))
-    return libraries, edges
+            stack.append((children, 0, key, f"{path}[{i}].dependencies"))
+    return nodes, edges
+
+
+def parse_hierarchy(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Library], list[Edge]]:
+    """``getProjectHierarchy``: every level of the tree becomes libraries and edges."""
+    nodes, edges = parse_tree(ctx, data)
+    provenance = (ctx.provenance,)
+    return [lib.sighted((occ,), provenance) for lib, occ in nodes], edges
 
 
 def parse_inventory(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Vitals | None, list[Library]]:

@@ -48,16 +48,17 @@ def _fetch(emulator: Emulator, url: str, scope: FetchScope, concurrency: int) ->
         return Fetcher(client, concurrency=concurrency).fetch(scope)
 
 
-def test_a_product_takes_one_request_per_project_plus_eleven(
+def test_a_product_takes_one_request_per_project_plus_ten(
     org: tuple[Emulator, str],
 ) -> None:
     emulator, url = org
     product = emulator.dataset.products[0].token
     inventory = _fetch(emulator, url, FetchScope(products=(product,)), 6)
     counts = dict(emulator.counts)
-    # ten product-level requests and the ignored alerts (no alert is ignored here, so no
-    # project is asked for its own)
-    assert sum(counts.values()) == PROJECTS + 11, counts
+    # ten product-level requests, the ignored alerts among them (no alert is ignored here,
+    # so no project is asked for its own)
+    assert sum(counts.values()) == PROJECTS + 10, counts
+    assert "getProductProjectTags" not in counts  # no document states a project's tags
     assert counts["getProjectHierarchy"] == PROJECTS
     assert "getProjectInventory" not in counts  # every tree places every library
     assert len(inventory.projects) == PROJECTS

@@ -18,7 +18,6 @@ from sbomgen.sources.snapshot import Scope, SnapshotRecorder, SnapshotReplay
 PRODUCT_LEVEL = {
     "getProductTags",
     "getProductProjectVitals",
-    "getProductProjectTags",
     "getProductLicenses",
     "getProductAlertsByType",
     "getProductIgnoredAlerts",
@@ -31,7 +30,6 @@ PRODUCT_LEVEL = {
 PER_PROJECT = {"getProjectHierarchy", "getProjectInventory"}
 PROJECT_LEVEL = {
     "getProjectVitals",
-    "getProjectTags",
     "getProjectLicenses",
     "getProjectAlertsByType",
     "getProjectIgnoredAlerts",
