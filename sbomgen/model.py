@@ -317,42 +317,52 @@ class Library:
         if len(parts) == 1:
             return parts[0]
         first = parts[0]
-        # the hot loop of a large fetch: the parts' own field dicts, read directly
+        key = first.key_uuid
+        # the hot loop of a large fetch: the parts' own field dicts, read directly; the
+        # first part gives every field, the others fill in
         facts = [part.__dict__ for part in parts]
         rest = facts[1:]
         for d in rest:
-            if d["key_uuid"] != first.key_uuid:
-                raise ValueError(f"cannot merge library {d['key_uuid']} into {first.key_uuid}")
-        out: dict[str, Any] = {"key_uuid": first.key_uuid}
-        for name in _PICK_FIRST:  # the first value given
-            for d in facts:
-                value = d[name]
-                if value is not None and value != "":
-                    break
-            out[name] = value
-        for name in _PICK_TRUTHY:  # the first true value
-            for d in facts:
-                value = d[name]
-                if value:
-                    break
-            out[name] = value
+            if d["key_uuid"] != key:
+                raise ValueError(f"cannot merge library {d['key_uuid']} into {key}")
+        out = dict(facts[0])
+        last = rest[-1]
+        for name in _PICK_FIRST:  # the first value given (else the last part's)
+            value = out[name]
+            if value is None or value == "":
+                for d in rest:
+                    value = d[name]
+                    if value is not None and value != "":
+                        break
+                out[name] = value
+        for name in _PICK_TRUTHY:  # the first true value (else the last part's)
+            if not out[name]:
+                for d in rest:
+                    value = d[name]
+                    if value:
+                        break
+                else:
+                    value = last[name]
+                out[name] = value
         for name in _UNION:  # every item, in order, once
-            head: tuple[Any, ...] = facts[0][name]
-            if any(d[name] for d in rest):
+            more = [v for d in rest if (v := d[name])]
+            if more:
+                head: tuple[Any, ...] = out[name]
                 seen = set(head)
                 extra = [
                     x
-                    for d in rest
-                    for x in d[name]
+                    for items in more
+                    for x in items
                     if not (x in seen or seen.add(x))  # type: ignore[func-returns-value]
                 ]
-                head = head + tuple(extra)
-            out[name] = head
+                out[name] = head + tuple(extra)
 
         licenses: dict[str, MendLicense] = {}
         vulns: dict[str, Vulnerability] = {}
         copyrights: dict[str, Copyright] = {}
         references = first.references
+        in_house = False
+        occurrences: list[Occurrence] = []
         for d in facts:
             for c in d["copyrights"]:
                 copyrights.setdefault(c.text, c)
@@ -367,14 +377,14 @@ class Library:
                 refs != _NO_REFERENCES or "" in _reference_values(references)
             ):
                 references = references.merge(refs)
+            in_house = in_house or d["in_house"]
+            occurrences += d["occurrences"]
         out["references"] = references
         out["licenses"] = tuple(licenses.values())
         out["copyrights"] = tuple(copyrights.values())
         out["vulnerabilities"] = tuple(vulns.values())
-        out["in_house"] = any(d["in_house"] for d in facts)
-        out["occurrences"] = _merge_occurrences(
-            (), tuple(o for d in facts for o in d["occurrences"])
-        )
+        out["in_house"] = in_house
+        out["occurrences"] = _merge_occurrences((), tuple(occurrences))
         return _library(**out)
 
     def sighted(
@@ -452,15 +462,26 @@ def _merge_occurrences(
     by_project: dict[ProjectToken, Occurrence] = {}
     for occ in (*a, *b):
         prev = by_project.get(occ.project)
-        if prev is None:
+        if prev is None or prev is occ:
+            by_project[occ.project] = occ if prev is None else prev
+            continue
+        product = _first(prev.product, occ.product)
+        direct = _any_true(prev.direct, occ.direct)
+        match_type = _first(prev.match_type, occ.match_type)
+        outdated = prev.outdated if prev.outdated is not None else occ.outdated
+        fields = (product, direct, match_type, outdated)
+        # a record already holding these facts is kept (most are shared: parse._occurrence)
+        if fields == (prev.product, prev.direct, prev.match_type, prev.outdated):
+            continue
+        if fields == (occ.product, occ.direct, occ.match_type, occ.outdated):
             by_project[occ.project] = occ
             continue
         by_project[occ.project] = Occurrence(
-            product=_first(prev.product, occ.product),
+            product=product,
             project=occ.project,
-            direct=_any_true(prev.direct, occ.direct),
-            match_type=_first(prev.match_type, occ.match_type),
-            outdated=prev.outdated if prev.outdated is not None else occ.outdated,
+            direct=direct,
+            match_type=match_type,
+            outdated=outdated,
         )
     return tuple(by_project.values())
 
