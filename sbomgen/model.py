@@ -102,7 +102,7 @@ class References:
         )
 
 
-_NO_REFERENCES = References()
+NO_REFERENCES = _NO_REFERENCES = References()  # the one empty record (frozen)
 
 
 def _reference_values(r: References) -> tuple[str | None, ...]:
@@ -248,7 +248,7 @@ class Library:
     filename: str | None = None
     coordinates: str | None = None
     description: str | None = None
-    references: References = field(default_factory=References)
+    references: References = field(default=_NO_REFERENCES)  # frozen: one shared empty record
     licenses: tuple[MendLicense, ...] = ()
     copyrights: tuple[Copyright, ...] = ()
     notices: tuple[str, ...] = ()
@@ -374,7 +374,9 @@ class Library:
             refs = d["references"]
             # an empty part changes nothing, unless "" stands where it would put None
             if refs is not references and (
-                refs != _NO_REFERENCES or "" in _reference_values(references)
+                "" in _reference_values(references)
+                if refs is _NO_REFERENCES
+                else refs != references
             ):
                 references = references.merge(refs)
             in_house = in_house or d["in_house"]
@@ -385,7 +387,10 @@ class Library:
         out["vulnerabilities"] = tuple(vulns.values())
         out["in_house"] = in_house
         out["occurrences"] = _merge_occurrences((), tuple(occurrences))
-        return _library(**out)
+        # every field is there: a copy of the first part's, each replaced
+        lib = object.__new__(Library)
+        lib.__dict__.update(out)
+        return lib
 
     def sighted(
         self, occurrences: tuple[Occurrence, ...], provenance: tuple[Provenance, ...]

@@ -19,6 +19,7 @@ from typing import Any
 
 from sbomgen.errors import InputDataError
 from sbomgen.model import (
+    NO_REFERENCES,
     Copyright,
     Edge,
     KeyUuid,
@@ -293,7 +294,7 @@ def parse_tags(ctx: Ctx, data: Mapping[str, Any], key: str) -> list[Tagged]:
 def _references(ctx: Ctx, item: Mapping[str, Any], field: str) -> References:
     raw = item.get("references")
     if not raw:
-        return References()
+        return NO_REFERENCES
     at = f"{field}.references"
     refs = _obj(ctx, raw, at)
     return References(
