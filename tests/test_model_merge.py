@@ -81,3 +81,54 @@ def test_merging_is_associative(parts: list[Library], cut: int) -> None:
     whole = Library.merge_all(parts)
     assert Library.merge_all([Library.merge_all(head), Library.merge_all(tail)]) == whole
     assert Library.merge_all([*head, Library.merge_all(tail)]) == whole
+
+
+template = part.map(lambda lib: lib.sighted((), ()))  # a tree node's record (parse.parse_tree)
+tree_provenance = st.builds(
+    Provenance, request_type=st.just("getProjectHierarchy"), scope=st.sampled_from(["x", "y"])
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    first=st.lists(part, max_size=3),
+    pool=st.lists(template, min_size=1, max_size=3),
+    ops=st.lists(
+        st.one_of(
+            part,
+            st.tuples(
+                st.lists(st.tuples(st.integers(0, 2), occurrence), max_size=4), tree_provenance
+            ),
+        ),
+        max_size=8,
+    ),
+    lead_at=st.integers(0, 8),
+)
+def test_the_fetchers_sightings_merge_as_one_fold_in_request_order(
+    first: list[Library],
+    pool: list[Library],
+    ops: list[Library | tuple[list[tuple[int, Occurrence]], Provenance]],
+    lead_at: int,
+) -> None:
+    """What the fetcher takes (answers; the licenses answer, which leads them all, at any
+    point; trees, whose repeated nodes are one record) merges to the fold of every
+    sighting in request order, however it groups them on the way."""
+    from sbomgen.sources.fetcher import _Sightings
+
+    sightings = _Sightings()
+    expanded = list(first)
+    for n, op in enumerate(ops):
+        if n == lead_at:
+            sightings.lead(first)
+        if isinstance(op, Library):
+            sightings.take([op])
+            expanded.append(op)
+        else:
+            nodes, prov = op
+            picked = [(pool[i % len(pool)], occ) for i, occ in nodes]
+            sightings.take_tree(picked, prov)
+            expanded += [lib.sighted((occ,), (prov,)) for lib, occ in picked]
+    if lead_at >= len(ops):
+        sightings.lead(first)
+    got = sightings.merged()
+    assert got == ([Library.merge_all(expanded)] if expanded else [])

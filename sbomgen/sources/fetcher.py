@@ -123,21 +123,42 @@ DEFAULT_CONCURRENCY = 8
 
 class _TreeGroup:
     """Consecutive tree sightings of one library record (the same node in project after
-    project): its occurrences and provenance, gathered; one Library when needed."""
+    project): its occurrences and provenance, gathered; one Library when needed. With
+    ``base``, the sightings before the group, already merged with the record's facts:
+    what the group adds at the end is its occurrences and provenance only."""
 
-    __slots__ = ("lib", "occurrences", "provenance")
+    __slots__ = ("base", "lib", "occurrences", "provenance")
 
-    def __init__(self, lib: Library, occurrence: Occurrence, provenance: Provenance) -> None:
+    def __init__(
+        self,
+        lib: Library,
+        occurrence: Occurrence,
+        provenance: Provenance,
+        base: Library | None = None,
+    ) -> None:
         self.lib = lib
+        self.base = base
         self.occurrences = [occurrence]
         self.provenance = [provenance]
 
     def library(self) -> Library:
         # one occurrence per project (a node can sit at several depths of one tree), in
         # order; each answer once: what merging the sightings one by one gives
-        return self.lib.sighted(
-            one_per_project(tuple(self.occurrences)),
-            tuple(dict.fromkeys(self.provenance)),
+        if self.base is None:
+            # a record seen more than once is merged with itself: a license, copyright or
+            # vulnerability it names twice is then named once, as merging the sightings
+            # one by one gives
+            lib = self.lib if len(self.occurrences) == 1 else Library.merge_all([self.lib] * 2)
+            return lib.sighted(
+                one_per_project(tuple(self.occurrences)),
+                tuple(dict.fromkeys(self.provenance)),
+            )
+        base = self.base
+        head = base.provenance
+        seen = set(head)
+        return base.sighted(
+            one_per_project(base.occurrences + tuple(self.occurrences)),
+            head + tuple(p for p in dict.fromkeys(self.provenance) if p not in seen),
         )
 
 
@@ -150,13 +171,16 @@ class _Sightings:
     list that grows long is folded at once, so memory stays bounded. Merging is
     associative: the result is that of merging every sighting in request order. Tree
     nodes that are one record (parse.parse_tree) and come one after another are kept as
-    one sighting with their occurrences: merging them changes nothing else."""
+    one sighting with their occurrences: merging them changes nothing else. Once
+    :meth:`lead` has merged what came first, a tree's record is merged into it when it
+    first comes, so that the end has only occurrences left to add."""
 
     FOLD_AT = 4  # sightings of one library held before they are folded into one
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[Library | _TreeGroup]] = {}
         self._files: dict[str, KeyUuid] = {}  # file name -> the first library taken with it
+        self._led = False
 
     def take(self, libs: Iterable[Library]) -> None:
         for lib in libs:
@@ -172,6 +196,12 @@ class _Sightings:
                     last.occurrences.append(occurrence)
                     last.provenance.append(provenance)
                     continue
+                if self._led and len(seen) == 1:
+                    if lib.filename and lib.filename not in self._files:
+                        self._files[lib.filename] = lib.key_uuid
+                    base = Library.merge_all([_part(last), lib])  # lib: no occurrences
+                    seen[0] = _TreeGroup(lib, occurrence, provenance, base)
+                    continue
             self._add(lib.key_uuid, lib.filename, _TreeGroup(lib, occurrence, provenance))
 
     def _add(self, key: str, filename: str | None, part: Library | _TreeGroup) -> None:
@@ -185,12 +215,31 @@ class _Sightings:
         else:
             self._by_key[key] = [Library.merge_all([*map(_part, seen), _part(part)])]
 
+    def lead(self, first: Iterable[Library]) -> None:
+        """Put ``first`` before every sighting taken so far (their file names do not
+        count for :meth:`files`), and merge each library's sightings so far into one: the
+        merging the end would do, done while later answers are still coming."""
+        by_key: dict[str, list[Library | _TreeGroup]] = {}
+        for lib in first:
+            by_key.setdefault(lib.key_uuid, []).append(lib)
+        for key, parts in self._by_key.items():
+            by_key.setdefault(key, []).extend(parts)
+        self._by_key = {
+            key: [parts[0] if len(parts) == 1 else Library.merge_all(list(map(_part, parts)))]
+            for key, parts in by_key.items()
+        }
+        self._led = True
+
     def files(self) -> Iterator[tuple[str, KeyUuid]]:
         """(file name, library) of the sightings taken: the first library per file."""
         return iter(self._files.items())
 
-    def all(self) -> list[Library]:
-        return [_part(part) for seen in self._by_key.values() for part in seen]
+    def merged(self) -> list[Library]:
+        """One library per key: its sightings merged, in the order they were taken."""
+        return [
+            _part(parts[0]) if len(parts) == 1 else Library.merge_all(list(map(_part, parts)))
+            for parts in self._by_key.values()
+        ]
 
 
 def _part(part: Library | _TreeGroup) -> Library:
@@ -503,13 +552,26 @@ class Fetcher:
             )
             for v in vitals
         ]
-        # Everything but the licenses answer (usually the largest and the slowest) is taken
-        # as it comes (see _Sightings).
+        # Every answer is taken in a fixed order (see _Sightings): the licenses answer
+        # (usually the largest and the slowest) leads, then the other product-level
+        # answers, the text files, and the trees; what has come before the trees is merged
+        # while they come (their parsing runs on the request threads).
         merged = _Sightings()
-
         for part in _all([alerts_f, in_house_f, locations_f]):
             merged.take(part)
         texts = texts_f.result()
+        licensed, names_no_projects = licenses_f.result()
+        # the text files name libraries by file name: the product-level answers' names
+        # count first (the licenses answer names every library of the product)
+        files = dict(merged.files())
+        for lib in licensed:
+            if lib.filename:
+                files.setdefault(lib.filename, lib.key_uuid)
+        texts_in, copyrights, notices = _text_sightings(
+            files.items(), copyrights_f.result(), notices_f.result(), warn=False
+        )
+        merged.take(texts_in)
+        merged.lead(licensed)
         projects = []
         placed: dict[str, set[str]] = {}
         for n, v in enumerate(vitals):
@@ -518,12 +580,11 @@ class Fetcher:
             projects.append(project)
             placed[v.token] = {lib.key_uuid for lib, _ in nodes}
             merged.take_tree(nodes, provenance)
-        # the text files name libraries by file name: most are placed by now
+        # the rest of the text files, for libraries only a tree names
         texts_in, copyrights, notices = _text_sightings(
-            merged.files(), copyrights_f.result(), notices_f.result(), warn=False
+            merged.files(), copyrights, notices, warn=False
         )
         merged.take(texts_in)
-        licensed, names_no_projects = licenses_f.result()
         # A library getProductLicenses puts in a project whose tree does not place it (a
         # file matched by hash, outside any dependency file) is known only by its language;
         # that project's inventory adds its Mend type and match. Usually there is none. An
@@ -545,11 +606,12 @@ class Fetcher:
             for v in vitals
             if v.token in unplaced
         ]
-        libraries: list[Library] = licensed + merged.all()
+        libraries: list[Library] = merged.merged()
         for libs in _all(inventories):
             libraries += libs
         libraries += self._placed_triage(ignored_f.result(), licensed, placed, product, vitals)
-        libraries = _attach_text_blocks(libraries, copyrights, notices)
+        if _any_blocks(copyrights) or _any_blocks(notices):
+            libraries = _attach_text_blocks(libraries, copyrights, notices)
         product_rec = Product(
             token=product,
             name=name,
@@ -804,6 +866,10 @@ def _names_no_projects(data: Mapping[str, Any]) -> bool:
 
 
 Blocks = tuple[dict[str, str], Provenance] | dict[str, str]
+
+
+def _any_blocks(blocks: Blocks) -> bool:
+    return bool(blocks if isinstance(blocks, dict) else blocks[0])
 
 
 def _attach_text_blocks(
