@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from sbomgen._gc import paused
 from sbomgen._io import OutputDir, staged_directory
-from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.emit.interface import DocumentMeta, Emitter, OwnFile
 from sbomgen.enrich.licenses import LicenseEnricher, LicenseNormalizer, LicensePolicy
 from sbomgen.enrich.producers import ProducerEnricher
 from sbomgen.enrich.purl import PurlEnricher
@@ -226,6 +226,8 @@ def build(
     own_copyright: str | None = None,
     supplier_contact: str | None = None,
     versions: Mapping[str, str] | None = None,
+    own_files: Mapping[str, OwnFile] | None = None,
+    own_identifiers: Mapping[str, tuple[str, ...]] | None = None,
     split: bool = False,
     checksums: bool = True,
     timings: dict[str, float] | None = None,
@@ -254,6 +256,15 @@ def build(
         log.warning("[versions]: no product or project named %r in the scope; ignored", unknown)
     when, reproducible = timestamp()
     doc_name = name or default_name(inventory)
+    for table, given in (("files", own_files), ("identifiers", own_identifiers)):
+        for unknown in sorted(set(given or {}) - named - {doc_name}):
+            log.warning(
+                "[%s]: nothing named %r in the scope (a product, a project, or the document's "
+                "name %r); ignored",
+                table,
+                unknown,
+                doc_name,
+            )
     meta = DocumentMeta(
         name=doc_name,
         version=version,
@@ -267,6 +278,8 @@ def build(
         copyright=own_copyright,
         supplier_contact=supplier_contact,
         versions=dict(versions or {}),
+        files=dict(own_files or {}),
+        identifiers=dict(own_identifiers or {}),
     )
     with paused():
         files = documents(inventory, emitters, meta, split=split, observer=observer)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -193,6 +193,38 @@ def meta() -> DocumentMeta:
         license="LicenseRef-Acme-Proprietary-License",
         copyright="Copyright 2026 Acme Corp",
     )
+
+
+def release_facts(meta: DocumentMeta, inventory: Inventory) -> DocumentMeta:
+    """``meta`` with everything a release knows of its own software, as a config file would
+    give it (supplier-contact, [files], [identifiers]): the root, every product and every
+    project ship as a file with its SHA-512 and download URL, and have a Package URL; the
+    root a CPE too."""
+    import hashlib
+    import re
+
+    from sbomgen.emit.interface import OwnFile
+
+    names = [meta.name, *(p.name for p in inventory.products.values())]
+    names += [p.name for p in inventory.projects.values()]
+    files, identifiers = {}, {}
+    for name in names:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        files[name] = OwnFile(
+            name=f"{slug}-{meta.version}.tar.gz",
+            sha512=hashlib.sha512(slug.encode()).hexdigest(),
+            url=f"https://downloads.acme.example/{slug}/{slug}-{meta.version}.tar.gz",
+            archive=True,
+            structured=True,
+        )
+        identifiers[name] = (f"pkg:generic/acme/{slug}@{meta.version}",)
+    identifiers[meta.name] += ("cpe:2.3:a:acme:acme_corp:2.4.0:*:*:*:*:*:*:*",)
+    return replace(meta, supplier_contact="sbom@acme.example", files=files, identifiers=identifiers)
+
+
+@pytest.fixture(scope="session")
+def released(meta: DocumentMeta, sample: Inventory) -> DocumentMeta:
+    return release_facts(meta, sample)
 
 
 # generated organizations for the equivalence corpora: (libraries, products, projects each)

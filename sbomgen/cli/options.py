@@ -55,6 +55,8 @@ DOCUMENT_KEYS = (
     "license-text",
     "copyright",
     "versions",
+    "files",
+    "identifiers",
 )
 SECRET_KEYS = ("user-key", "org-token")
 

@@ -18,7 +18,7 @@ from sbomgen.errors import ConfigError
 if TYPE_CHECKING:
     from sbomgen._io import OutputDir
     from sbomgen.emit.attribution import AttributionOptions
-    from sbomgen.emit.interface import Emitter
+    from sbomgen.emit.interface import Emitter, OwnFile
     from sbomgen.pipeline import Enricher
 
 log = logging.getLogger("sbomgen")
@@ -58,6 +58,8 @@ def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:
         "supplier": cfg_str(cfg, "supplier"),
         "supplier_contact": supplier_contact(cfg),
         "versions": own_versions(cfg),
+        "own_files": own_files(cfg),
+        "own_identifiers": own_identifiers(cfg),
         "authors": cfg_list(cfg, "authors"),
         "own_license": own_license(cfg),
         "own_license_text": own_license_text(cfg),
@@ -81,6 +83,112 @@ def own_versions(cfg: Any) -> dict[str, str]:
             'name to its version, as strings ("storefront-api" = "3.1.0")'
         )
     return dict(value)
+
+
+def own_files(cfg: Any) -> dict[str, OwnFile]:
+    """``[files]``: the file each of the release's products and projects (and the
+    described software, by the document's name) ships as: its name, or a table with its
+    ``name``, the ``url`` it is downloaded from and, as BSI TR-03183-2 asks, its ``sha512``
+    and whether it is an ``archive``, ``executable``, and ``structured`` (a container) or
+    not (firmware)."""
+    from sbomgen.emit.interface import OwnFile
+
+    value = cfg.get("files") if cfg is not None else None
+    if value is None:
+        return {}
+    where = getattr(cfg, "where", "config")
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{where}: [files] maps a name to a file name ("storefront-api" = "storefront.jar")'
+        )
+    out: dict[str, OwnFile] = {}
+    for name, given in value.items():
+        entry = {"name": given} if isinstance(given, str) else given
+        at = f"{where}: [files] {name!r}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{at} should be a file name, or a table with its name")
+        unknown = sorted(
+            set(entry) - {"name", "sha512", "url", "archive", "executable", "structured"}
+        )
+        if unknown:
+            raise ConfigError(
+                f"{at}: unknown key {unknown[0]!r} (known: name, sha512, url, archive, "
+                "executable, structured)"
+            )
+        file = entry.get("name")
+        if not isinstance(file, str) or not file.strip():
+            raise ConfigError(f"{at} needs the file's name, as a string")
+        if "/" in file or "\\" in file or file.strip() in (".", ".."):
+            raise ConfigError(f"{at}: {file!r} is a path; give the file's name only")
+        sha512 = entry.get("sha512")
+        if sha512 is not None and not (
+            isinstance(sha512, str) and re.fullmatch(r"[0-9a-fA-F]{128}", sha512)
+        ):
+            raise ConfigError(f"{at}: sha512 should be 128 hexadecimal digits")
+        url = entry.get("url")
+        if url is not None and not (isinstance(url, str) and re.fullmatch(r"https?://\S+", url)):
+            raise ConfigError(f"{at}: url should be an http(s) URL")
+        flags: dict[str, bool | None] = {}
+        for flag in ("archive", "executable", "structured"):
+            given_flag = entry.get(flag)
+            if given_flag is not None and not isinstance(given_flag, bool):
+                raise ConfigError(f"{at}: {flag} should be true or false")
+            flags[flag] = given_flag
+        out[name] = OwnFile(
+            name=file.strip(),
+            sha512=sha512.lower() if sha512 else None,
+            url=url,
+            archive=flags["archive"],
+            executable=flags["executable"],
+            structured=flags["structured"],
+        )
+    return out
+
+
+def own_identifiers(cfg: Any) -> dict[str, tuple[str, ...]]:
+    """``[identifiers]``: Package URLs and CPEs (2.3 formatted strings or 2.2 URIs) of the
+    release's products and projects (and of the described software, by the document's
+    name); each is checked as SPDX checks them."""
+    import re
+
+    from packageurl import PackageURL
+    from spdx_tools.spdx.validation.external_package_ref_validator import (
+        CPE22TYPE_REGEX,
+        CPE23TYPE_REGEX,
+    )
+
+    value = cfg.get("identifiers") if cfg is not None else None
+    if value is None:
+        return {}
+    where = getattr(cfg, "where", "config")
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{where}: [identifiers] maps a name to a Package URL or CPE, or a list of them"
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    for name, given in value.items():
+        items = [given] if isinstance(given, str) else given
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+            raise ConfigError(
+                f"{where}: [identifiers] {name!r} should be a Package URL or CPE, or a list "
+                "of them, as strings"
+            )
+        for item in items:
+            if item.startswith("pkg:"):
+                try:
+                    PackageURL.from_string(item)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"{where}: [identifiers] {name!r}: {item!r} is not a valid Package "
+                        f"URL: {exc}"
+                    ) from None
+            elif not (re.match(CPE23TYPE_REGEX, item) or re.match(CPE22TYPE_REGEX, item)):
+                raise ConfigError(
+                    f"{where}: [identifiers] {name!r}: {item!r} is neither a Package URL "
+                    "(pkg:…) nor a CPE (cpe:2.3:… or cpe:/…)"
+                )
+        out[name] = tuple(dict.fromkeys(items))
+    return out
 
 
 def supplier_contact(cfg: Any) -> str | None:

@@ -231,6 +231,8 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
         props.append(Property(name=f"sbomgen:source:{fact.fact}", value=value))
     if lib.filename:  # CycloneDX has no field for a package's file name
         props.append(Property(name="mend:filename", value=lib.filename))
+        # BSI TR-03183-2's name for it (its CycloneDX taxonomy: bsi:component:filename)
+        props.append(Property(name="bsi:component:filename", value=lib.filename))
     if lib.supplier is not None and lib.supplier.source != "configuration":
         props.append(Property(name="sbomgen:supplierSource", value=lib.supplier.source))
     sha1 = lib.sha1.lower() if lib.sha1 and re.fullmatch(r"[0-9a-fA-F]{40}", lib.sha1) else None
@@ -495,12 +497,13 @@ def _reachable(name: str | None, contact: str | None) -> OrganizationalEntity | 
 
 def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     meta = plan.meta
-    root_props = [Property(name="mend:scope", value=plan.root_kind)]
+    root_props = [Property(name="mend:scope", value=plan.root_kind), *_own_file(meta, meta.name)]
     root = Component(
         type=ComponentType.APPLICATION,
         bom_ref=node_ref(ROOT),
         name=meta.name,
         version=meta.version,
+        **_own_ids(meta, meta.name),
         supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
         licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
         if meta.license
@@ -535,17 +538,21 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 name=product.name,
                 # the release's (its products and projects ship in it), or its own
                 version=meta.version_of(product.name),
+                **_own_ids(meta, product.name),
                 supplier=own,
                 # the release's license and copyright, as on the root (and in SPDX)
                 licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
                 if meta.license
                 else None,
                 copyright=meta.copyright,
-                properties=[Property(name="mend:kind", value="product")],
+                properties=[
+                    Property(name="mend:kind", value="product"),
+                    *_own_file(meta, product.name),
+                ],
             )
         )
     for project in plan.projects:
-        props = [Property(name="mend:kind", value="project")]
+        props = [Property(name="mend:kind", value="project"), *_own_file(meta, project.name)]
         if project.product_name:
             props.append(Property(name="mend:product", value=project.product_name))
         bom.components.add(
@@ -554,6 +561,7 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 bom_ref=node_ref(f"project:{project.token}"),
                 name=project.name,
                 version=meta.version_of(project.name),
+                **_own_ids(meta, project.name),
                 supplier=own,
                 # the release's license and copyright, as on the root (and in SPDX)
                 licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
@@ -575,6 +583,32 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
 
 
 PROVISIONAL_UUID = uuid.UUID(int=0)
+
+
+def _own_ids(meta: DocumentMeta, name: str) -> dict[str, Any]:
+    """The configured Package URL and CPE of the release's own software ([identifiers]):
+    a component has one of each, the first given; and the SHA-512 of its file ([files])."""
+    purls, cpes = meta.purls_of(name), meta.cpes_of(name)
+    file = meta.files.get(name)
+    return {
+        "purl": CanonicalPurl(purls[0]) if purls else None,
+        "cpe": cpes[0] if cpes else None,
+        "hashes": [HashType(alg=HashAlgorithm.SHA_512, content=file.sha512)]
+        if file and file.sha512
+        else None,
+        "external_references": [
+            ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=uri)
+            for uri in [_uri(file.url if file else None)]
+            if uri is not None
+        ]
+        or None,
+    }
+
+
+def _own_file(meta: DocumentMeta, name: str) -> list[Property]:
+    """The file the release's own software ships as ([files]), in BSI TR-03183-2's terms."""
+    file = meta.files.get(name)
+    return [Property(name="bsi:component:filename", value=file.name)] if file else []
 
 
 def _with_serial(text: str) -> str:

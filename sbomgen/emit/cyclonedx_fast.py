@@ -70,6 +70,31 @@ def _sorted_unique(items: Iterable[Obj], key: Callable[[Obj], Any]) -> list[Obj]
     return out
 
 
+def _own_ids(meta: DocumentMeta, name: str) -> dict[str, Any]:
+    """As sbomgen.emit.cyclonedx._own_ids: the first configured Package URL and CPE, and
+    the SHA-512 of the configured file and where it is downloaded from."""
+    from sbomgen.emit.cyclonedx import _uri
+
+    purls, cpes = meta.purls_of(name), meta.cpes_of(name)
+    file = meta.files.get(name)
+    return {
+        "purl": purls[0] if purls else None,
+        "cpe": cpes[0] if cpes else None,
+        "hashes": [_o(alg="SHA-512", content=file.sha512)] if file and file.sha512 else None,
+        "externalReferences": [
+            {"type": "distribution", "url": str(uri)}
+            for uri in [_uri(file.url if file else None)]
+            if uri is not None
+        ]
+        or None,
+    }
+
+
+def _own_file(meta: DocumentMeta, name: str) -> list[tuple[str, str]]:
+    file = meta.files.get(name)
+    return [("bsi:component:filename", file.name)] if file else []
+
+
 def _props(pairs: Iterable[tuple[str, str]]) -> list[Obj]:
     return [{"name": n, "value": v} for n, v in sorted(set(pairs))]
 
@@ -171,6 +196,7 @@ def library_object(lib: Library, version: str) -> tuple[Obj, tuple[Any, ...]]:
         props.append((f"sbomgen:source:{fact.fact}", value))
     if lib.filename:
         props.append(("mend:filename", lib.filename))
+        props.append(("bsi:component:filename", lib.filename))
     if lib.supplier is not None and lib.supplier.source != "configuration":
         props.append(("sbomgen:supplierSource", lib.supplier.source))
     sha1 = lib.sha1.lower() if lib.sha1 and _SHA1.fullmatch(lib.sha1) else None
@@ -356,10 +382,11 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         type="application",
         name=meta.name,
         version=meta.version,
+        **_own_ids(meta, meta.name),
         supplier=own,
         licenses=[_license(meta.license, "declared", version)] if meta.license else None,
         copyright=meta.copyright,
-        properties=_props([("mend:scope", plan.root_kind)]),
+        properties=_props([("mend:scope", plan.root_kind), *_own_file(meta, meta.name)]),
     )
     metadata = _o(
         tools=tool_entry(version),
@@ -383,18 +410,19 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     type="application",
                     name=product.name,
                     version=meta.version_of(product.name),
+                    **_own_ids(meta, product.name),
                     supplier=own,
                     licenses=[_license(meta.license, "declared", version)]
                     if meta.license
                     else None,
                     copyright=meta.copyright,
-                    properties=_props([("mend:kind", "product")]),
+                    properties=_props([("mend:kind", "product"), *_own_file(meta, product.name)]),
                 ),
             )
         )
     for project in plan.projects:
         ref = node_ref(f"project:{project.token}")
-        props = [("mend:kind", "project")]
+        props = [("mend:kind", "project"), *_own_file(meta, project.name)]
         if project.product_name:
             props.append(("mend:product", project.product_name))
         components.append(
@@ -407,6 +435,7 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     type="application",
                     name=project.name,
                     version=meta.version_of(project.name),
+                    **_own_ids(meta, project.name),
                     supplier=own,
                     licenses=[_license(meta.license, "declared", version)]
                     if meta.license

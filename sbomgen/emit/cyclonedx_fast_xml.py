@@ -133,6 +133,7 @@ def component(out: _Out, d: int, c: Obj, version: str) -> None:
         out.close(e, "hashes")
     _licenses(out, e, c.get("licenses"))
     out.leaf(e, "copyright", _n(c.get("copyright")))
+    out.leaf(e, "cpe", _n(c.get("cpe")))
     out.leaf(e, "purl", c.get("purl"))
     if c.get("externalReferences"):
         out.open(e, "externalReferences")

@@ -411,14 +411,32 @@ def build_document(plan: DocumentPlan, version: str) -> Document:
     )
 
     def structural(node: str, name: str, pkg_version: str | None, comment: str) -> Package:
-        """The described software: root, products, projects (the user's own)."""
+        """The described software: root, products, projects (the user's own), with the
+        file each ships as and its identifiers when configured ([files], [identifiers])."""
+        own_refs = [
+            ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl)
+            for purl in meta.purls_of(name)
+        ] + [
+            ExternalPackageRef(
+                ExternalPackageRefCategory.SECURITY,
+                "cpe23Type" if cpe.startswith("cpe:2.3:") else "cpe22Type",
+                cpe,
+            )
+            for cpe in meta.cpes_of(name)
+        ]
+        file = meta.files.get(name)
         return Package(
             spdx_id=ids[node],
             name=_line(name) or node,
             version=_line(pkg_version),
+            file_name=file.name if file else None,
+            checksums=[Checksum(ChecksumAlgorithm.SHA512, file.sha512)]
+            if file and file.sha512
+            else [],
             supplier=supplier,
-            download_location=SpdxNoAssertion(),
+            download_location=file.url if file and file.url else SpdxNoAssertion(),
             files_analyzed=False,
+            external_references=own_refs,
             license_concluded=own_license,
             license_declared=own_license,
             license_comment=own_comment,

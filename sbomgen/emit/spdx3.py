@@ -358,11 +358,30 @@ class _Builder:
             )
 
         def structural(node: str, name: str, version: str | None, comment: str) -> None:
+            purls = meta.purls_of(name)
+            own_file = meta.files.get(name)
+            identifiers = [
+                m.ExternalIdentifier(
+                    externalIdentifierType=m.ExternalIdentifierType.packageUrl, identifier=purl
+                )
+                for purl in purls
+            ] + [
+                m.ExternalIdentifier(
+                    externalIdentifierType=m.ExternalIdentifierType.cpe23
+                    if cpe.startswith("cpe:2.3:")
+                    else m.ExternalIdentifierType.cpe22,
+                    identifier=cpe,
+                )
+                for cpe in meta.cpes_of(name)
+            ]
             package = self.element(
                 m.software_Package(
                     **_given(
                         name=_line(name) or node,
                         software_packageVersion=_line(version),
+                        software_packageUrl=purls[0] if purls else None,
+                        externalIdentifier=identifiers,
+                        software_downloadLocation=_url(own_file.url) if own_file else None,
                         suppliedBy=supplier,
                         # the organization's own software comes from the organization
                         originatedBy=[supplier] if supplier else [],
@@ -374,6 +393,40 @@ class _Builder:
                 locals_[node],
             )
             packages[node] = package
+            if own_file:
+                # the file it ships as, configured ([files]): its distribution artifact, with
+                # what BSI TR-03183-2 asks of it where configured (SHA-512; archive,
+                # executable, and structured: a container, or else firmware)
+                purposes = [
+                    purpose
+                    for purpose, said in (
+                        (m.software_SoftwarePurpose.archive, own_file.archive),
+                        (m.software_SoftwarePurpose.executable, own_file.executable),
+                        (m.software_SoftwarePurpose.container, own_file.structured is True),
+                        (m.software_SoftwarePurpose.firmware, own_file.structured is False),
+                    )
+                    if said
+                ]
+                file = self.element(
+                    m.software_File(
+                        **_given(
+                            name=own_file.name,
+                            verifiedUsing=[
+                                m.Hash(algorithm=m.HashAlgorithm.sha512, hashValue=own_file.sha512)
+                            ]
+                            if own_file.sha512
+                            else [],
+                            software_additionalPurpose=purposes,
+                        )
+                    ),
+                    f"{locals_[node]}-File",
+                )
+                self.relationship(
+                    package,
+                    "hasDistributionArtifact",
+                    [file],
+                    f"{locals_[node]}-hasDistributionArtifact",
+                )
             own = self.license(own_expression, own_texts, own_text)
             for kind in ("hasDeclaredLicense", "hasConcludedLicense"):
                 self.relationship(

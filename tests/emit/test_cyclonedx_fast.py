@@ -77,6 +77,25 @@ def test_a_supplier_contact_gives_the_same_bytes(
     assert "3.1.0" in fast
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_the_releases_own_files_and_identifiers_give_the_same_bytes(
+    sample: Inventory, released: DocumentMeta, version: str, fmt: str
+) -> None:
+    """[files] and [identifiers]: the own components' purl, CPE, SHA-512 and
+    bsi:component:filename, written the same by both paths (and schema-valid: both check)."""
+    library, fast = _both(sample, released, version, fmt)
+    assert fast == library
+    root = released.files[released.name]
+    assert root.name in fast and root.sha512 in fast
+    for name, ids in released.identifiers.items():
+        assert ids[0] in fast, name
+    assert "cpe:2.3:a:acme:acme_corp:2.4.0" in fast
+    assert fast.count("bsi:component:filename") == len(sample.libraries) + len(
+        released.files
+    ) - sum(1 for lib in sample.libraries.values() if not lib.filename)
+
+
 @pytest.fixture(scope="module", params=GENERATED_SIZES)
 def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
     with generated_org(*request.param) as inventory:

@@ -574,6 +574,59 @@ def test_bsi_fails_only_for_data_mend_lacks(written: Path, sample: Inventory) ->
     assert missing["purls"] == {"openssl-libs"}
 
 
+def test_bsi_with_the_releases_facts_fails_only_for_data_mend_lacks(
+    sample: Inventory, released: DocumentMeta, tmp_path: Path
+) -> None:
+    """With what the release knows of itself configured (supplier-contact, [files] with
+    SHA-512 and kind, [identifiers]), BSI TR-03183-2 finds nothing missing on the root, the
+    products and the projects, and the SBOM's creator is reachable: what stays is Mend's
+    gap on the libraries (no contact for the authors of copyright lines, SHA-1 only, no
+    word on a file's structure, a purl Mend's data cannot give)."""
+    from ntia_conformance_checker.bsi_checker import BSIChecker
+
+    path = tmp_path / NAME
+    path.write_bytes(Spdx3().render(sample, released)[NAME])
+    report = _check(path, "bsi")
+    assert report["parsingError"] == [] and report["validationMessages"] == []
+    checker = BSIChecker(str(path), sbom_spec="spdx3")
+    assert (checker.doc_creator, checker.doc_uri, checker.dependency_completeness) == (
+        True,
+        True,
+        True,
+    )
+    libs = {package_name(lib) for lib in sample.libraries.values()}
+    missing = _missing(sample)
+
+    def names(attribute: str) -> set[str]:
+        return {name for name, _ in getattr(checker, attribute)}
+
+    # an in-house library's originator is the configured supplier, whose contact is given
+    in_house = {package_name(lib) for lib in sample.libraries.values() if lib.in_house}
+    assert names("components_without_creators") == libs - in_house
+    assert names("components_without_filenames") == set()
+    assert names("components_without_sha512_hashes") == missing["files"] == libs
+    assert names("components_without_structured_prop") == libs
+    assert names("components_without_unique_identifiers") == missing["purls"]
+    assert names("components_without_suppliers") == missing["suppliers"]
+    assert names("components_without_versions") == set()
+    own = _own(sample)
+    for attribute in (  # what TR-03183-2 requires of every component, and identifiers
+        "components_without_names",
+        "components_without_versions",
+        "components_without_creators",
+        "components_without_filenames",
+        "components_without_executable_prop",
+        "components_without_archive_prop",
+        "components_without_structured_prop",
+        "components_without_sha512_hashes",
+        "components_without_unique_identifiers",
+        "components_without_suppliers",
+        "components_without_concluded_licenses",
+        "components_without_copyright_texts",
+    ):
+        assert not names(attribute) & own, attribute
+
+
 # -- (6) the command line ----------------------------------------------------------------------
 
 
