@@ -67,6 +67,18 @@ def document_settings(kwargs: dict[str, Any], cfg: Any) -> dict[str, Any]:
     }
 
 
+def _config_table(cfg: Any, key: str, usage: str) -> tuple[dict[str, Any], str]:
+    """The config file's ``[key]`` table (empty when absent) and where it is; ``usage`` says
+    what it should hold when it is no table."""
+    value = cfg.get(key) if cfg is not None else None
+    where = getattr(cfg, "where", "config")
+    if value is None:
+        return {}, where
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] {usage}")
+    return value, where
+
+
 def own_versions(cfg: Any) -> dict[str, str]:
     """``[versions]``: a product's or project's own version, by its name in Mend (the
     others take ``--version``)."""
@@ -93,14 +105,9 @@ def own_files(cfg: Any) -> dict[str, OwnFile]:
     not (firmware)."""
     from sbomgen.emit.interface import OwnFile
 
-    value = cfg.get("files") if cfg is not None else None
-    if value is None:
-        return {}
-    where = getattr(cfg, "where", "config")
-    if not isinstance(value, dict):
-        raise ConfigError(
-            f'{where}: [files] maps a name to a file name ("storefront-api" = "storefront.jar")'
-        )
+    value, where = _config_table(
+        cfg, "files", 'maps a name to a file name ("storefront-api" = "storefront.jar")'
+    )
     out: dict[str, OwnFile] = {}
     for name, given in value.items():
         entry = {"name": given} if isinstance(given, str) else given
@@ -157,14 +164,9 @@ def own_identifiers(cfg: Any) -> dict[str, tuple[str, ...]]:
         CPE23TYPE_REGEX,
     )
 
-    value = cfg.get("identifiers") if cfg is not None else None
-    if value is None:
-        return {}
-    where = getattr(cfg, "where", "config")
-    if not isinstance(value, dict):
-        raise ConfigError(
-            f"{where}: [identifiers] maps a name to a Package URL or CPE, or a list of them"
-        )
+    value, where = _config_table(
+        cfg, "identifiers", "maps a name to a Package URL or CPE, or a list of them"
+    )
     out: dict[str, tuple[str, ...]] = {}
     for name, given in value.items():
         items = [given] if isinstance(given, str) else given
