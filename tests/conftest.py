@@ -215,6 +215,7 @@ def release_facts(meta: DocumentMeta, inventory: Inventory) -> DocumentMeta:
             sha512=hashlib.sha512(slug.encode()).hexdigest(),
             url=f"https://downloads.acme.example/{slug}/{slug}-{meta.version}.tar.gz",
             archive=True,
+            executable=False,
             structured=True,
         )
         identifiers[name] = (f"pkg:generic/acme/{slug}@{meta.version}",)

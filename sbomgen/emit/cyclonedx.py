@@ -155,12 +155,47 @@ def _licenses(lib: Library, version: str) -> list[DisjunctiveLicense | LicenseEx
     if version in ("1.4", "1.5"):
         return [] if concluded == NOASSERTION else [_one_license(concluded, None)]
     out = []
-    if concluded not in (NOASSERTION, declared):
+    if concluded != NOASSERTION:
         out.append(_one_license(concluded, LicenseAcknowledgement.CONCLUDED))
     if declared != NOASSERTION:
         out.append(_one_license(declared, LicenseAcknowledgement.DECLARED))
     if len(out) == 2 and not all(isinstance(x, DisjunctiveLicense) for x in out):
         return out[:1]
+    return out
+
+
+def declared_in_property(lib: Library, written: int, version: str) -> bool:
+    """Whether the declared license goes into ``mend:declaredLicense``: when it is known and
+    no license entry states it (before 1.6 only the concluded one is written; from 1.6 on,
+    a second entry is not allowed beside an expression)."""
+    if lib.license is None or lib.license.declared == NOASSERTION:
+        return False
+    if version in ("1.4", "1.5"):
+        return lib.license.declared != lib.license.concluded
+    return lib.license.concluded != NOASSERTION and written == 1
+
+
+def _own_license_entries(
+    expression: str | None, version: str
+) -> list[DisjunctiveLicense | LicenseExpression]:
+    return [
+        _one_license(e, LicenseAcknowledgement(a) if a else None)
+        for e, a in own_licenses(expression, version)
+    ]
+
+
+def own_licenses(expression: str | None, version: str) -> list[tuple[str, str | None]]:
+    """The release's own license (configured): what it distributes under, so *concluded*,
+    and, where CycloneDX allows a second entry (a single SPDX id), *declared* too; before
+    1.6 one entry with no acknowledgement."""
+    if not expression:
+        return []
+    if version in ("1.4", "1.5"):
+        return [(expression, None)]
+    single = SPDX_ID.match(expression) and not expression.startswith("LicenseRef-")
+    out: list[tuple[str, str | None]] = [(expression, "concluded")]
+    if single:
+        out.append((expression, "declared"))
     return out
 
 
@@ -222,7 +257,7 @@ def library_component(lib: Library, version: str = "1.6") -> Component:
             props.append(Property(name="mend:licenseInference", value=lib.license.inference))
         if lib.license.curation:
             props.append(Property(name="mend:licenseCuration", value=lib.license.curation))
-        if lib.license.declared not in (NOASSERTION, lib.license.concluded) and len(written) < 2:
+        if declared_in_property(lib, len(written), version):
             props.append(Property(name="mend:declaredLicense", value=lib.license.declared))
     if lib.purl is None and lib.purl_problem:
         props.append(Property(name="mend:purlMissing", value=lib.purl_problem))
@@ -505,9 +540,8 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
         version=meta.version,
         **_own_ids(meta, meta.name),
         supplier=OrganizationalEntity(name=meta.supplier) if meta.supplier else None,
-        licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
-        if meta.license
-        else None,
+        manufacturer=_reachable(meta.supplier, meta.supplier_contact),
+        licenses=_own_license_entries(meta.license, version) if meta.license else None,
         copyright=meta.copyright,
         properties=root_props,
     )
@@ -530,6 +564,9 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
     bom = Bom(metadata=metadata)
     _index_dependencies(bom)
     own = OrganizationalEntity(name=meta.supplier) if meta.supplier else None
+    # who made the release's own software: the configured supplier, with its contact
+    # (CycloneDX 1.6's manufacturer; BSI TR-03183-2's creator of a component)
+    maker = _reachable(meta.supplier, meta.supplier_contact)
     for product in plan.products:
         bom.components.add(
             Component(
@@ -540,10 +577,9 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 version=meta.version_of(product.name),
                 **_own_ids(meta, product.name),
                 supplier=own,
+                manufacturer=maker,
                 # the release's license and copyright, as on the root (and in SPDX)
-                licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
-                if meta.license
-                else None,
+                licenses=_own_license_entries(meta.license, version) if meta.license else None,
                 copyright=meta.copyright,
                 properties=[
                     Property(name="mend:kind", value="product"),
@@ -563,10 +599,9 @@ def build_bom(plan: DocumentPlan, version: str = "1.6") -> Bom:
                 version=meta.version_of(project.name),
                 **_own_ids(meta, project.name),
                 supplier=own,
+                manufacturer=maker,
                 # the release's license and copyright, as on the root (and in SPDX)
-                licenses=[_one_license(meta.license, LicenseAcknowledgement.DECLARED)]
-                if meta.license
-                else None,
+                licenses=_own_license_entries(meta.license, version) if meta.license else None,
                 copyright=meta.copyright,
                 properties=props,
             )
@@ -607,8 +642,24 @@ def _own_ids(meta: DocumentMeta, name: str) -> dict[str, Any]:
 
 def _own_file(meta: DocumentMeta, name: str) -> list[Property]:
     """The file the release's own software ships as ([files]), in BSI TR-03183-2's terms."""
+    return [Property(name=n, value=v) for n, v in own_file_properties(meta, name)]
+
+
+def own_file_properties(meta: DocumentMeta, name: str) -> list[tuple[str, str]]:
+    """BSI TR-03183-2's CycloneDX properties of a configured file ([files]): its name, and
+    whether it is executable, an archive, structured, where the configuration says."""
     file = meta.files.get(name)
-    return [Property(name="bsi:component:filename", value=file.name)] if file else []
+    if file is None:
+        return []
+    out = [("bsi:component:filename", file.name)]
+    for prop, said, yes, no in (
+        ("executable", file.executable, "executable", "non-executable"),
+        ("archive", file.archive, "archive", "no archive"),
+        ("structured", file.structured, "structured", "unstructured"),
+    ):
+        if said is not None:
+            out.append((f"bsi:component:{prop}", yes if said else no))
+    return out
 
 
 def _with_serial(text: str) -> str:

@@ -91,8 +91,9 @@ def _own_ids(meta: DocumentMeta, name: str) -> dict[str, Any]:
 
 
 def _own_file(meta: DocumentMeta, name: str) -> list[tuple[str, str]]:
-    file = meta.files.get(name)
-    return [("bsi:component:filename", file.name)] if file else []
+    from sbomgen.emit.cyclonedx import own_file_properties
+
+    return own_file_properties(meta, name)
 
 
 def _props(pairs: Iterable[tuple[str, str]]) -> list[Obj]:
@@ -115,6 +116,13 @@ def _license(expression: str, ack: str | None, version: str) -> Obj:
     return _o(expression=expression, acknowledgement=ack)
 
 
+def _own_licenses(expression: str | None, version: str) -> list[Obj] | None:
+    from sbomgen.emit.cyclonedx import own_licenses
+
+    entries = [_license(e, a, version) for e, a in own_licenses(expression, version)]
+    return sorted(entries, key=_license_key) or None
+
+
 def _licenses(lib: Library, version: str) -> list[Obj]:
     """The same choice as :func:`sbomgen.emit.cyclonedx._licenses`."""
     if lib.license is None:
@@ -123,7 +131,7 @@ def _licenses(lib: Library, version: str) -> list[Obj]:
     if version in ("1.4", "1.5"):
         return [] if concluded == NOASSERTION else [_license(concluded, None, version)]
     out = []
-    if concluded not in (NOASSERTION, declared):
+    if concluded != NOASSERTION:
         out.append(_license(concluded, "concluded", version))
     if declared != NOASSERTION:
         out.append(_license(declared, "declared", version))
@@ -160,6 +168,7 @@ def library_object(lib: Library, version: str) -> tuple[Obj, tuple[Any, ...]]:
         CanonicalPurl,
         _match_types,
         _names,
+        declared_in_property,
         node_ref,
     )
 
@@ -187,7 +196,7 @@ def library_object(lib: Library, version: str) -> tuple[Obj, tuple[Any, ...]]:
             props.append(("mend:licenseInference", lib.license.inference))
         if lib.license.curation:
             props.append(("mend:licenseCuration", lib.license.curation))
-        if lib.license.declared not in (NOASSERTION, lib.license.concluded) and len(written) < 2:
+        if declared_in_property(lib, len(written), version):
             props.append(("mend:declaredLicense", lib.license.declared))
     if lib.purl is None and lib.purl_problem:
         props.append(("mend:purlMissing", lib.purl_problem))
@@ -384,7 +393,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         version=meta.version,
         **_own_ids(meta, meta.name),
         supplier=own,
-        licenses=[_license(meta.license, "declared", version)] if meta.license else None,
+        manufacturer=reachable if modern else None,
+        licenses=_own_licenses(meta.license, version),
         copyright=meta.copyright,
         properties=_props([("mend:scope", plan.root_kind), *_own_file(meta, meta.name)]),
     )
@@ -412,9 +422,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     version=meta.version_of(product.name),
                     **_own_ids(meta, product.name),
                     supplier=own,
-                    licenses=[_license(meta.license, "declared", version)]
-                    if meta.license
-                    else None,
+                    manufacturer=reachable if modern else None,
+                    licenses=_own_licenses(meta.license, version),
                     copyright=meta.copyright,
                     properties=_props([("mend:kind", "product"), *_own_file(meta, product.name)]),
                 ),
@@ -437,9 +446,8 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                     version=meta.version_of(project.name),
                     **_own_ids(meta, project.name),
                     supplier=own,
-                    licenses=[_license(meta.license, "declared", version)]
-                    if meta.license
-                    else None,
+                    manufacturer=reachable if modern else None,
+                    licenses=_own_licenses(meta.license, version),
                     copyright=meta.copyright,
                     properties=_props(props),
                 ),

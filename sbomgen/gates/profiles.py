@@ -5,6 +5,12 @@ library: its own verdict, element by element). CycloneDX documents, which that c
 does not read, and the ``cisa-2025`` and ``telco`` profiles are judged by the rules below,
 each citing the text it comes from:
 
+- BSI TR-03183-2 2.0 (2024), section 5.2 (on CycloneDX): the SBOM's creator with an e-mail
+  or URL, timestamp and URI; each component's creator with an e-mail or URL, name,
+  version, file name, distribution licence, SHA-512, and executable, archive and
+  structured properties (BSI's ``bsi:component:*`` CycloneDX properties); dependencies
+  and their completeness.
+
 - NTIA, *The Minimum Elements For a Software Bill of Materials* (2021), "Data Fields":
   supplier name, component name, version, other unique identifiers, dependency
   relationship, author of SBOM data, timestamp.
@@ -94,6 +100,10 @@ class Component:
     license_declared: str | None = None
     copyright: str | None = None
     download: str | None = None
+    # BSI TR-03183-2 on CycloneDX: the creator reachable (an e-mail or URL), and the
+    # bsi:component:* properties given (filename, executable, archive, structured)
+    creator_reachable: bool = False
+    bsi: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -109,6 +119,9 @@ class Facts:
     timestamp: str | None = None
     generation_context: str | None = None  # CycloneDX lifecycles / SPDX creator comment
     dependencies: bool = False
+    completeness: bool = False  # CycloneDX compositions state how complete dependencies are
+    uri: bool = False  # the SBOM's own URI (CycloneDX serialNumber)
+    creator_reachable: bool = False  # the SBOM's creator has an e-mail or URL
     components: list[Component] = field(default_factory=list)
 
 
@@ -154,10 +167,26 @@ def _cyclonedx(doc: dict[str, Any]) -> Facts:
         )
         or None,
         dependencies=bool(doc.get("dependencies")),
+        completeness=bool(doc.get("compositions")),
+        uri=str(doc.get("serialNumber") or "").startswith("urn:uuid:"),
     )
 
     def party(entity: Any) -> str | None:
         return _known(entity.get("name")) if isinstance(entity, dict) else None
+
+    def reachable(entity: Any) -> bool:
+        """An organization with a web address or a contact's e-mail (BSI TR-03183-2)."""
+        if not isinstance(entity, dict):
+            return False
+        urls = entity.get("url") or []
+        contacts = entity.get("contact") or []
+        return any(str(u).startswith(("http://", "https://")) for u in urls) or any(
+            "@" in str(c.get("email") or "") for c in contacts if isinstance(c, dict)
+        )
+
+    facts.creator_reachable = reachable(meta.get("manufacturer")) or any(
+        "@" in str(a.get("email") or "") for a in meta.get("authors", []) or []
+    )
 
     def component(c: dict[str, Any], own: bool) -> Component:
         licenses = c.get("licenses") or []
@@ -175,6 +204,15 @@ def _cyclonedx(doc: dict[str, Any]) -> Facts:
         }
         license_text = " AND ".join(str(n) for n in names if n) or None
         authors = c.get("authors") or []
+        props = {
+            str(x.get("name")): str(x.get("value") or "")
+            for x in c.get("properties") or []
+            if isinstance(x, dict)
+        }
+        hashes = [h for h in c.get("hashes", []) or [] if isinstance(h, dict)]
+        for ref in c.get("externalReferences") or []:
+            if isinstance(ref, dict) and ref.get("type") == "distribution":
+                hashes += [h for h in ref.get("hashes") or [] if isinstance(h, dict)]
         return Component(
             name=str(c.get("name", "?")),
             own=own,
@@ -184,10 +222,24 @@ def _cyclonedx(doc: dict[str, Any]) -> Facts:
             or (party(authors[0]) if authors else None)
             or _known(c.get("author")),
             identifiers=tuple(x for x in (c.get("purl"), c.get("cpe")) if x),
-            hashes=tuple(str(h.get("alg")) for h in c.get("hashes", []) or []),
+            hashes=tuple(str(h.get("alg")) for h in hashes),
             license_concluded=license_text if "concluded" in acknowledged else None,
             license_declared=license_text if acknowledged - {"concluded"} else None,
             copyright=_known(c.get("copyright")),
+            download=next(
+                (
+                    str(r.get("url"))
+                    for r in c.get("externalReferences") or []
+                    if isinstance(r, dict) and r.get("type") == "distribution"
+                ),
+                None,
+            ),
+            creator_reachable=reachable(c.get("manufacturer")),
+            bsi=frozenset(
+                k.removeprefix("bsi:component:")
+                for k, v in props.items()
+                if k.startswith("bsi:component:") and v.strip()
+            ),
         )
 
     root = meta.get("component")
@@ -415,6 +467,62 @@ def _ntia_rules(facts: Facts) -> list[Requirement]:
     )
 
 
+BSI_TEXT = (
+    "BSI TR-03183-2 2.0 (2024), section 5.2, with its CycloneDX property taxonomy (bsi:component:*)"
+)
+
+
+def _bsi_cyclonedx_rules(facts: Facts) -> list[Requirement]:
+    """BSI TR-03183-2's required data fields (section 5.2.1 for the SBOM, 5.2.2 for each
+    component) as CycloneDX 1.6 carries them: the creator's e-mail or URL (``manufacturer``),
+    the file name and the executable, archive and structured properties (``bsi:component:*``
+    properties), the SHA-512 of the deployable file (``hashes``, or the ``distribution``
+    reference's), the distribution licence (``acknowledgement: concluded``), and the
+    dependencies with their completeness (``compositions``). Other unique identifiers are
+    recommended where they exist (section 5.3)."""
+    r = BSI_TEXT
+    return _flat(
+        [
+            _document(facts, "CycloneDX 1.6 or later", _at_least(facts.version, 1, 6), r),
+            _document(facts, "Creator of the SBOM (e-mail or URL)", facts.creator_reachable, r),
+            _document(facts, "Timestamp", bool(facts.timestamp), r),
+            _document(facts, "SBOM-URI (serialNumber)", facts.uri, r),
+            _per_component(
+                facts, "Component creator (e-mail or URL)", lambda c: c.creator_reachable, r
+            ),
+            _per_component(facts, "Component name", lambda c: c.name, r),
+            _per_component(facts, "Component version", lambda c: c.version, r),
+            _per_component(facts, "Filename of the component", lambda c: "filename" in c.bsi, r),
+            _document(facts, "Dependencies", facts.dependencies, r),
+            _document(facts, "Completeness of the dependencies", facts.completeness, r),
+            _per_component(facts, "Distribution licences", lambda c: c.license_concluded, r),
+            _per_component(
+                facts,
+                "Hash value of the deployable component (SHA-512)",
+                lambda c: "SHA-512" in c.hashes,
+                r,
+            ),
+            _per_component(facts, "Executable property", lambda c: "executable" in c.bsi, r),
+            _per_component(facts, "Archive property", lambda c: "archive" in c.bsi, r),
+            _per_component(facts, "Structured property", lambda c: "structured" in c.bsi, r),
+            [
+                replace(x, required=False)
+                for x in _per_component(
+                    facts, "Other unique identifiers", lambda c: c.identifiers, r
+                )
+            ],
+        ]
+    )
+
+
+def _at_least(version: str, major: int, minor: int) -> bool:
+    try:
+        got = tuple(int(x) for x in version.split(".")[:2])
+    except ValueError:
+        return False
+    return got >= (major, minor)
+
+
 def _cisa_rules(facts: Facts) -> list[Requirement]:
     r = CISA_TEXT
     return _flat(
@@ -575,7 +683,13 @@ def check(path: Path, profiles: Iterable[str]) -> tuple[Facts, list[ProfileResul
             results.append(ProfileResult(profile, "sbomgen rules", tuple(_telco_rules(facts))))
         elif profile == "cisa-2025":
             results.append(ProfileResult(profile, "sbomgen rules", tuple(_cisa_rules(facts))))
-        else:  # ntia, fsct3, bsi on CycloneDX: the NTIA elements, by sbomgen's rules
+        elif profile == "bsi":  # on CycloneDX: TR-03183-2's fields, by sbomgen's rules
+            results.append(
+                ProfileResult(
+                    profile, "sbomgen rules (BSI TR-03183-2)", tuple(_bsi_cyclonedx_rules(facts))
+                )
+            )
+        else:  # ntia, fsct3 on CycloneDX: the NTIA elements, by sbomgen's rules
             results.append(
                 ProfileResult(profile, "sbomgen rules (NTIA elements)", tuple(_ntia_rules(facts)))
             )

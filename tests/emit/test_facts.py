@@ -59,11 +59,16 @@ def test_a_suspected_license_is_concluded_not_declared(
     assert {"name": "mend:suspectedLicense", "value": "Suspected MIT"} in component["properties"]
 
 
-def test_a_plain_license_is_declared(spdx: dict[str, Any], cdx16: dict[str, Any]) -> None:
+def test_a_plain_license_is_declared_and_concluded(
+    spdx: dict[str, Any], cdx16: dict[str, Any]
+) -> None:
+    """Mend's conclusion is the declared license: both stated (BSI TR-03183-2 reads the
+    concluded one as the distribution licence)."""
     package = _package(spdx, "rack")
     assert (package["licenseDeclared"], package["licenseConcluded"]) == ("MIT", "MIT")
     assert _component(cdx16, "rack")["licenses"] == [
-        {"license": {"id": "MIT", "acknowledgement": "declared"}}
+        {"license": {"id": "MIT", "acknowledgement": "concluded"}},
+        {"license": {"id": "MIT", "acknowledgement": "declared"}},
     ]
 
 

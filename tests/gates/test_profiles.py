@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE_SNAPSHOT, CliResult, run_cli
-from release import CONFIG, generate_release
+from release import CONFIG, generate_release, release_tables
 
 from sbomgen.gates.profiles import PROFILES, check
+from sbomgen.model import Inventory
 
 
 @pytest.fixture(scope="module")
@@ -308,3 +309,43 @@ def test_cisa_and_telco_read_spdx_3_as_they_read_spdx_2(release: Path) -> None:
             assert three.pop(("SPDX 2.3", "producer")) == 0
         assert three == two, profile
     assert _unmet(spdx2, "telco")  # the guide's own gaps remain (suppliers, checksums …)
+
+
+def test_bsi_on_cyclonedx_with_the_releases_facts_fails_only_for_data_mend_lacks(
+    tmp_path: Path, sample: Inventory
+) -> None:
+    """BSI TR-03183-2 on CycloneDX 1.6 (sbomgen's rules from section 5.2 and BSI's
+    bsi:component:* properties): with the release's own facts configured, nothing is
+    missing on the SBOM, the root, the products or the projects; what fails is the
+    libraries' creators' contacts, SHA-512, file kinds (Mend has none of them) and a
+    distribution licence where Mend concludes none."""
+    out = generate_release(tmp_path, "cyclonedx-json", config=release_tables(sample))
+    facts, [bsi, ntia] = check(out / "Acme-Corp.cdx.json", ["bsi", "ntia"])
+    assert bsi.checker == "sbomgen rules (BSI TR-03183-2)"
+    release_names = (
+        {"Acme Corp"}
+        | {p.name for p in sample.products.values()}
+        | {p.name for p in sample.projects.values()}
+    )
+    in_house = {c.name for c in facts.components if c.own} - release_names
+    unmet = [r for r in bsi.requirements if not r.met]
+    assert all(r.missing for r in unmet)  # every document-level element is met
+    for r in unmet:
+        assert not set(r.missing) & release_names, r.element
+        assert r.cause == ("producer" if set(r.missing) <= in_house else "source"), r
+    assert {r.element for r in unmet if r.required} == {
+        "Component creator (e-mail or URL)",
+        "Distribution licences",
+        "Hash value of the deployable component (SHA-512)",
+        "Executable property",
+        "Archive property",
+        "Structured property",
+    }
+    libraries = {c.name for c in facts.components if c.name not in release_names}
+    sha512 = next(r for r in unmet if r.element.startswith("Hash value") and r.cause == "source")
+    assert set(sha512.missing) == libraries - in_house
+    # the NTIA elements on the same document: only suppliers and the one purl Mend lacks
+    assert {(r.element, len(r.missing)) for r in ntia.requirements if not r.met} == {
+        ("Supplier Name", 19),
+        ("Other Unique Identifiers", 1),
+    }
