@@ -195,37 +195,29 @@ def meta() -> DocumentMeta:
     )
 
 
-def release_facts(meta: DocumentMeta, inventory: Inventory) -> DocumentMeta:
-    """``meta`` with everything a release knows of its own software, as a config file would
-    give it (supplier-contact, [files], [identifiers]): the root, every product and every
-    project ship as a file with its SHA-512 and download URL, and have a Package URL; the
-    root a CPE too."""
-    import hashlib
-    import re
+SAMPLE_RELEASE = ROOT / "samples" / "acme-release.toml"
 
-    from sbomgen.emit.interface import OwnFile
 
-    names = [meta.name, *(p.name for p in inventory.products.values())]
-    names += [p.name for p in inventory.projects.values()]
-    files, identifiers = {}, {}
-    for name in names:
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        files[name] = OwnFile(
-            name=f"{slug}-{meta.version}.tar.gz",
-            sha512=hashlib.sha512(slug.encode()).hexdigest(),
-            url=f"https://downloads.acme.example/{slug}/{slug}-{meta.version}.tar.gz",
-            archive=True,
-            executable=False,
-            structured=True,
-        )
-        identifiers[name] = (f"pkg:generic/acme/{slug}@{meta.version}",)
-    identifiers[meta.name] += ("cpe:2.3:a:acme:acme_corp:2.4.0:*:*:*:*:*:*:*",)
-    return replace(meta, supplier_contact="sbom@acme.example", files=files, identifiers=identifiers)
+def release_facts(meta: DocumentMeta) -> DocumentMeta:
+    """``meta`` with everything the sample release knows of its own software, as its config
+    file (samples/acme-release.toml) gives it: supplier-contact, [files] (name, URL,
+    SHA-512, kind) and [identifiers] (Package URLs, a CPE) of the root, every product and
+    every project, read by the CLI's own readers."""
+    from sbomgen.cli.output import own_files, own_identifiers
+    from sbomgen.config import load_file_config
+
+    cfg = load_file_config(SAMPLE_RELEASE)
+    return replace(
+        meta,
+        supplier_contact=cfg.get("supplier-contact"),
+        files=own_files(cfg),
+        identifiers=own_identifiers(cfg),
+    )
 
 
 @pytest.fixture(scope="session")
-def released(meta: DocumentMeta, sample: Inventory) -> DocumentMeta:
-    return release_facts(meta, sample)
+def released(meta: DocumentMeta) -> DocumentMeta:
+    return release_facts(meta)
 
 
 # generated organizations for the equivalence corpora: (libraries, products, projects each)

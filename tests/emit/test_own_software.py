@@ -54,7 +54,7 @@ def test_spdx2_states_the_file_checksum_and_identifiers_in_every_format(
     }
     assert ("cpe23Type", "cpe:2.3:a:acme:acme_corp:2.4.0:*:*:*:*:*:*:*") in root
     tv = files["Acme-Corp.spdx"].decode("utf-8")
-    assert "PackageFileName: storefront-api-2.4.0.tar.gz" in tv
+    assert "PackageFileName: storefront-api-2.4.0.jar" in tv
     assert "ExternalRef: SECURITY cpe23Type cpe:2.3:a:acme:acme_corp:2.4.0" in tv
 
 

@@ -9,12 +9,13 @@ or its configuration could, ``source`` where Mend does not have the fact.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_SNAPSHOT, CliResult, run_cli
-from release import CONFIG, generate_release, release_tables
+from conftest import SAMPLE_RELEASE, SAMPLE_SNAPSHOT, CliResult, run_cli
+from release import CONFIG, generate_release
 
 from sbomgen.gates.profiles import PROFILES, check
 from sbomgen.model import Inventory
@@ -319,7 +320,11 @@ def test_bsi_on_cyclonedx_with_the_releases_facts_fails_only_for_data_mend_lacks
     missing on the SBOM, the root, the products or the projects; what fails is the
     libraries' creators' contacts, SHA-512, file kinds (Mend has none of them) and a
     distribution licence where Mend concludes none."""
-    out = generate_release(tmp_path, "cyclonedx-json", config=release_tables(sample))
+    # the sample release's config (samples/acme-release.toml), beside its license text
+    shutil.copy(SAMPLE_RELEASE.with_name("acme-license.txt"), tmp_path)
+    out = generate_release(
+        tmp_path, "cyclonedx-json", base=SAMPLE_RELEASE.read_text(encoding="utf-8")
+    )
     facts, [bsi, ntia] = check(out / "Acme-Corp.cdx.json", ["bsi", "ntia"])
     assert bsi.checker == "sbomgen rules (BSI TR-03183-2)"
     release_names = (
