@@ -167,7 +167,7 @@ class _Sightings:
 
     Merging each sighting as it comes is quadratic for a library in every project (each
     merge rebuilds its growing list of occurrences); the sightings are kept per library
-    instead and merged in one pass by Inventory.build (Library.merge_all, linear). A
+    instead and merged in one pass (Library.merge_all, linear) by :meth:`merged`. A
     list that grows long is folded at once, so memory stays bounded. Merging is
     associative: the result is that of merging every sighting in request order. Tree
     nodes that are one record (parse.parse_tree) and come one after another are kept as
