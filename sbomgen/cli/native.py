@@ -406,6 +406,26 @@ def job_outs(out: Path, stems: list[str]) -> list[Path]:
     return [out] if len(stems) == 1 else [out / stem for stem in stems]
 
 
+def collect(
+    state: State, client: MendClient, jobs: list[Job], kwargs: dict[str, Any], outs: list[Path]
+) -> tuple[list[int], list[Downloaded], BaseException | None]:
+    """Run every job: which finished, their downloads, and the error to end with once they
+    are written (raised at once when none finished)."""
+    from sbomgen.sources.native import Downloaded
+
+    states = run_jobs(state, client, jobs, kwargs, outs)
+    finished = [i for i, s in enumerate(states) if s.done]
+    failure = None
+    if len(finished) < len(states):
+        failure = unfinished(states, kwargs, outs, kept=bool(finished))
+        if not finished:
+            raise failure
+    downloads = [
+        Downloaded(job=states[i].job, uuid=states[i].uuid, files=states[i].files) for i in finished
+    ]
+    return finished, downloads, failure
+
+
 def unfinished(
     states: list[JobState], kwargs: dict[str, Any], outs: list[Path], *, kept: bool
 ) -> JobsFailedError | BaseException:
@@ -643,18 +663,7 @@ def native(**kwargs: Any) -> None:
         jobs = labelled(jobs, names)
         stems = unique_stems(jobs, names)
         outs = job_outs(kwargs["out"], stems)
-        states = run_jobs(state, r.client, jobs, kwargs, outs)
-        finished = [i for i, s in enumerate(states) if s.done]
-        if len(finished) < len(states):
-            failure = unfinished(states, kwargs, outs, kept=bool(finished))
-            if not finished:
-                raise failure
-        from sbomgen.sources.native import Downloaded
-
-        downloads = [
-            Downloaded(job=states[i].job, uuid=states[i].uuid, files=states[i].files)
-            for i in finished
-        ]
+        finished, downloads, failure = collect(state, r.client, jobs, kwargs, outs)
         kept_stems = [stems[i] for i in finished]
         files = layout(downloads, kept_stems, several=len(jobs) > 1)
         report = _validate(files)

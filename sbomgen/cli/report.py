@@ -10,14 +10,13 @@ from sbomgen.cli import options as o
 from sbomgen.cli.common import SourceArgs, begin, resolve, say
 from sbomgen.cli.native import (
     async_options,
+    collect,
     directory_sums,
     job_outs,
     jobs_of,
     labelled,
     layout,
-    run_jobs,
     scope_names,
-    unfinished,
     unique_stems,
     unique_tokens,
 )
@@ -139,7 +138,7 @@ def report(**kwargs: Any) -> None:
         # each report type is its own output: a second report into --out keeps the first's
         # files (and generate's SBOMs); a rerun of the same type replaces its own
         output = prepare_out(kwargs["out"], f"report {report_type}", kwargs["force"])
-        from sbomgen.sources.native import AsyncReports, Downloaded
+        from sbomgen.sources.native import AsyncReports
 
         AsyncReports(r.client).check()
         names: list[str | None] = (
@@ -148,16 +147,7 @@ def report(**kwargs: Any) -> None:
         jobs = labelled(jobs, names)
         stems = unique_stems(jobs, names)
         outs = job_outs(kwargs["out"], stems)
-        states = run_jobs(state, r.client, jobs, kwargs, outs)
-        finished = [i for i, s in enumerate(states) if s.done]
-        if len(finished) < len(states):
-            failure = unfinished(states, kwargs, outs, kept=bool(finished))
-            if not finished:
-                raise failure
-        downloads = [
-            Downloaded(job=states[i].job, uuid=states[i].uuid, files=states[i].files)
-            for i in finished
-        ]
+        finished, downloads, failure = collect(state, r.client, jobs, kwargs, outs)
         files = layout(downloads, [stems[i] for i in finished], several=len(jobs) > 1)
         files["SHA256SUMS"] = directory_sums(output, files)
         outcome = output.write(files)
