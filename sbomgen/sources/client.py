@@ -37,7 +37,7 @@ from sbomgen.errors import (
     MendInvalidParametersError,
     MendNotAllowedError,
 )
-from sbomgen.sources import contract
+from sbomgen.sources import contract, fastparse
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +168,8 @@ class MendResponse:
     filename: str | None = None  # from Content-Disposition, when the server names the file
     # the body, decoded already when the client checked it (a large answer is decoded once)
     decoded: JsonObject | None = field(default=None, compare=False, repr=False)
+    # or, for the answers sbomgen.sources.fastparse reads, its typed records
+    typed: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_json(self) -> bool:
@@ -530,7 +532,10 @@ class MendClient:
                             f"attempt{'s' if attempt != 1 else ''})"
                         )
                     raise _Retryable(f"the response {problem}")
-                if isinstance(decoded, dict):
+                if isinstance(decoded, fastparse.ANSWERS):  # valid, and no error body
+                    if checked == response.body:
+                        response = replace(response, typed=decoded)
+                elif isinstance(decoded, dict):
                     raise_for_mend_error(request_type, decoded)
                     if checked == response.body:
                         response = replace(response, decoded=decoded)
@@ -747,6 +752,9 @@ def _body_problem(request_type: str, response: MendResponse, body: bytes) -> tup
     stripped = body.lstrip()
     decoded: Any = None
     if response.is_json or stripped[:1] in (b"{", b"[") or (kind == "json" and not report):
+        typed = fastparse.decode(request_type, body)
+        if typed is not None:  # read in C, straight into typed records
+            return None, typed
         try:
             decoded = json.loads(body.decode("utf-8"))
         except RecursionError:

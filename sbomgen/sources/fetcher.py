@@ -67,7 +67,7 @@ from sbomgen.model import (
     Provenance,
     one_per_project,
 )
-from sbomgen.sources import parse
+from sbomgen.sources import fastparse, parse
 from sbomgen.sources.client import MendResponse, shorten_token
 from sbomgen.sources.contract import MendVersionError
 from sbomgen.sources.interface import Transport
@@ -367,12 +367,24 @@ class Fetcher:
         org_level: bool = False,
         rename: Callable[[Ctx], Ctx] | None = None,
     ) -> tuple[dict[str, Any], Ctx]:
+        response, ctx = self._answer(ctx, params, org_level=org_level, rename=rename)
+        return response.json(), ctx
+
+    def _answer(
+        self,
+        ctx: Ctx,
+        params: Mapping[str, Any],
+        *,
+        org_level: bool = False,
+        rename: Callable[[Ctx], Ctx] | None = None,
+    ) -> tuple[MendResponse, Ctx]:
+        """A JSON answer, not decoded yet (see :func:`_typed`)."""
         response, ctx = self._call(ctx, params, org_level=org_level, rename=rename)
         if not response.is_json and response.body.lstrip()[:1] != b"{":
             # the reference calls the API "a JSON speaking web service" and names no content
             # type for JSON answers: the body decides
             raise ctx.fail("body", f"should be JSON, got content type {response.content_type!r}")
-        return response.json(), ctx
+        return response, ctx
 
     def _count(self, ctx: Ctx, *, total: int | None = None, label: str | None = None) -> None:
         """One more answer in (or, with ``total``/``label``, what the task now expects)."""
@@ -500,9 +512,15 @@ class Fetcher:
         def licenses() -> tuple[list[Library], bool]:
             # parsed as soon as it is in (the largest answer: its JSON is let go at once);
             # which projects are in scope comes from the vitals, asked before it
-            data, ctx = self._json(c("getProductLicenses"), {**base, **OCCURRENCES}, rename=named)
+            response, ctx = self._answer(
+                c("getProductLicenses"), {**base, **OCCURRENCES}, rename=named
+            )
             in_scope = [v for v in vitals_f.result() if only is None or v.token in only]
             product_of: dict[str, ProductToken | None] = {v.token: product for v in in_scope}
+            fast = fastparse.licenses(ctx, _typed(response), product_of)
+            if fast is not None:
+                return fast
+            data = response.json()
             return parse.parse_licenses(ctx, data, product_of), _names_no_projects(data)
 
         licenses_f = self._jobs.submit(licenses)
@@ -522,7 +540,13 @@ class Fetcher:
             return parse.parse_ignored_alerts(ctx, data, unique)
 
         ignored_f = self._jobs.submit(ignored)
-        locations_f = get("getProductLibraryLocations", base, parse.parse_locations)
+
+        def locations() -> list[Library]:
+            response, ctx = self._answer(c("getProductLibraryLocations"), base, rename=named)
+            fast = fastparse.locations(ctx, _typed(response))
+            return fast if fast is not None else parse.parse_locations(ctx, response.json())
+
+        locations_f = self._jobs.submit(locations)
         texts_f = self._jobs.submit(
             lambda: self._license_texts(c("getLicensesTextZip"), base, rename=named)
         )
@@ -766,11 +790,14 @@ class Fetcher:
         and its occurrence here) and the answer's provenance."""
         scope_name = f"project {vitals.name}"
         params = {"projectToken": project, "includeInHouseData": True}
-        data, ctx = self._json(
+        response, ctx = self._answer(
             Ctx("getProjectHierarchy", product=product, project=project, scope_name=scope_name),
             params,
         )
-        nodes, edges = parse.parse_tree(ctx, data, self._tree_memo)
+        tree = fastparse.tree(ctx, _typed(response), self._tree_memo)
+        nodes, edges = (
+            tree if tree is not None else parse.parse_tree(ctx, response.json(), self._tree_memo)
+        )
         project_rec = Project(
             token=project,
             name=vitals.name,
@@ -855,6 +882,18 @@ class Fetcher:
             )
             self._note(f"{ctx.request_type}: unreadable layout, content not used")
         return blocks, ctx.provenance
+
+
+def _typed(response: MendResponse) -> fastparse.Answer | None:
+    """The answer as fastparse reads it: decoded by the client already, or now (an answer
+    from a snapshot or the cache); None when the client tried and had to decode it as
+    JSON, or when fastparse does not read it."""
+    if response.typed is not None:
+        typed: fastparse.Answer = response.typed
+        return typed
+    if response.decoded is not None:
+        return None
+    return fastparse.decode(response.request_type, response.body)
 
 
 def _names_no_projects(data: Mapping[str, Any]) -> bool:

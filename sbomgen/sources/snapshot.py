@@ -130,6 +130,7 @@ class SnapshotRecorder:
             content_type=response.content_type,
             body=redacted,
             decoded=response.decoded if redacted == response.body else None,
+            typed=response.typed if redacted == response.body else None,
         )
         sent = contract.prepare(request_type, self._inner.api_version, params)
         key = request_key(request_type, sent)

@@ -1,0 +1,380 @@
+"""The three largest answers of a product, read without building their JSON first.
+
+A product's ``getProductLicenses``, ``getProjectHierarchy`` (one per project) and
+``getProductLibraryLocations`` answers are most of what a large fetch reads. Here they are
+decoded by msgspec straight into typed records (the JSON's types checked in C, no dict per
+library), and turned into the same model records :mod:`sbomgen.sources.parse` makes.
+
+:mod:`~sbomgen.sources.parse` stays the reference and the one place that explains what
+is wrong. This path only takes an answer it reads exactly as the reference does, and says
+``None`` for any other; the caller then parses it the reference's way, which gives the
+record, the warning or the error. It says ``None`` when
+
+- the body is not an object with the answer's list (invalid JSON, an error body, another
+  shape), or a value has another JSON type than the usual one (a number where text is
+  usual: the reference reads it as text);
+- the body may hold a character no XML document can carry (the reference drops it with a
+  warning): any ``\\u`` escape of a control character, a surrogate or U+FFFE/U+FFFF, a
+  ``\\b`` or ``\\f`` escape, a DEL or U+FFFE/U+FFFF byte sequence;
+- a value the reference requires is missing or empty (it names it in its error).
+
+``tests/sources/test_fastparse.py`` proves it on the sample, generated organizations and
+generated and broken answers: every answer taken here gives the reference's records, and
+no answer the reference (or ``json.loads``) rejects is taken here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from sbomgen.model import (
+    NO_REFERENCES,
+    Copyright,
+    Edge,
+    KeyUuid,
+    Library,
+    LicenseReference,
+    Location,
+    MendLicense,
+    ProductToken,
+    ProjectToken,
+    References,
+)
+from sbomgen.sources.parse import Ctx, TreeMemo, TreeNode, _occurrence, decode_entities
+
+# an escape or byte that may stand for a character parse._NOT_XML removes (conservative:
+# "\\u0009" or an escaped backslash before "b" also send the answer the reference's way)
+_MAYBE_NOT_XML = re.compile(
+    rb"\\u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF][fF][fF][eEfF])|\\[bf]|\x7f|\xef\xbf[\xbe\xbf]"
+)
+_DECLINED = (msgspec.MsgspecError, ValueError, RecursionError)
+
+Text = str | None
+
+
+class _Refs(msgspec.Struct, frozen=True):
+    url: Text = None
+    issueUrl: Text = None
+    scmUrl: Text = None
+    pomUrl: Text = None
+    downloadLink: Text = None
+
+
+class _LicenseRef(msgspec.Struct, frozen=True):
+    referenceType: Text = None
+    reference: Text = None
+
+
+class _License(msgspec.Struct, frozen=True):
+    name: Text = None
+    spdxName: Text = None
+    url: Text = None
+    references: tuple[_LicenseRef, ...] | None = None
+
+
+class _Copyright(msgspec.Struct):
+    copyright: Text = None
+    author: Text = None
+    startYear: Text = None
+    endYear: Text = None
+
+
+class _Project(msgspec.Struct):
+    projectToken: Text = None
+
+
+class _Node(msgspec.Struct, frozen=True):
+    """A node of a project's tree; its fields but ``dependencies`` are its record."""
+
+    keyUuid: Text = None
+    keyId: int | None = None
+    name: Text = None
+    groupId: Text = None
+    artifactId: Text = None
+    version: Text = None
+    sha1: Text = None
+    filename: Text = None
+    description: Text = None
+    references: _Refs | None = None
+    type: Text = None
+    coordinates: Text = None
+    licenses: tuple[_License | str, ...] | None = None
+    dependencies: tuple[_Node, ...] | None = None  # last: the record is the fields before
+
+
+class _Licensed(msgspec.Struct):
+    """A library of a get*Licenses answer."""
+
+    keyUuid: Text = None
+    keyId: int | None = None
+    name: Text = None
+    groupId: Text = None
+    artifactId: Text = None
+    version: Text = None
+    sha1: Text = None
+    filename: Text = None
+    description: Text = None
+    references: _Refs | None = None
+    type: Text = None
+    languages: Text = None
+    licenses: tuple[_License | str, ...] | None = None
+    copyrightReferences: list[_Copyright] | None = None
+    projects: list[_Project] | None = None
+
+
+class _Located(msgspec.Struct):
+    keyUuid: Text = None
+    locations: list[_Location] | None = None
+
+
+class _Location(msgspec.Struct):
+    path: Text = None
+    matchType: Text = None
+    dependencyFile: Text = None
+
+
+# The answers. ``errorCode`` is read only to see whether it is there (the client raises
+# Mend's error for a body that has it).
+class LicensesAnswer(msgspec.Struct):
+    libraries: list[_Licensed]
+    errorCode: Any = msgspec.UNSET
+
+
+class HierarchyAnswer(msgspec.Struct):
+    libraries: tuple[_Node, ...]
+    errorCode: Any = msgspec.UNSET
+
+
+class LocationsAnswer(msgspec.Struct):
+    libraryLocations: list[_Located]
+    errorCode: Any = msgspec.UNSET
+
+
+Answer = LicensesAnswer | HierarchyAnswer | LocationsAnswer
+ANSWERS = (LicensesAnswer, HierarchyAnswer, LocationsAnswer)
+
+_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    "getProductLicenses": msgspec.json.Decoder(LicensesAnswer),
+    "getProjectHierarchy": msgspec.json.Decoder(HierarchyAnswer),
+    "getProductLibraryLocations": msgspec.json.Decoder(LocationsAnswer),
+}
+READS = frozenset(_DECODERS)  # the request types read here
+
+
+def decode(request_type: str, body: bytes) -> Answer | None:
+    """The answer as typed records, or None when it is not one this path reads (then
+    ``json.loads`` and :mod:`~sbomgen.sources.parse` judge it)."""
+    decoder = _DECODERS.get(request_type)
+    if decoder is None or _MAYBE_NOT_XML.search(body):
+        return None
+    try:
+        if not body.isascii():
+            # msgspec skips what it does not read (a field sbomgen does not use) without
+            # checking its UTF-8; json.loads refuses a body that is not UTF-8 at all
+            body.decode("utf-8")
+        answer: Answer = decoder.decode(body)
+    except _DECLINED:
+        return None
+    return None if answer.errorCode is not msgspec.UNSET else answer
+
+
+def _s(value: str | None) -> str | None:
+    return value or None
+
+
+def _t(value: str | None) -> str | None:
+    """A free text, as parse._text_at reads it."""
+    return decode_entities(value) if value else None
+
+
+def _references(refs: _Refs | None) -> References:
+    if refs is None:
+        return NO_REFERENCES
+    if not (refs.url or refs.issueUrl or refs.scmUrl or refs.pomUrl or refs.downloadLink):
+        return NO_REFERENCES  # parse reads {} so, and {"url": ""} as a record equal to it
+    return References(
+        homepage=refs.url or None,
+        issue_tracker=refs.issueUrl or None,
+        scm=refs.scmUrl or None,
+        pom=refs.pomUrl or None,
+        download=refs.downloadLink or None,
+    )
+
+
+class _Declined(Exception):
+    """A value the reference requires is missing: it says so, not this path."""
+
+
+def _licenses(items: tuple[_License | str, ...] | None) -> tuple[MendLicense, ...]:
+    if not items:
+        return ()
+    out = []
+    for lic in items:
+        if type(lic) is str:
+            if lic:
+                out.append(MendLicense(name=lic))
+            continue
+        assert isinstance(lic, _License)
+        if not lic.name:
+            raise _Declined
+        refs: tuple[LicenseReference, ...] = ()
+        if lic.references:
+            refs = tuple(
+                LicenseReference(reference_type=r.referenceType or "", reference=r.reference)
+                for r in lic.references
+                if r.reference
+            )
+        out.append(
+            MendLicense(
+                name=lic.name, spdx_name=lic.spdxName or None, url=lic.url or None, references=refs
+            )
+        )
+    return tuple(out)
+
+
+def _copyrights(items: list[_Copyright] | None) -> tuple[Copyright, ...]:
+    if not items:
+        return ()
+    out = []
+    for c in items:
+        if not c.copyright:
+            continue
+        text = decode_entities(c.copyright)
+        if not text:
+            continue
+        out.append(
+            Copyright(
+                text=text.strip(),
+                author=_t(c.author),
+                start_year=c.startYear or None,
+                end_year=c.endYear or None,
+            )
+        )
+    return tuple(out)
+
+
+def licenses(
+    ctx: Ctx, answer: Answer | None, product_of: dict[str, ProductToken | None]
+) -> tuple[list[Library], bool] | None:
+    """parse.parse_licenses of a product's answer (and whether a library in it names no
+    projects), or None."""
+    if not isinstance(answer, LicensesAnswer) or ctx.project is not None:
+        return None
+    provenance = (ctx.provenance,)
+    out = []
+    no_projects = False
+    try:
+        for item in answer.libraries:
+            if not item.keyUuid:
+                raise _Declined
+            occurrences = []
+            if item.projects is None:
+                no_projects = True
+            else:
+                for project in item.projects:
+                    token = project.projectToken
+                    if not token:
+                        raise _Declined
+                    if token in product_of:
+                        occurrences.append(
+                            _occurrence(product_of[token], ProjectToken(token), None)
+                        )
+            out.append(
+                Library(
+                    key_uuid=KeyUuid(item.keyUuid),
+                    key_id=item.keyId,
+                    name=_t(item.name),
+                    group_id=item.groupId or None,
+                    artifact_id=item.artifactId or None,
+                    version=item.version or None,
+                    sha1=item.sha1 or None,
+                    filename=item.filename or None,
+                    description=_t(item.description),
+                    references=_references(item.references),
+                    provenance=provenance,
+                    language_type=item.type or item.languages or None,
+                    licenses=_licenses(item.licenses),
+                    copyrights=_copyrights(item.copyrightReferences),
+                    occurrences=tuple(occurrences),
+                )
+            )
+    except _Declined:
+        return None
+    return out, no_projects
+
+
+def tree(
+    ctx: Ctx, answer: Answer | None, memo: TreeMemo
+) -> tuple[list[TreeNode], list[Edge]] | None:
+    """parse.parse_tree of a project's tree, or None. ``memo`` is the one the reference
+    parser is given: this path's keys (typed records) are not its keys (field dicts)."""
+    if not isinstance(answer, HierarchyAnswer) or ctx.project is None:
+        return None
+    nodes: list[TreeNode] = []
+    edges: list[Edge] = []
+    product, project = ctx.product, ctx.project
+    stack: list[tuple[tuple[_Node, ...], int, KeyUuid | None]] = [(answer.libraries, 0, None)]
+    astuple = msgspec.structs.astuple
+    try:
+        while stack:
+            items, i, parent = stack.pop()
+            if i >= len(items):
+                continue
+            stack.append((items, i + 1, parent))
+            item = items[i]
+            content = (_Node, astuple(item)[:-1])
+            lib = memo.get(content)
+            if lib is None:
+                if not item.keyUuid:
+                    raise _Declined
+                lib = Library(
+                    key_uuid=KeyUuid(item.keyUuid),
+                    key_id=item.keyId,
+                    name=_t(item.name),
+                    group_id=item.groupId or None,
+                    artifact_id=item.artifactId or None,
+                    version=item.version or None,
+                    sha1=item.sha1 or None,
+                    filename=item.filename or None,
+                    description=_t(item.description),
+                    references=_references(item.references),
+                    type=item.type or None,
+                    coordinates=item.coordinates or None,
+                    licenses=_licenses(item.licenses),
+                )
+                memo[content] = lib
+            key = lib.key_uuid
+            nodes.append((lib, _occurrence(product, project, parent is None)))
+            edges.append(Edge(parent=parent, child=key))
+            if item.dependencies:
+                stack.append((item.dependencies, 0, key))
+    except _Declined:
+        return None
+    return nodes, edges
+
+
+def locations(ctx: Ctx, answer: Answer | None) -> list[Library] | None:
+    """parse.parse_locations of a product's answer, or None."""
+    if not isinstance(answer, LocationsAnswer):
+        return None
+    provenance = (ctx.provenance,)
+    out = []
+    for item in answer.libraryLocations:
+        if not item.keyUuid:
+            return None
+        found: tuple[Location, ...] = ()
+        if item.locations:
+            found = tuple(
+                Location(
+                    path=loc.path,
+                    match_type=loc.matchType or None,
+                    dependency_file=loc.dependencyFile or None,
+                )
+                for loc in item.locations
+                if loc.path
+            )
+        out.append(Library(key_uuid=KeyUuid(item.keyUuid), locations=found, provenance=provenance))
+    return out
