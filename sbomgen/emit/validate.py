@@ -436,7 +436,7 @@ def _spdx3_checks() -> tuple[dict[str, Any], Any, Any, dict[str, Any]]:
     from spdx3_validate.spdx_versions import find_version
 
     folder = resources.files("sbomgen").joinpath("schemas")
-    schema = json.loads(folder.joinpath("spdx-3.0.1.schema.json").read_text(encoding="utf-8"))
+    schema = _spdx3_json_schema()
     shacl = rdflib.Graph()
     shacl.parse(
         data=folder.joinpath("spdx-3.0.1-model.ttl").read_text(encoding="utf-8"), format="turtle"
@@ -446,6 +446,17 @@ def _spdx3_checks() -> tuple[dict[str, Any], Any, Any, dict[str, Any]]:
     if version is None:  # pragma: no cover - spdx3-validate knows 3.0.1
         raise RuntimeError("spdx3-validate does not know SPDX 3.0.1")
     return schema, shacl, version, context["@context"]
+
+
+@lru_cache(maxsize=1)
+def _spdx3_json_schema() -> dict[str, Any]:
+    """The SPDX 3.0.1 JSON schema sbomgen ships (without spdx3-validate, whose import alone
+    takes seconds: a document the SHACL certificate passes never needs it)."""
+    folder = resources.files("sbomgen").joinpath("schemas")
+    schema: dict[str, Any] = json.loads(
+        folder.joinpath("spdx-3.0.1.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
 
 
 @lru_cache(maxsize=64)
@@ -459,7 +470,7 @@ def _spdx3_schema(ref: str | None = None, strict: bool = True) -> Any:
     schema here gives the same verdicts in milliseconds (tested on documents both check)."""
     import jsonschema_rs
 
-    schema = _spdx3_checks()[0]
+    schema = _spdx3_json_schema()
     if ref is not None:
         schema = {
             "$schema": schema["$schema"],
@@ -496,6 +507,13 @@ def spdx3_problems(raw: bytes | bytearray | str) -> list[Problem]:
                 location="$",
             ),
         ]
+    from sbomgen.emit.spdx3_shacl import conforms
+
+    if conforms(data):
+        # the model's shapes, checked on the document itself: pyshacl would find nothing
+        # (emit/spdx3_shacl.py; pyshacl takes 15 s at 1,000 packages and runs for any
+        # document not certified, to name what is wrong)
+        return problems
     from spdx3_validate.core import check_graph
 
     _, shacl, version, context = _spdx3_checks()
@@ -526,7 +544,7 @@ def _spdx3_schema_problems(data: dict[str, Any]) -> list[Problem]:
         spdx_id = item.get("spdxId") if isinstance(item, dict) else None
         kind = item.get("type") if isinstance(item, dict) else None
         errors = []
-        if isinstance(kind, str) and kind in _spdx3_checks()[0]["$defs"]:
+        if isinstance(kind, str) and kind in _spdx3_json_schema()["$defs"]:
             # the class's own rules first: a property that breaks one is reported once,
             # not also as "unevaluated"; then the properties no class of it has
             errors = list(_spdx3_schema(kind, strict=False).iter_errors(item))
