@@ -75,19 +75,19 @@ class _License(msgspec.Struct, frozen=True):
     references: tuple[_LicenseRef, ...] | None = None
 
 
-class _Copyright(msgspec.Struct):
+class _Copyright(msgspec.Struct, frozen=True):
     copyright: Text = None
     author: Text = None
     startYear: Text = None
     endYear: Text = None
 
 
-class _Project(msgspec.Struct):
+class _Project(msgspec.Struct, frozen=True):
     projectToken: Text = None
 
 
-class _Node(msgspec.Struct, frozen=True):
-    """A node of a project's tree; its fields but ``dependencies`` are its record."""
+class _Library(msgspec.Struct, frozen=True):
+    """What a library of the licenses answer and a node of a tree both have."""
 
     keyUuid: Text = None
     keyId: int | None = None
@@ -100,29 +100,26 @@ class _Node(msgspec.Struct, frozen=True):
     description: Text = None
     references: _Refs | None = None
     type: Text = None
-    coordinates: Text = None
     licenses: tuple[_License | str, ...] | None = None
+
+
+class _Node(_Library, frozen=True):
+    """A node of a project's tree; its fields but ``dependencies`` are its record."""
+
+    coordinates: Text = None
     dependencies: tuple[_Node, ...] | None = None  # last: the record is the fields before
 
 
-class _Licensed(msgspec.Struct):
+if _Node.__struct_fields__[-1] != "dependencies":  # tree() keys its memo on the others
+    raise AssertionError("_Node.dependencies must be its last field")
+
+
+class _Licensed(_Library, frozen=True):
     """A library of a get*Licenses answer."""
 
-    keyUuid: Text = None
-    keyId: int | None = None
-    name: Text = None
-    groupId: Text = None
-    artifactId: Text = None
-    version: Text = None
-    sha1: Text = None
-    filename: Text = None
-    description: Text = None
-    references: _Refs | None = None
-    type: Text = None
     languages: Text = None
-    licenses: tuple[_License | str, ...] | None = None
-    copyrightReferences: list[_Copyright] | None = None
-    projects: list[_Project] | None = None
+    copyrightReferences: tuple[_Copyright, ...] | None = None
+    projects: tuple[_Project, ...] | None = None
 
 
 class _Located(msgspec.Struct):
@@ -235,7 +232,7 @@ def _licenses(items: tuple[_License | str, ...] | None) -> tuple[MendLicense, ..
     return tuple(out)
 
 
-def _copyrights(items: list[_Copyright] | None) -> tuple[Copyright, ...]:
+def _copyrights(items: tuple[_Copyright, ...] | None) -> tuple[Copyright, ...]:
     if not items:
         return ()
     out = []
@@ -256,6 +253,24 @@ def _copyrights(items: list[_Copyright] | None) -> tuple[Copyright, ...]:
     return tuple(out)
 
 
+def _core(item: _Library) -> dict[str, Any]:
+    """parse._library_core of a typed record (without its provenance)."""
+    if not item.keyUuid:
+        raise _Declined
+    return {
+        "key_uuid": KeyUuid(item.keyUuid),
+        "key_id": item.keyId,
+        "name": _t(item.name),
+        "group_id": item.groupId or None,
+        "artifact_id": item.artifactId or None,
+        "version": item.version or None,
+        "sha1": item.sha1 or None,
+        "filename": item.filename or None,
+        "description": _t(item.description),
+        "references": _references(item.references),
+    }
+
+
 def licenses(
     ctx: Ctx, answer: Answer | None, product_of: dict[str, ProductToken | None]
 ) -> tuple[list[Library], bool] | None:
@@ -268,8 +283,6 @@ def licenses(
     no_projects = False
     try:
         for item in answer.libraries:
-            if not item.keyUuid:
-                raise _Declined
             occurrences = []
             if item.projects is None:
                 no_projects = True
@@ -284,16 +297,7 @@ def licenses(
                         )
             out.append(
                 Library(
-                    key_uuid=KeyUuid(item.keyUuid),
-                    key_id=item.keyId,
-                    name=_t(item.name),
-                    group_id=item.groupId or None,
-                    artifact_id=item.artifactId or None,
-                    version=item.version or None,
-                    sha1=item.sha1 or None,
-                    filename=item.filename or None,
-                    description=_t(item.description),
-                    references=_references(item.references),
+                    **_core(item),
                     provenance=provenance,
                     language_type=item.type or item.languages or None,
                     licenses=_licenses(item.licenses),
@@ -328,19 +332,8 @@ def tree(
             content = (_Node, astuple(item)[:-1])
             lib = memo.get(content)
             if lib is None:
-                if not item.keyUuid:
-                    raise _Declined
                 lib = Library(
-                    key_uuid=KeyUuid(item.keyUuid),
-                    key_id=item.keyId,
-                    name=_t(item.name),
-                    group_id=item.groupId or None,
-                    artifact_id=item.artifactId or None,
-                    version=item.version or None,
-                    sha1=item.sha1 or None,
-                    filename=item.filename or None,
-                    description=_t(item.description),
-                    references=_references(item.references),
+                    **_core(item),
                     type=item.type or None,
                     coordinates=item.coordinates or None,
                     licenses=_licenses(item.licenses),
