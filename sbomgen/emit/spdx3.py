@@ -2,8 +2,10 @@
 
 The document is built with the official SPDX 3 Python bindings (spdx-python-model, whose
 classes are generated from the SPDX 3.0.1 SHACL model), serialized with their JSON-LD
-serializer, and validated with spdx3-validate (the SPDX 3.0.1 JSON schema and SHACL shapes,
-see :func:`sbomgen.emit.validate.spdx3_problems`) before any byte is returned.
+serializer, and validated against the SPDX 3.0.1 JSON schema and SHACL shapes before any
+byte is returned (:func:`sbomgen.emit.validate.spdx3_problems`: the shapes are checked on
+the document itself by :mod:`sbomgen.emit.spdx3_shacl`, and spdx3-validate's pyshacl run
+names what is wrong with a document that fails them).
 
 It is built from the same :class:`~sbomgen.emit.plan.DocumentPlan` as the SPDX 2 document and
 makes the same decisions (:mod:`sbomgen.emit.spdx`): the same packages, names, versions,
@@ -75,8 +77,8 @@ node (the SPDX 2 element id, which holds a hash of the Mend token, never the tok
 input gives equal ids. The namespace, as in SPDX 2, ends with a UUID derived from the whole
 content, so equal documents share it and different ones never do.
 
-spdx-python-model and spdx3-validate (rdflib, pyshacl) are imported on first use, never when
-the CLI starts.
+spdx-python-model, rdflib and (for a failing document) spdx3-validate and pyshacl are imported
+on first use, never when the CLI starts.
 """
 
 from __future__ import annotations
