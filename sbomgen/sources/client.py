@@ -203,6 +203,8 @@ def decode_json(request_type: str, body: bytes) -> JsonObject:
             f"{exc.msg.removesuffix(' at')} at byte {exc.pos} "
             f"of {len(body)}"
         ) from exc
+    except ValueError as exc:  # a number longer than Python converts (4,300 digits)
+        raise InputDataError(f"response to {request_type} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise InputDataError(
             f"response to {request_type} is a JSON {type(data).__name__}, expected an object"

@@ -16,7 +16,10 @@ record, the warning or the error. It says ``None`` when
 - the body may hold a character no XML document can carry (the reference drops it with a
   warning): any ``\\u`` escape of a control character, a surrogate or U+FFFE/U+FFFF, a
   ``\\b`` or ``\\f`` escape, a DEL or U+FFFE/U+FFFF byte sequence;
-- a value the reference requires is missing or empty (it names it in its error).
+- a value the reference requires is missing or empty (it names it in its error);
+- the body nests 100 levels deep (json.loads's limit is near 990, msgspec's a little
+  further; a tree of about 48 levels of dependencies), or holds an integer longer than
+  Python converts (4,300 digits by default: json.loads refuses it).
 
 ``tests/sources/test_fastparse.py`` proves it on the sample, generated organizations and
 generated and broken answers: every answer taken here gives the reference's records, and
@@ -26,6 +29,7 @@ no answer the reference (or ``json.loads``) rejects is taken here.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import msgspec
@@ -45,12 +49,49 @@ from sbomgen.model import (
 )
 from sbomgen.sources.parse import Ctx, TreeMemo, TreeNode, _occurrence, decode_entities
 
-# an escape or byte that may stand for a character parse._NOT_XML removes (conservative:
-# "\\u0009" or an escaped backslash before "b" also send the answer the reference's way)
-_MAYBE_NOT_XML = re.compile(
-    rb"\\u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF][fF][fF][eEfF])|\\[bf]|\x7f|\xef\xbf[\xbe\xbf]"
-)
+# an escape that may stand for a character parse._NOT_XML removes (conservative: "\\u0009"
+# or an escaped backslash before "b" also send the answer the reference's way); the bytes
+# of DEL and of U+FFFE/U+FFFF are looked for on their own (bytes.find is much faster)
+_ESCAPE = re.compile(rb"\\(?:u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF][fF][fF][eEfF])|[bf])")
+_RAW_NOT_XML = (b"\x7f", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _DECLINED = (msgspec.MsgspecError, ValueError, RecursionError)
+# The body's brackets only, openers as "(" and closers as ")"; removing every "()" once
+# takes one level of nesting off, so a body still nested after DEEP rounds is nested that
+# deep. json.loads gives up at about 990 levels and msgspec a few levels later: a body
+# nested 100 deep is left to the reference (which reads it, or says it nests too deep).
+# (A bracket inside a text counts too: at worst a body is left to the reference.) A tree
+# is so read up to about 48 levels of dependencies.
+_BRACKETS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+DEEP = 100
+# every digit as "0", every other byte as "x": a run of digits is a run of "0"
+_DIGITS = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("x") for b in range(256))
+
+
+def _int_digits() -> int:
+    """Python's limit on the digits of an integer it converts (0: none)."""
+    limit = getattr(sys, "get_int_max_str_digits", None)
+    return int(limit()) if limit is not None else 0
+
+
+def _left_to_the_reference(body: bytes) -> bool:
+    """Whether the body may hold what parse.py reads otherwise than this module: a
+    character it removes with a warning, nesting near json.loads's limit, or an integer
+    longer than Python converts (json.loads refuses it; msgspec reads or skips it)."""
+    if b"\x7f" in body or (not body.isascii() and any(raw in body for raw in _RAW_NOT_XML)):
+        return True
+    if b"\\" in body and _ESCAPE.search(body):
+        return True
+    nesting = body.translate(_BRACKETS, _NOT_BRACKETS)
+    for _ in range(DEEP):
+        if b"()" not in nesting:
+            break
+        nesting = nesting.replace(b"()", b"")
+    else:
+        return True
+    digits = _int_digits()
+    return bool(digits) and b"0" * (digits + 1) in body.translate(_DIGITS)
+
 
 Text = str | None
 
@@ -165,7 +206,7 @@ def decode(request_type: str, body: bytes) -> Answer | None:
     """The answer as typed records, or None when it is not one this path reads (then
     ``json.loads`` and :mod:`~sbomgen.sources.parse` judge it)."""
     decoder = _DECODERS.get(request_type)
-    if decoder is None or _MAYBE_NOT_XML.search(body):
+    if decoder is None or _left_to_the_reference(body):
         return None
     try:
         if not body.isascii():

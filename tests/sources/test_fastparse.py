@@ -499,3 +499,47 @@ def test_what_the_fast_path_skips_is_still_judged_as_json(value: str, where: str
     # "\xff" stands for the byte 0xff, which no UTF-8 text holds
     body = text.replace("\xff", "\udcff").encode("utf-8", "surrogateescape")
     check(LOCATIONS, body)
+
+
+@pytest.mark.parametrize("levels", [10, 48, 49, 60, 480, 494, 495, 496, 497, 500])
+def test_a_deep_tree_is_read_alike_or_left_to_the_reference(levels: int) -> None:
+    """Found by review: json.loads gives up on a tree about 495 levels deep, msgspec a few
+    levels later; the fast path reads a tree nested less than fastparse.DEEP levels of
+    JSON (two per level of dependencies, three around them)."""
+    node = b'{"keyUuid": "k0"}'
+    for n in range(levels):
+        node = b'{"keyUuid": "k%d", "licenses": [], "dependencies": [%s]}' % (n + 1, node)
+    body = b'{"libraries": [' + node + b"]}"
+    assert check(TREE, body) is (2 * levels + 3 < fastparse.DEEP)
+
+
+@pytest.mark.parametrize("levels", [50, 96, 97, 100, 400, 990, 991, 992, 993, 994, 995, 1200])
+@pytest.mark.parametrize("shape", ["arrays", "objects", "interleaved"])
+def test_deep_nesting_in_a_field_not_read_is_left_to_the_reference(levels: int, shape: str) -> None:
+    """Found by review: msgspec skips a field nested a little deeper than json.loads
+    reads. A body nested fastparse.DEEP levels is left to the reference, whatever shape."""
+    open_, close, inner = {
+        "arrays": (b"[", b"]", 0),
+        "objects": (b'{"a":', b"}", 0),
+        "interleaved": (b'{"x":[1],"a":', b"}", 1),  # the innermost [1] is a level more
+    }[shape]
+    value = open_ * levels + b"1" + close * levels
+    body = b'{"libraryLocations": [{"keyUuid": "k", "zz": ' + value + b"}]}"
+    depth = 3 + levels + inner  # with the object, list and object around it
+    assert check(LOCATIONS, body) is (depth < fastparse.DEEP)
+
+
+def test_an_integer_longer_than_python_converts_is_left_to_the_reference() -> None:
+    """Found by review: json.loads refuses an integer of more than 4,300 digits; msgspec
+    skipped it in a field it does not read."""
+    for digits in (4300, 4301, 5000):
+        for value in (b"1" * digits, b"-" + b"1" * digits):
+            body = b'{"libraryLocations": [{"keyUuid": "k", "zz": ' + value + b"}]}"
+            assert check(LOCATIONS, body) is (digits <= 4300)
+
+
+def test_the_reference_says_so_clearly_for_such_an_integer() -> None:
+    from sbomgen.sources.client import decode_json
+
+    with pytest.raises(InputDataError, match="getProductLibraryLocations is not valid JSON"):
+        decode_json(LOCATIONS, b'{"libraryLocations": [], "zz": ' + b"1" * 5000 + b"}")
