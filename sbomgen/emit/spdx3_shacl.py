@@ -41,6 +41,12 @@ _SH = "http://www.w3.org/ns/shacl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
+# literals rdflib keeps as written (the others it writes in their canonical form)
+_AS_WRITTEN = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("string", "anyURI", "dateTimeStamp")
+)
+MAX_NESTING = 50  # objects inside objects read here; rdflib's JSON-LD parser recurses
+
 # an absolute IRI as sbomgen writes them (scheme, then no space or character IRIs forbid)
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*")
 _BLANK = re.compile(r"_:[A-Za-z0-9_.\-]+")
@@ -134,12 +140,17 @@ def model() -> _Model:
 
     node_kind: dict[str, str] = {}
     properties: dict[str, tuple[_Property, ...]] = {}
-    for shape in set(graph.subjects(RDF.type, SH.NodeShape)):
+    # pyshacl's node shapes: what is typed sh:NodeShape, and every subject of sh:property
+    # (three abstract classes of the model are shapes only so)
+    shapes = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(SH.property))
+    for shape in shapes:
         for p in graph.predicates(shape):
             if str(p).startswith(_SH) and p not in (SH.property, SH.nodeKind):
                 raise RuntimeError(f"the SPDX model uses {p} on a node shape")
         kind = graph.value(shape, SH.nodeKind)
         if kind is not None:
+            if kind not in (SH.IRI, SH.BlankNodeOrIRI):
+                raise RuntimeError(f"the SPDX model's shape {shape} has sh:nodeKind {kind}")
             node_kind[str(shape)] = str(kind)
         props = []
         for ps in graph.objects(shape, SH.property):
@@ -233,9 +244,11 @@ class _Reader:
             return ("I", value)
         raise _NotShown(f"the id {value!r}")
 
-    def read(self, item: Any) -> Term:
+    def read(self, item: Any, depth: int = 0) -> Term:
         if not isinstance(item, dict):
             raise _NotShown("an object expected")
+        if depth > MAX_NESTING:
+            raise _NotShown("objects nested deeper than rdflib reads for sure")
         given = item.get("spdxId", item.get("@id"))
         if "spdxId" in item and "@id" in item:
             raise _NotShown("both spdxId and @id")
@@ -261,19 +274,26 @@ class _Reader:
                 if term is None:
                     raise _NotShown(f"the key {key!r}")
                 iri, coercion, vocab = term
-                props.setdefault(iri, set()).add(self.value(v, coercion, vocab))
+                props.setdefault(iri, set()).add(self.value(v, coercion, vocab, depth))
         return node
 
-    def value(self, v: Any, coercion: str, vocab: str | None) -> Term:
+    def value(self, v: Any, coercion: str, vocab: str | None, depth: int) -> Term:
         if isinstance(v, dict):
-            if coercion != "@vocab":
-                raise _NotShown("an object where a literal is expected")
-            return self.read(v)
+            if coercion != "@vocab" or vocab is not None:
+                # (under a property with a vocabulary of its own, it would apply inside)
+                raise _NotShown("an object where a literal or a word is expected")
+            return self.read(v, depth + 1)
         if not isinstance(v, str):
             raise _NotShown(f"a value that is not text: {v!r}")  # null, numbers, booleans
         if coercion != "@vocab":
             if coercion.startswith("@"):
                 raise _NotShown(f"the coercion {coercion}")
+            if coercion not in _AS_WRITTEN:
+                # rdflib writes a number's or a boolean's text in its canonical form
+                # ("01" is "1", "1" a boolean "true"), and pyshacl checks that text
+                from rdflib import Literal, URIRef
+
+                return ("L", str(Literal(v, datatype=URIRef(coercion))), coercion)
             return ("L", v, coercion)
         if v in self.context.classes:  # a term naming a class or an individual
             return ("I", self.context.classes[v])

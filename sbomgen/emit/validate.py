@@ -496,7 +496,10 @@ def spdx3_problems(raw: bytes | bytearray | str) -> list[Problem]:
         return [Problem("the document is not an object", location="$")]
     if spdx3_context_version(data) != SPDX3_VERSION:
         return [Problem(f"the @context is not SPDX {SPDX3_VERSION}'s ({SPDX3_CONTEXT})")]
-    problems = _spdx3_schema_problems(data)
+    try:
+        problems = _spdx3_schema_problems(data)
+    except ValueError as exc:  # jsonschema-rs: "Recursion limit reached"
+        return [Problem(f"the document nests deeper than sbomgen checks ({exc})", location="$")]
     if data["@context"] != SPDX3_CONTEXT or _nested_context(data):
         # JSON-LD would fetch any other context it names (or @import): sbomgen fetches nothing
         return [

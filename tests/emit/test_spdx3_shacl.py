@@ -55,7 +55,8 @@ def _same_triples(data: dict[str, Any]) -> None:
                 return rdflib.URIRef(t[1])
             if t[0] == "B":
                 return rdflib.BNode("b" + t[1].replace("\x00", "n"))
-            return rdflib.Literal(t[1], datatype=rdflib.URIRef(t[2]))
+            # as read, not normalized again: rdflib writes "01" as "1" (found by review)
+            return rdflib.Literal(t[1], datatype=rdflib.URIRef(t[2]), normalize=False)
 
         ours.add((term(s), rdflib.URIRef(p), term(o)))
     theirs = _spdx3_graph(data, _spdx3_checks()[3])
@@ -211,6 +212,24 @@ EDITS: dict[str, tuple[Edit, bool | None]] = {
         None,
     ),
     "a null": (lambda d: _first(d, "software_Package").update(summary=None), None),
+    # found by review: three abstract classes are shapes only by their sh:property
+    "an abstract license class (sh:not on a shape not typed sh:NodeShape)": (
+        lambda d: _first(d, "simplelicensing_LicenseExpression").update(
+            type="simplelicensing_AnyLicenseInfo"
+        ),
+        None,
+    ),
+    "an abstract extension (sh:not on a shape not typed sh:NodeShape)": (
+        lambda d: _first(d, "software_Package").update(extension=[{"type": "extension_Extension"}]),
+        None,
+    ),
+    # found by review: rdflib writes a number's text in its canonical form
+    "a number not in its canonical form is read as rdflib reads it": (
+        lambda d: _first(d, "Person").update(
+            dataset_datasetSize="01", expandedlicensing_isOsiApproved="1", security_score=".5"
+        ),
+        True,
+    ),
 }
 
 
@@ -255,3 +274,28 @@ def test_seeded_random_edits_are_never_certified_where_pyshacl_faults(
         certified_count += bool(certified)
         faulted += bool(found)
     assert faulted  # the edits break documents (the test is not vacuous)
+
+
+def test_objects_nested_deeper_than_rdflib_reads_are_left_to_it(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    """Found by review: rdflib's JSON-LD parser recurses into nested objects; a document
+    nested deeper than MAX_NESTING is not read here (and the validator says why when
+    nothing can read it)."""
+    from sbomgen.emit.validate import spdx3_problems
+
+    def nested(levels: int) -> dict[str, Any]:
+        data = copy.deepcopy(documents["broad"])
+        value: dict[str, Any] = {"type": "Hash", "algorithm": "sha1", "hashValue": "0" * 40}
+        for _ in range(levels):
+            value = {"type": "Hash", "algorithm": "sha1", "hashValue": "1", "extension": [value]}
+        _first(data, "software_Package")["verifiedUsing"] = [value]
+        return data
+
+    assert list(spdx3_shacl.triples(nested(spdx3_shacl.MAX_NESTING - 2)))
+    with pytest.raises(spdx3_shacl._NotShown):
+        list(spdx3_shacl.triples(nested(spdx3_shacl.MAX_NESTING + 1)))
+    deep = nested(350)
+    assert spdx3_shacl.conforms(deep) is None
+    problems = spdx3_problems(json.dumps(deep))
+    assert problems and "nests deeper" in problems[0].message
