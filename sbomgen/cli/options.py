@@ -118,7 +118,8 @@ class CommaList(click.ParamType):  # type: ignore[type-arg, unused-ignore]
         if isinstance(value, tuple) and all(v in self.choices for v in value):
             return value
         if isinstance(value, (list, tuple)):
-            items = [str(v) for v in value]
+            # a config file's list, or the option given more than once
+            items = [part for v in value for part in str(v).split(",")]
         else:
             items = str(value).split(",")
         items = [i.strip() for i in items if i.strip()]
@@ -198,6 +199,14 @@ class Opt(click.Option):
         if self.per_command and command:
             return [f"SBOMGEN_{command.upper()}_{base}"]
         return [f"SBOMGEN_{base}", *self.extra_envvars]
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        if isinstance(self.type, CommaList) and not self.multiple:
+            # a list given twice (--format a --format b) is one list: click keeps only the
+            # last value of an option, which would drop a document without a word
+            parser.add_option(obj=self, opts=self.opts, dest=self.name, action="append")
+            return
+        super().add_to_parser(parser, ctx)
 
     def resolve_envvar_value(self, ctx: click.Context) -> str | None:
         self.envvar = self.envvar_names(ctx.info_name if ctx.parent is not None else None)

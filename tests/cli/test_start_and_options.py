@@ -178,6 +178,49 @@ def test_format_all_combines_and_attribution_takes_all(tmp_path: Path) -> None:
     assert "unknown format 'pdf'" in unknown.stderr and "(or all)" in unknown.stderr
 
 
+def test_a_list_option_given_twice_is_one_list(tmp_path: Path) -> None:
+    """click keeps the last value of a repeated option; for a list that would drop the
+    documents asked for first, without a word."""
+    both = run_cli(
+        "generate",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--format",
+        "cyclonedx-json",
+        "--format=spdx-json,spdx-tv",
+        "--out",
+        tmp_path / "a",
+    )
+    assert both.code == 0, both.stderr
+    assert names(tmp_path / "a") == [
+        "Acme-Corp.cdx.json",
+        "Acme-Corp.spdx",
+        "Acme-Corp.spdx.json",
+        "SHA256SUMS",
+    ]
+    bundle = run_cli(
+        "attribution",
+        "--snapshot",
+        SAMPLE_SNAPSHOT,
+        "--format",
+        "md",
+        "--format",
+        "txt",
+        "--out",
+        tmp_path / "b",
+    )
+    assert bundle.code == 0, bundle.stderr
+    notices = {n for n in names(tmp_path / "b" / "attribution") if n.startswith("NOTICE")}
+    assert notices == {"NOTICE.md", "NOTICE.txt"}
+    # a bad item in any of them is refused, as in one list
+    bad = run_cli(
+        "generate", "--snapshot", SAMPLE_SNAPSHOT, "--format", "spdx-json", "--format", "pdf",
+        "--out", tmp_path / "c",
+    )  # fmt: skip
+    assert bad.code == 2 and "unknown format 'pdf'" in bad.stderr
+    assert not (tmp_path / "c").exists()
+
+
 def test_environment_defaults_for_every_option(tmp_path: Path) -> None:
     env = clean_env()
     env.update(
