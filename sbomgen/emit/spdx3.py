@@ -819,9 +819,12 @@ def document_data(plan: DocumentPlan) -> dict[str, Any]:
     objects = builder.build()
     serializer = spdx3.JSONLDSerializer()
     provisional = serializer.serialize_data(objects)
-    digest = hashlib.sha256(
-        json.dumps(provisional, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    ).hexdigest()
+    # the digest of json.dumps(provisional, sort_keys=True, ensure_ascii=False), hashed a
+    # piece at a time: the text of a large document is hundreds of megabytes
+    hasher = hashlib.sha256()
+    for piece in json.JSONEncoder(sort_keys=True, ensure_ascii=False).iterencode(provisional):
+        hasher.update(piece.encode("utf-8"))
+    digest = hasher.hexdigest()
     del provisional
     builder.ids.move(f"{stem}{uuid.uuid5(NAMESPACE, 'spdx3:' + digest)}")
     data: dict[str, Any] = serializer.serialize_data(objects)
