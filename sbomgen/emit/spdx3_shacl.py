@@ -293,7 +293,12 @@ class _Reader:
                 # ("01" is "1", "1" a boolean "true"), and pyshacl checks that text
                 from rdflib import Literal, URIRef
 
-                return ("L", str(Literal(v, datatype=URIRef(coercion))), coercion)
+                literal = Literal(v, datatype=URIRef(coercion))
+                if literal.ill_typed:
+                    # rdflib writes "maybe" as a boolean "false" and marks it ill-typed,
+                    # which pyshacl counts (found by review)
+                    raise _NotShown(f"the {coercion} {v!r} is not well-formed")
+                return ("L", str(literal), coercion)
             return ("L", v, coercion)
         if v in self.context.classes:  # a term naming a class or an individual
             return ("I", self.context.classes[v])

@@ -55,14 +55,13 @@ from sbomgen.sources.parse import Ctx, TreeMemo, TreeNode, _occurrence, decode_e
 _ESCAPE = re.compile(rb"\\(?:u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF][fF][fF][eEfF])|[bf])")
 _RAW_NOT_XML = (b"\x7f", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _DECLINED = (msgspec.MsgspecError, ValueError, RecursionError)
-# The body's brackets only, openers as "(" and closers as ")"; removing every "()" once
-# takes one level of nesting off, so a body still nested after DEEP rounds is nested that
-# deep. json.loads gives up at about 990 levels and msgspec a few levels later: a body
-# nested 100 deep is left to the reference (which reads it, or says it nests too deep).
-# (A bracket inside a text counts too: at worst a body is left to the reference.) A tree
-# is so read up to about 48 levels of dependencies.
+# The body's brackets outside its texts, openers as "(" and closers as ")"; removing every
+# "()" once takes one level of nesting off, so a body still nested after DEEP rounds is
+# nested that deep. json.loads gives up at about 990 levels and msgspec a few levels
+# later: a body nested 100 deep is left to the reference (which reads it, or says it nests
+# too deep). A tree is so read up to about 48 levels of dependencies.
 _BRACKETS = bytes.maketrans(b"[{]}", b"(())")
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 DEEP = 100
 # every digit as "0", every other byte as "x": a run of digits is a run of "0"
 _DIGITS = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("x") for b in range(256))
@@ -74,6 +73,17 @@ def _int_digits() -> int:
     return int(limit()) if limit is not None else 0
 
 
+def _nesting(body: bytes) -> bytes:
+    """The body's brackets outside its texts (found by review: a "]" inside a text closed
+    a real "[" when texts were not left out), as "(" and ")". For valid JSON, which is all
+    msgspec reads: escaped backslashes and quotes gone, every quote left opens or closes a
+    text."""
+    if b"\\" in body:
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = body.translate(None, _NOT_STRUCTURE)
+    return b"".join(kept.split(b'"')[::2]).translate(_BRACKETS)
+
+
 def _left_to_the_reference(body: bytes) -> bool:
     """Whether the body may hold what parse.py reads otherwise than this module: a
     character it removes with a warning, nesting near json.loads's limit, or an integer
@@ -82,7 +92,7 @@ def _left_to_the_reference(body: bytes) -> bool:
         return True
     if b"\\" in body and _ESCAPE.search(body):
         return True
-    nesting = body.translate(_BRACKETS, _NOT_BRACKETS)
+    nesting = _nesting(body)
     for _ in range(DEEP):
         if b"()" not in nesting:
             break

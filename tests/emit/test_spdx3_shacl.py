@@ -223,6 +223,19 @@ EDITS: dict[str, tuple[Edit, bool | None]] = {
         lambda d: _first(d, "software_Package").update(extension=[{"type": "extension_Extension"}]),
         None,
     ),
+    # found by review: rdflib writes "maybe" as a boolean "false", marked ill-typed
+    "an ill-formed boolean (sh:datatype)": (
+        lambda d: d["@graph"].append(
+            {
+                "type": "expandedlicensing_ListedLicense",
+                "spdxId": "https://example.org/lic1",
+                "creationInfo": _info(d),
+                "simplelicensing_licenseText": "text",
+                "expandedlicensing_isOsiApproved": "maybe",
+            }
+        ),
+        None,
+    ),
     # found by review: rdflib writes a number's text in its canonical form
     "a number not in its canonical form is read as rdflib reads it": (
         lambda d: _first(d, "Person").update(

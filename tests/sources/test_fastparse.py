@@ -514,7 +514,7 @@ def test_a_deep_tree_is_read_alike_or_left_to_the_reference(levels: int) -> None
 
 
 @pytest.mark.parametrize("levels", [50, 96, 97, 100, 400, 990, 991, 992, 993, 994, 995, 1200])
-@pytest.mark.parametrize("shape", ["arrays", "objects", "interleaved"])
+@pytest.mark.parametrize("shape", ["arrays", "objects", "interleaved", "closers in texts"])
 def test_deep_nesting_in_a_field_not_read_is_left_to_the_reference(levels: int, shape: str) -> None:
     """Found by review: msgspec skips a field nested a little deeper than json.loads
     reads. A body nested fastparse.DEEP levels is left to the reference, whatever shape."""
@@ -522,6 +522,8 @@ def test_deep_nesting_in_a_field_not_read_is_left_to_the_reference(levels: int, 
         "arrays": (b"[", b"]", 0),
         "objects": (b'{"a":', b"}", 0),
         "interleaved": (b'{"x":[1],"a":', b"}", 1),  # the innermost [1] is a level more
+        # found by review: a "]" inside a text no longer closes a real "["
+        "closers in texts": (b'["]",', b"]", 0),
     }[shape]
     value = open_ * levels + b"1" + close * levels
     body = b'{"libraryLocations": [{"keyUuid": "k", "zz": ' + value + b"}]}"
