@@ -81,7 +81,13 @@ def _nesting(body: bytes) -> bytes:
     if b"\\" in body:
         body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
     kept = body.translate(None, _NOT_STRUCTURE)
-    return b"".join(kept.split(b'"')[::2]).translate(_BRACKETS)
+    # a text without brackets is '""' here; when no quote is left without them, no text
+    # held a bracket (each run of quotes has two a text, and one more where a text with
+    # brackets begins or ends): what is left is the structure
+    bare = kept.replace(b'""', b"")
+    if b'"' in bare:
+        bare = b"".join(kept.split(b'"')[::2])
+    return bare.translate(_BRACKETS)
 
 
 def _left_to_the_reference(body: bytes) -> bool:

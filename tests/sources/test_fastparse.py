@@ -545,3 +545,34 @@ def test_the_reference_says_so_clearly_for_such_an_integer() -> None:
 
     with pytest.raises(InputDataError, match="getProductLibraryLocations is not valid JSON"):
         decode_json(LOCATIONS, b'{"libraryLocations": [], "zz": ' + b"1" * 5000 + b"}")
+
+
+def _structure(value: Any) -> str:
+    if isinstance(value, list):
+        return "(" + "".join(map(_structure, value)) + ")"
+    if isinstance(value, dict):
+        return "(" + "".join(map(_structure, value.values())) + ")"
+    return ""
+
+
+TRICKY_TEXT = st.text(st.sampled_from('"[]{}\\ a/é'), max_size=6)
+
+
+@settings(max_examples=EXAMPLES * 4, deadline=None)
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.integers(), TRICKY_TEXT),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(TRICKY_TEXT, inner, max_size=3)
+        ),
+        max_leaves=20,
+    ),
+    st.booleans(),
+)
+def test_the_nesting_measured_is_the_structures_whatever_the_texts_hold(
+    value: Any, ascii_only: bool
+) -> None:
+    """The depth check reads the brackets outside texts only: texts full of brackets,
+    quotes and backslashes (found by review: a ']' in a text closed a real '[')."""
+    body = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8")
+    assert fastparse._nesting(body).decode() == _structure(value)
