@@ -28,6 +28,7 @@ no answer the reference (or ``json.loads``) rejects is taken here.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from typing import Any
@@ -47,13 +48,21 @@ from sbomgen.model import (
     ProjectToken,
     References,
 )
-from sbomgen.sources.parse import Ctx, TreeMemo, TreeNode, _occurrence, decode_entities
+from sbomgen.sources.parse import (
+    _NOT_XML,
+    Ctx,
+    TreeMemo,
+    TreeNode,
+    _occurrence,
+    decode_entities,
+)
 
 # an escape that may stand for a character parse._NOT_XML removes (conservative: "\\u0009"
 # or an escaped backslash before "b" also send the answer the reference's way); the bytes
 # of DEL and of U+FFFE/U+FFFF are looked for on their own (bytes.find is much faster)
 _ESCAPE = re.compile(rb"\\(?:u(?:00[01]|007[fF]|[dD][89a-fA-F]|[fF][fF][fF][eEfF])|[bf])")
 _RAW_NOT_XML = (b"\x7f", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+_NUMERIC_ENTITY = re.compile(rb"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
 _DECLINED = (msgspec.MsgspecError, ValueError, RecursionError)
 # The body's brackets outside its texts, openers as "(" and closers as ")"; removing every
 # "()" once takes one level of nesting off, so a body still nested after DEEP rounds is
@@ -98,6 +107,11 @@ def _left_to_the_reference(body: bytes) -> bool:
         return True
     if b"\\" in body and _ESCAPE.search(body):
         return True
+    if b"&#" in body and any(
+        _NOT_XML.search(html.unescape(m.decode("ascii")))
+        for m in set(_NUMERIC_ENTITY.findall(body))
+    ):
+        return True  # an entity parse.decode_entities drops with a warning ("&#12;")
     nesting = _nesting(body)
     for _ in range(DEEP):
         if b"()" not in nesting:

@@ -114,7 +114,16 @@ def decode_entities(value: str) -> str:
     URLs, keys or versions."""
     if "&" not in value:
         return value
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), value)
+    decoded = _ENTITY.sub(lambda m: html.unescape(m.group(0)), value)
+    if _NOT_XML.search(decoded):
+        # an entity for a character no XML document can carry ("&#12;", a form feed):
+        # dropped as the character itself would be, so that every format can carry it
+        log.warning(
+            "a text holds an HTML entity for a control character; it was removed: %r",
+            value[:80],
+        )
+        decoded = _NOT_XML.sub("", decoded)
+    return decoded
 
 
 def _text(ctx: Ctx, data: Mapping[str, Any], key: str, field: str | None = None) -> str | None:

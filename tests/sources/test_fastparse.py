@@ -206,6 +206,8 @@ TEXTS = st.one_of(
             "AT&amp;T &lt;x&gt;",
             "&region=eu",
             "&#1;",
+            "form&#12;feed",
+            "&#x0C;",
             "caf\u00e9",
             "\u2028line",
             "tab\there",
@@ -576,3 +578,23 @@ def test_the_nesting_measured_is_the_structures_whatever_the_texts_hold(
     quotes and backslashes (found by review: a ']' in a text closed a real '[')."""
     body = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8")
     assert fastparse._nesting(body).decode() == _structure(value)
+
+
+def test_an_entity_for_a_control_character_is_dropped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found by review: entities were decoded after the control-character check, so
+    "&#12;" put a form feed (which no XML document can carry) into a text. It is dropped
+    now, with a warning, as the character itself is; the fast path leaves such a body to
+    the reference, which warns."""
+    assert parse.decode_entities("AT&amp;T &#169; 2020") == "AT&T \u00a9 2020"
+    with caplog.at_level(logging.WARNING, logger="sbomgen.sources.parse"):
+        assert parse.decode_entities("Acme&#12; Corp &#x0c;Inc") == "Acme Corp Inc"
+    assert "control character" in caplog.text
+    body = b'{"libraries": [{"keyUuid": "k", "name": "Acme&#12; Corp"}]}'
+    assert fastparse.decode(LICENSES, body) is None
+    data = json.loads(body)
+    libs = parse.parse_licenses(_ctx(LICENSES), data, {})
+    assert libs[0].name == "Acme Corp"
+    # an entity for a character every format carries does not send the body away
+    assert fastparse.decode(LICENSES, body.replace(b"&#12;", b"&#169;")) is not None
