@@ -249,10 +249,6 @@ def decode(request_type: str, body: bytes) -> Answer | None:
     return None if answer.errorCode is not msgspec.UNSET else answer
 
 
-def _s(value: str | None) -> str | None:
-    return value or None
-
-
 def _t(value: str | None) -> str | None:
     """A free text, as parse._text_at reads it."""
     return decode_entities(value) if value else None
