@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -241,3 +242,20 @@ def generated_org(libraries: int, products: int, projects: int) -> Iterator[Inve
         yield enrich(inventory, default_enrichers(supplier="Generated Org"))
     finally:
         emulator.stop()
+
+
+def spdx3_element_checks(data: dict[str, Any], size: int) -> Any:
+    """The streaming SPDX 3 writer's element checks (emit/spdx3_fast.py) run over a
+    document's ``@graph`` in parts of ``size`` items, the types of the other parts known
+    by id, as the writer runs them; returns the checks (``certified``)."""
+    from sbomgen.emit.spdx3_fast import ElementChecks
+
+    items = data["@graph"]
+    ids = [i.get("spdxId", i.get("@id")) if isinstance(i, dict) else None for i in items]
+    kinds = {x: i.get("type") for x, i in zip(ids, items, strict=True) if isinstance(x, str)}
+    checks = ElementChecks(kinds.get)
+    if len(kinds) != len(ids):  # the writer gives every element an id, once
+        checks.certified = False
+    for start in range(0, len(items), size):
+        checks(items[start : start + size])
+    return checks

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -54,6 +54,8 @@ _WORD = re.compile(r"[A-Za-z0-9_\-]+")
 
 # A node of the graph: ("I", iri), ("B", label); a literal: ("L", lexical form, datatype).
 Term = tuple[str, ...]
+# the rdf:type IRIs of a top-level object read elsewhere, by its id (None: no such object)
+Known = Callable[[Term], "frozenset[str] | None"]
 
 
 class _NotShown(Exception):
@@ -342,14 +344,41 @@ def conforms(data: Any) -> bool | None:
         return None
 
 
-def _violations(reader: _Reader, m: _Model) -> int:
+def conforms_elements(items: list[Any], known: Known) -> bool | None:
+    """:func:`conforms` for some of a document's top-level objects (``@graph`` items), the
+    rest being elsewhere: ``known`` gives the type (the ``rdf:type`` IRIs) of every other
+    top-level object by its id, or None for an id that is no top-level object.
+
+    The document's verdict is the conjunction of its parts' when every top-level id is
+    given once in the whole document (the caller's part), because then every node's
+    triples are in one part: its own object, with the objects nested in it. A part that
+    says something about a node other than its own objects (an id given to a nested
+    object) is not shown here."""
+    try:
+        reader = _Reader()
+        own: set[Term] = set()
+        for item in items:
+            own.add(reader.read(item))
+        for node in reader.nodes:
+            if node not in own and not node[1].startswith("\x00"):
+                raise _NotShown("a nested object with an id of its own")
+        return True if _violations(reader, model(), known) == 0 else None
+    except _NotShown:
+        return None
+
+
+def _violations(reader: _Reader, m: _Model, known: Known | None = None) -> int:
     nodes = reader.nodes
     for node in nodes:
         if node[0] == "I" and node[1] in m.subjects:
             raise _NotShown("the document says something about a node of the model")
 
     def types_of(node: Term) -> set[str]:
-        found = {t[1] for t in nodes.get(node, {}).get(RDF_TYPE, ())}
+        own = nodes.get(node)
+        if own is not None:
+            found = {t[1] for t in own.get(RDF_TYPE, ())}
+        else:  # a node read in another part of the document, or none
+            found = set(known(node) or ()) if known is not None else set()
         if node[0] == "I":
             found |= m.types.get(node[1], frozenset())
         return found
@@ -425,3 +454,8 @@ def _value_fits(lit: Any, datatype: str) -> bool:
     if datatype == _XSD + "dateTime":
         return isinstance(value, datetime)
     return True  # the datatypes pyshacl does not check further (dateTimeStamp, positiveInteger)
+
+
+def class_iri(term: str) -> str | None:
+    """The IRI of the class a ``type`` term of the SPDX context names (None: no class)."""
+    return _context().classes.get(term)

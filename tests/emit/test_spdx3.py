@@ -327,24 +327,48 @@ def test_in_house_libraries_can_be_left_out(sample: Inventory, meta: DocumentMet
 # -- (4) refused when broken -------------------------------------------------------------------
 
 
-def test_a_broken_document_is_refused_with_the_validators_message(
-    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Fault injection on the bytes to be written: an 'affects' assessment without its
-    required action statement. Skipping validation would return the document."""
+def _inject(monkeypatch: pytest.MonkeyPatch, fast: bool, edit: Any) -> None:
+    """Fault injection on what is about to be written: ``edit`` breaks each object of the
+    document's @graph it wants to, in the library path's data (before serializing) or in
+    the streaming writer's elements (before they are checked and spooled)."""
+    if fast:
+        from sbomgen.emit import spdx3_fast
+
+        add = spdx3_fast._Pass.add
+
+        def buggy_add(self: Any, data: dict[str, Any]) -> None:
+            if self.pretty:  # the pass that is written
+                edit(data)
+            add(self, data)
+
+        monkeypatch.setattr(spdx3_fast._Pass, "add", buggy_add)
+        return
     import sbomgen.emit.spdx3 as spdx3_module
 
     real = spdx3_module.serialize
 
     def buggy(data: dict[str, Any]) -> bytes:
         for obj in data["@graph"]:
-            if obj["type"] == "security_VexAffectedVulnAssessmentRelationship":
-                del obj["security_actionStatement"]
+            edit(obj)
         return real(data)
 
     monkeypatch.setattr(spdx3_module, "serialize", buggy)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["streaming", "library"])
+def test_a_broken_document_is_refused_with_the_validators_message(
+    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    """An 'affects' assessment without its required action statement. Skipping validation
+    would return the document."""
+
+    def edit(obj: dict[str, Any]) -> None:
+        if obj["type"] == "security_VexAffectedVulnAssessmentRelationship":
+            del obj["security_actionStatement"]
+
+    _inject(monkeypatch, fast, edit)
     with pytest.raises(ValidationFailedError) as caught:
-        Spdx3().render(sample, meta)
+        Spdx3(fast=fast).render(sample, meta)
     message = str(caught.value)
     assert "SPDX 3.0.1 document for Acme Corp failed validation" in message
     assert "nothing was written" in message
@@ -355,38 +379,41 @@ def test_a_broken_document_is_refused_with_the_validators_message(
     assert "more)" not in message
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["streaming", "library"])
 def test_a_document_only_shacl_refuses_is_refused(
-    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch
+    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
     """A dependency on something that is no element (the CreationInfo): valid JSON for the
     schema, refused by spdx3-validate's SHACL check."""
-    import sbomgen.emit.spdx3 as spdx3_module
+    done: list[bool] = []
 
-    real = spdx3_module.serialize
+    def edit(obj: dict[str, Any]) -> None:
+        if obj.get("relationshipType") == "dependsOn" and not done:
+            obj["to"].append("_:CreationInfo0")
+            done.append(True)
 
-    def buggy(data: dict[str, Any]) -> bytes:
-        info = next(o["@id"] for o in data["@graph"] if o["type"] == "CreationInfo")
-        relationship = next(o for o in data["@graph"] if o.get("relationshipType") == "dependsOn")
-        relationship["to"].append(info)
-        return real(data)
-
-    monkeypatch.setattr(spdx3_module, "serialize", buggy)
+    _inject(monkeypatch, fast, edit)
     with pytest.raises(ValidationFailedError) as caught:
-        Spdx3().render(sample, meta)
+        Spdx3(fast=fast).render(sample, meta)
     message = str(caught.value)
     assert "-dependsOn at property Core/to: Value does not have class" in message
     assert "ClassConstraintComponent" in message and "required property" not in message
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["streaming", "library"])
 def test_a_value_the_bindings_refuse_is_a_validation_failure(
-    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch
+    sample: Inventory, meta: DocumentMeta, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
+    """Not a datetime: the bindings refuse it as they are given it; the streaming writer
+    writes what it is given, and the JSON schema refuses the element."""
     import sbomgen.emit.spdx3 as spdx3_module
 
-    # not a datetime
     monkeypatch.setattr(spdx3_module, "published_date", lambda value: "2021-12-10")
-    with pytest.raises(ValidationFailedError, match="could not be built, nothing was written"):
-        Spdx3().render(sample, meta)
+    expected = "failed validation" if fast else "could not be built"
+    with pytest.raises(ValidationFailedError, match=f"{expected}.*nothing was written") as caught:
+        Spdx3(fast=fast).render(sample, meta)
+    if fast:
+        assert 'security_publishedTime: "2021-12-10" does not match' in str(caught.value)
 
 
 # -- (5) conformance checkers ------------------------------------------------------------------

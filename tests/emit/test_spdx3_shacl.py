@@ -18,11 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import spdx3_element_checks
 
 from sbomgen.emit import spdx3_shacl
 from sbomgen.emit.interface import DocumentMeta
 from sbomgen.emit.spdx3 import Spdx3
-from sbomgen.emit.validate import _spdx3_checks, _spdx3_graph
+from sbomgen.emit.validate import _spdx3_checks, _spdx3_graph, _spdx3_schema
 from sbomgen.model import Inventory
 
 NAME = "Acme-Corp.spdx3.json"
@@ -40,6 +41,17 @@ def _agrees(data: dict[str, Any]) -> tuple[bool | None, list[str]]:
     certified = spdx3_shacl.conforms(data)
     found = _reference(data)
     assert not (certified and found), f"certified, but pyshacl finds: {found[0]}"
+    # the streaming writer's checks (emit/spdx3_fast.py), on the document in parts: never
+    # certified where pyshacl or the JSON schema faults it; and whole (parts of every
+    # item) exactly when the certificate and the schema pass the document
+    schema_valid = _spdx3_schema().is_valid(data)
+    for size in (1, 3, 10_000):
+        parts = spdx3_element_checks(data, size).certified
+        assert not (parts and (found or not schema_valid)), f"parts of {size} certified"
+        if size == 10_000 and len(
+            {i.get("spdxId", i.get("@id")) for i in data["@graph"] if isinstance(i, dict)}
+        ) == len(data["@graph"]):
+            assert parts == bool(certified and schema_valid)
     return certified, found
 
 

@@ -1,0 +1,406 @@
+"""SPDX 3 JSON-LD written element by element: the streaming path.
+
+spdx-python-model stays the reference. Its objects for a document of 50,000 libraries take
+more than a gigabyte, and the document is then held three more times: as the serializer's
+data, as text, and as the validators' copies. Here the same builder
+(:class:`sbomgen.emit.spdx3._Builder`, every decision in one place) makes plain objects
+instead of the bindings' (:class:`_Bindings`), and each element is encoded, checked and
+spooled to a temporary file as soon as it is made; only the ids are kept.
+
+The document is written twice, because its namespace ends with a UUID derived from its
+own content, written with a provisional namespace (as the library path derives it):
+
+1. with the provisional namespace: each element's compact text goes to a spool; in the
+   document's order (by id) they are hashed exactly as the library path hashes
+   ``json.dumps(document, sort_keys=True, ensure_ascii=False)``;
+2. with the final namespace: each element is checked, in batches, against the SPDX 3.0.1
+   JSON schema (jsonschema-rs, the document's own schema: its ``@graph`` items are
+   independent) and the SHACL certificate (:func:`sbomgen.emit.spdx3_shacl.
+   conforms_elements`, the other elements' types known from the first pass), and its
+   indented text goes to a second spool, from which the document is put together in
+   order.
+
+An element the checks do not pass sends the whole document through the reference check
+(:func:`sbomgen.emit.validate.spdx3_problems`, with spdx3-validate's messages). It is
+proven, not assumed: tests/emit/test_spdx3_fast.py writes the bundled sample and
+generated organizations of several sizes both ways and requires equal bytes, and shows
+over a corpus of broken documents that no document the reference rejects passes the
+element checks.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import os
+import tempfile
+import uuid
+from array import array
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import IO, Any
+
+from sbomgen.emit.validate import SPDX3_CONTEXT
+
+CREATION_ID = "_:CreationInfo0"  # the one CreationInfo, a blank node as the library names it
+BATCH = 500  # elements checked at once
+
+
+class _EveryElement:
+    """An SBOM's or a document's ``element``: every element made before it, by id."""
+
+    def __repr__(self) -> str:
+        return "EVERY_ELEMENT"
+
+
+EVERY_ELEMENT = _EveryElement()
+
+# the enumerations the builder uses: a member is written as its name
+_ENUMERATIONS = frozenset(
+    {
+        "ExternalIdentifierType",
+        "ExternalRefType",
+        "HashAlgorithm",
+        "ProfileIdentifierType",
+        "RelationshipCompleteness",
+        "RelationshipType",
+        "security_VexJustificationType",
+        "software_SbomType",
+        "software_SoftwarePurpose",
+    }
+)
+# individuals: written as their term in the SPDX context
+_INDIVIDUALS = {"expandedlicensing_IndividualLicensingInfo": "expandedlicensing_"}
+
+
+class _Plain:
+    """An object of an SPDX 3 class, its properties as attributes (``from_`` is ``from``)."""
+
+    def __init__(self, kind: str, **properties: Any) -> None:
+        self.__dict__.update(properties)
+        self._kind = kind
+
+
+class _Members:
+    def __init__(self, prefix: str = "") -> None:
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._prefix + name
+
+
+class _Bindings:
+    """What the builder reads of spdx-python-model, as plain objects and names."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in _ENUMERATIONS:
+            return _Members()
+        if name in _INDIVIDUALS:
+            return _Members(_INDIVIDUALS[name])
+        return functools.partial(_Plain, name)
+
+
+def _datetime(value: datetime) -> str:
+    """A time as spdx-python-model writes it (DateTimeProp: whole seconds, the offset in
+    whole minutes, UTC as "Z")."""
+    if value.utcoffset() is None:
+        value = value.astimezone()
+    offset = value.utcoffset()
+    assert offset is not None
+    seconds = offset % timedelta(minutes=-1 if offset.total_seconds() < 0 else 1)
+    if seconds:
+        value = value.replace(tzinfo=timezone(offset - seconds))
+    offset = value.utcoffset()
+    if offset is not None and offset.seconds == 0:
+        value = value.astimezone(timezone.utc)
+    value = value.replace(microsecond=0)
+    if value.tzinfo == timezone.utc:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, _Plain):
+        ref = value.__dict__.get("spdxId") or value.__dict__.get("_blank")
+        return ref if ref is not None else _object(value)
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, datetime):
+        return _datetime(value)
+    return value
+
+
+def _object(obj: _Plain) -> dict[str, Any]:
+    """The JSON-LD object of one element or nested object (as the library writes it: an
+    unset or empty property left out, an element by its id)."""
+    out: dict[str, Any] = {"type": obj._kind}
+    for key, value in obj.__dict__.items():
+        if key == "_blank":
+            out["@id"] = value
+        elif key.startswith("_") or value is None or value == []:
+            continue
+        elif value is EVERY_ELEMENT:
+            out[key] = value  # listed by the writer, which knows the ids
+        else:
+            out["from" if key == "from_" else key] = _value(value)
+    return out
+
+
+_compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_string = json.encoder.encode_basestring  # a JSON string, UTF-8 as is (the C function)
+
+
+def _pretty(value: Any, pad: str) -> str:
+    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, its lines after
+    the first indented by ``pad``. The json module writes indented JSON with closures that
+    refer to each other: a reference cycle per call, which the paused collector
+    (sbomgen._gc) would keep for good, one per element."""
+    if isinstance(value, str):
+        return _string(value)
+    inner = pad + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_string(k)}: {_pretty(value[k], inner)}" for k in sorted(value)]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + f"\n{pad}]"
+    return _compact(value)  # numbers, true, false, null
+
+
+class _Spool:
+    """Texts appended to a temporary file, read back by number."""
+
+    def __init__(self) -> None:
+        # closed by write() (its finally), the one owner of every spool
+        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="sbomgen-spdx3-")  # noqa: SIM115
+        self.ends = array("q")
+        self.size = 0
+        self.flushed = True
+
+    def add(self, text: bytes) -> None:
+        self.file.write(text)
+        self.size += len(text)
+        self.ends.append(self.size)
+        self.flushed = False
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def get(self, index: int) -> bytes:
+        if not self.flushed:
+            self.file.flush()
+            self.flushed = True
+        start = self.ends[index - 1] if index else 0
+        return os.pread(self.file.fileno(), self.ends[index] - start, start)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Pass:
+    """The sink of one pass: every element in the order the builder makes them."""
+
+    def __init__(self, namespace: str, pretty: bool, expected: list[str] | None) -> None:
+        self.namespace = namespace
+        self.pretty = pretty
+        self.expected = expected  # the first pass's ids, which the second must repeat
+        self.locals: list[str] = []
+        self.kinds: list[str] = []
+        self.spool = _Spool()
+        self.batch: list[dict[str, Any]] = []
+        self.check: Any = None  # called with each batch of elements (the second pass)
+
+    def every(self) -> list[str]:
+        return [f"{self.namespace}#{local}" for local in sorted(self.locals)]
+
+    def __call__(self, obj: _Plain, local: str) -> None:
+        if self.expected is not None:
+            n = len(self.locals)
+            if n >= len(self.expected) or self.expected[n] != local:
+                raise RuntimeError(f"the second pass made {local!r} out of turn")
+        data = _object(obj)
+        for key, value in data.items():
+            if value is EVERY_ELEMENT:
+                data[key] = self.every()
+        self.locals.append(local)
+        self.kinds.append(obj._kind)
+        self.add(data)
+
+    def add(self, data: dict[str, Any]) -> None:
+        if self.pretty:  # as an item of the document's @graph, two levels in
+            self.spool.add(("    " + _pretty(data, "    ")).encode("utf-8"))
+        else:
+            self.spool.add(_compact(data).encode("utf-8"))
+        if self.check is not None:
+            self.batch.append(data)
+            if len(self.batch) >= BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.check is not None and self.batch:
+            self.check(self.batch)
+        self.batch = []
+
+    def order(self) -> Iterator[int]:
+        """Spool numbers in the document's order: the CreationInfo (the last one added, its
+        id empty in the library's order), then the elements by id."""
+        yield len(self.locals)
+        yield from sorted(range(len(self.locals)), key=self.locals.__getitem__)
+
+
+class ElementChecks:
+    """The SPDX 3.0.1 JSON schema and the SHACL certificate, a batch of a document's
+    top-level objects at a time; ``certified`` stays True while every object passes both.
+
+    ``kind_of`` gives the ``type`` of every top-level object of the document by its id
+    (``spdxId`` or ``@id``), None for an id no top-level object has; each id must be given
+    once in the document (the writer makes sure). The schema's ``@graph`` items are
+    checked one by one in the schema itself, and the certificate's parts are shown
+    equivalent to the whole in :func:`sbomgen.emit.spdx3_shacl.conforms_elements`."""
+
+    def __init__(self, kind_of: Callable[[str], str | None]) -> None:
+        from sbomgen.emit.validate import _spdx3_json_schema
+
+        # the classes the schema's AnyClass tries: an item valid as one of them is valid
+        self.classes = {
+            ref["$ref"].rsplit("/", 1)[-1]
+            for ref in _spdx3_json_schema()["$defs"]["AnyClass"]["anyOf"]
+        }
+        self.kind_of = kind_of
+        self.certified = True
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def _classes(self, kind: str | None) -> frozenset[str] | None:
+        from sbomgen.emit.spdx3_shacl import class_iri
+
+        if kind is None:
+            return None
+        if not isinstance(kind, str):  # read as fewer types than it has: never more lenient
+            return frozenset()
+        if kind not in self.cache:
+            iri = class_iri(kind)
+            self.cache[kind] = frozenset({iri}) if iri else frozenset()
+        return self.cache[kind]
+
+    def known(self, node: tuple[str, ...]) -> frozenset[str] | None:
+        if node[0] == "I":
+            return self._classes(self.kind_of(node[1]))
+        if node[0] == "B":
+            return self._classes(self.kind_of("_:" + node[1]))
+        return None
+
+    def __call__(self, batch: list[dict[str, Any]]) -> None:
+        from sbomgen.emit.spdx3_shacl import conforms_elements
+
+        if not self.certified:
+            return
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for item in batch:
+            kind = item.get("type") if isinstance(item, dict) else None
+            if not isinstance(kind, str) or kind not in self.classes:
+                self.certified = False
+                return
+            by_kind.setdefault(kind, []).append(item)
+        try:
+            valid = all(_class_schema(kind).is_valid(items) for kind, items in by_kind.items())
+        except ValueError:  # jsonschema-rs: nested deeper than it reads
+            valid = False
+        self.certified = valid and conforms_elements(batch, self.known) is True
+
+
+@functools.cache
+def _class_schema(kind: str) -> Any:
+    """jsonschema-rs over a list of objects of one class of the SPDX 3.0.1 JSON schema, as
+    the schema checks a ``@graph`` item (``unevaluatedProperties: false``). An item valid as
+    its own class is valid as the schema's ``AnyClass`` (one of the classes it tries), so a
+    document whose items all pass is valid; an item that does not pass sends the document
+    to the whole schema. (Checked this way, not as ``AnyClass``: that tries every class for
+    every item, two thirds of the writer's time.)"""
+    import jsonschema_rs
+
+    from sbomgen.emit.validate import _spdx3_json_schema
+
+    schema = _spdx3_json_schema()
+    return jsonschema_rs.validator_for(
+        {
+            "$schema": schema["$schema"],
+            "$defs": schema["$defs"],
+            "type": "array",
+            "items": {"type": "object", "$ref": f"#/$defs/{kind}", "unevaluatedProperties": False},
+        },
+        validate_formats=True,  # as the whole document is checked (emit/validate.py)
+    )
+
+
+def _namespace_stem(file_stem: str) -> str:
+    from sbomgen.emit.spdx import _id_part
+
+    return f"https://spdx.org/spdxdocs/sbomgen/{_id_part(file_stem)}-"
+
+
+def write(plan: Any) -> tuple[bytes, bool] | None:
+    """The document of ``plan`` as the library path writes it, and whether every element
+    passed the checks (if not, the caller runs the reference check on the text). None when
+    the plan gives two elements one id (the library path then decides)."""
+    from sbomgen.emit.spdx import NAMESPACE, PROVISIONAL_UUID
+    from sbomgen.emit.spdx3 import _Builder
+
+    stem = _namespace_stem(plan.meta.file_stem)
+
+    def run(sink: _Pass) -> None:
+        builder = _Builder(plan, sink.namespace, bindings=_Bindings(), sink=sink)
+        builder.creation._blank = CREATION_ID
+        builder.build()
+        sink.add(_object(builder.creation))  # spooled last, written first
+        sink.flush()
+
+    first = _Pass(f"{stem}{PROVISIONAL_UUID}", pretty=False, expected=None)
+    try:
+        run(first)
+        if len(set(first.locals)) != len(first.locals):
+            return None
+        hasher = hashlib.sha256()
+        hasher.update(f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode())
+        for n, i in enumerate(first.order()):
+            if n:
+                hasher.update(b", ")
+            hasher.update(first.spool.get(i))
+        hasher.update(b"]}")
+    finally:
+        first.spool.close()
+    namespace = f"{stem}{uuid.uuid5(NAMESPACE, 'spdx3:' + hasher.hexdigest())}"
+    second = _Pass(namespace, pretty=True, expected=first.locals)
+    prefix = namespace + "#"
+    index = {local: i for i, local in enumerate(first.locals)}
+
+    def kind_of(node_id: str) -> str | None:
+        if node_id == CREATION_ID:
+            return "CreationInfo"
+        i = index.get(node_id[len(prefix) :]) if node_id.startswith(prefix) else None
+        return first.kinds[i] if i is not None else None
+
+    checks = ElementChecks(kind_of)
+    second.check = checks
+    try:
+        run(second)
+        if second.kinds != first.kinds:
+            raise RuntimeError("the two passes made elements of other classes")
+        out = io.BytesIO()  # getvalue() hands over its buffer: the text is held once
+        out.write(f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode())
+        for n, i in enumerate(second.order()):
+            if n:
+                out.write(b",\n")
+            out.write(second.spool.get(i))
+        out.write(b"\n  ]\n}\n")
+    finally:
+        second.spool.close()
+    return out.getvalue(), checks.certified
