@@ -38,7 +38,7 @@ import os
 import tempfile
 import uuid
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any
 
@@ -207,33 +207,45 @@ class _Spool:
 
 
 class _Pass:
-    """The sink of one pass: every element in the order the builder makes them."""
+    """The sink of one pass: every element in the order the builder makes them. The first
+    pass keeps their ids and classes; the second (``expected``: the first's) only checks
+    that it makes the same ones."""
 
-    def __init__(self, namespace: str, pretty: bool, expected: list[str] | None) -> None:
+    def __init__(
+        self, namespace: str, pretty: bool, expected: tuple[list[str], list[str]] | None
+    ) -> None:
         self.namespace = namespace
         self.pretty = pretty
-        self.expected = expected  # the first pass's ids, which the second must repeat
-        self.locals: list[str] = []
-        self.kinds: list[str] = []
+        self.repeat = expected is not None
+        self.locals, self.kinds = expected if expected is not None else ([], [])
+        self.made = 0
         self.spool = _Spool()
         self.batch: list[dict[str, Any]] = []
         self.check: Any = None  # called with each batch of elements (the second pass)
 
     def every(self) -> list[str]:
-        return [f"{self.namespace}#{local}" for local in sorted(self.locals)]
+        return [f"{self.namespace}#{local}" for local in sorted(self.locals[: self.made])]
 
     def __call__(self, obj: _Plain, local: str) -> None:
-        if self.expected is not None:
-            n = len(self.locals)
-            if n >= len(self.expected) or self.expected[n] != local:
+        n = self.made
+        if self.repeat:
+            if n >= len(self.locals) or self.locals[n] != local or self.kinds[n] != obj._kind:
                 raise RuntimeError(f"the second pass made {local!r} out of turn")
+        else:
+            self.locals.append(local)
+            self.kinds.append(obj._kind)
         data = _object(obj)
+        listing = False
         for key, value in data.items():
             if value is EVERY_ELEMENT:
                 data[key] = self.every()
-        self.locals.append(local)
-        self.kinds.append(obj._kind)
+                listing = True
+        self.made += 1
+        if listing:  # an element that lists every other: checked alone, then let go
+            self.flush()
         self.add(data)
+        if listing:
+            self.flush()
 
     def add(self, data: dict[str, Any]) -> None:
         if self.pretty:  # as an item of the document's @graph, two levels in
@@ -249,12 +261,6 @@ class _Pass:
         if self.check is not None and self.batch:
             self.check(self.batch)
         self.batch = []
-
-    def order(self) -> Iterator[int]:
-        """Spool numbers in the document's order: the CreationInfo (the last one added, its
-        id empty in the library's order), then the elements by id."""
-        yield len(self.locals)
-        yield from sorted(range(len(self.locals)), key=self.locals.__getitem__)
 
 
 class ElementChecks:
@@ -341,6 +347,23 @@ def _class_schema(kind: str) -> Any:
     )
 
 
+class _KindOf:
+    """The class of each element of the document by its id (the first pass's record)."""
+
+    def __init__(self, namespace: str, locals_: list[str], kinds: list[str]) -> None:
+        self.prefix = namespace + "#"
+        self.index = {local: i for i, local in enumerate(locals_)}
+        self.kinds = kinds
+
+    def __call__(self, node_id: str) -> str | None:
+        if node_id == CREATION_ID:
+            return "CreationInfo"
+        if not node_id.startswith(self.prefix):
+            return None
+        i = self.index.get(node_id[len(self.prefix) :])
+        return self.kinds[i] if i is not None else None
+
+
 def _namespace_stem(file_stem: str) -> str:
     from sbomgen.emit.spdx import _id_part
 
@@ -366,41 +389,43 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
     first = _Pass(f"{stem}{PROVISIONAL_UUID}", pretty=False, expected=None)
     try:
         run(first)
-        if len(set(first.locals)) != len(first.locals):
+        locals_, kinds = first.locals, first.kinds
+        n = len(locals_)
+        if len(set(locals_)) != n:
             return None
+        # the document's order: the CreationInfo (spooled last; its id is empty in the
+        # library's order), then the elements by id
+        order = array("q", [n])
+        order.extend(sorted(range(n), key=locals_.__getitem__))
         hasher = hashlib.sha256()
         hasher.update(f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode())
-        for n, i in enumerate(first.order()):
-            if n:
+        for k, i in enumerate(order):
+            if k:
                 hasher.update(b", ")
             hasher.update(first.spool.get(i))
         hasher.update(b"]}")
     finally:
         first.spool.close()
+    del first
     namespace = f"{stem}{uuid.uuid5(NAMESPACE, 'spdx3:' + hasher.hexdigest())}"
-    second = _Pass(namespace, pretty=True, expected=first.locals)
-    prefix = namespace + "#"
-    index = {local: i for i, local in enumerate(first.locals)}
-
-    def kind_of(node_id: str) -> str | None:
-        if node_id == CREATION_ID:
-            return "CreationInfo"
-        i = index.get(node_id[len(prefix) :]) if node_id.startswith(prefix) else None
-        return first.kinds[i] if i is not None else None
-
-    checks = ElementChecks(kind_of)
+    second = _Pass(namespace, pretty=True, expected=(locals_, kinds))
+    checks = ElementChecks(_KindOf(namespace, locals_, kinds))
     second.check = checks
     try:
         run(second)
-        if second.kinds != first.kinds:
-            raise RuntimeError("the two passes made elements of other classes")
+        if second.made != n:
+            raise RuntimeError("the second pass made fewer elements than the first")
+        certified = checks.certified
+        # what only the passes needed goes before the text is put together
+        del checks, locals_, kinds
+        second.check = second.locals = second.kinds = None  # type: ignore[assignment]
         out = io.BytesIO()  # getvalue() hands over its buffer: the text is held once
         out.write(f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode())
-        for n, i in enumerate(second.order()):
-            if n:
+        for k, i in enumerate(order):
+            if k:
                 out.write(b",\n")
             out.write(second.spool.get(i))
         out.write(b"\n  ]\n}\n")
     finally:
         second.spool.close()
-    return out.getvalue(), checks.certified
+    return out.getvalue(), certified
