@@ -621,7 +621,10 @@ class MendClient:
                 proxies=env["proxies"],
                 verify=env["verify"],
             )
-            body = resp.content  # reads the whole body; a cut-short body raises here
+            # the whole body (a cut-short body raises here), read a megabyte at a time: in
+            # the 10 KB pieces of resp.content, each piece waits for the interpreter lock
+            # while other threads parse (a tree answer took 0.10 s instead of 0.06)
+            body = b"".join(resp.iter_content(1 << 20))
         except requests.exceptions.Timeout as exc:
             raise _Retryable(f"timed out ({type(exc).__name__})") from None
         except requests.exceptions.ConnectionError as exc:
