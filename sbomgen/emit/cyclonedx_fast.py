@@ -17,12 +17,13 @@ and every reader, stay the library's.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,7 @@ from sbomgen.emit.plan import (
     published_date,
     vulnerability_statements,
 )
+from sbomgen.emit.spool import Spool
 from sbomgen.model import NOASSERTION, Library
 
 Obj = dict[str, Any]
@@ -350,7 +352,40 @@ def _rating_key(r: Obj) -> tuple[Any, ...]:
 
 def bom_text(plan: DocumentPlan, version: str) -> str:
     """The document as the library path writes it before its serial number is set."""
-    return b"".join(render(plan, version)[0]).decode("utf-8")
+    return joined(render(plan, version)[0]).decode("utf-8")
+
+
+class Spooled:
+    """The components of a JSON document, spooled to a temporary file as they were
+    written, in the document's order (``order``: their numbers in the spool)."""
+
+    def __init__(self, spool: Spool, order: list[int]) -> None:
+        self.spool = spool
+        self.order = order
+
+    def __iter__(self) -> Iterator[bytes]:
+        for i, n in enumerate(self.order):
+            yield (b",\n" if i else b"") + self.spool.get(n)
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+Piece = bytes | Spooled
+
+
+def joined(pieces: list[Piece]) -> bytes:
+    """The document's bytes (its spooled part read back once, into the one copy)."""
+    out = io.BytesIO()  # getvalue() hands over its buffer
+    for piece in pieces:
+        if isinstance(piece, Spooled):
+            for part in piece:
+                out.write(part)
+            piece.close()
+        else:
+            out.write(piece)
+    pieces.clear()
+    return out.getvalue()
 
 
 def reachable_supplier(meta: DocumentMeta) -> Obj | None:
@@ -373,7 +408,7 @@ def tool_entry(version: str) -> Any:
     return _o(components=[_o(type="application", name="sbomgen", version=__version__)])
 
 
-def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[bytes], list[str]]:
+def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[Piece], list[str]]:
     """The document (before its serial number is set) and its problems: the schema's, a
     component at a time (sbomgen.emit.validate.ComponentChecker), and the bom-references
     the library's serializer checks."""
@@ -460,8 +495,14 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
         from sbomgen.emit.cyclonedx_fast_xml import component_text
         from sbomgen.emit.cyclonedx_fast_xml import pieces as xml_pieces
 
-    def write(obj: Obj) -> str:
-        return component_text(obj, version) if xml else _chunk(obj, 2)
+    # JSON components go to a spool as they are written (the document is then held once,
+    # as its bytes); XML's are put together by cyclonedx_fast_xml
+    spool = None if xml else Spool(prefix="sbomgen-cdx-")
+
+    def write(obj: Obj) -> str | int:
+        if spool is None:
+            return component_text(obj, version)
+        return spool.add(_chunk(obj, 2).encode("utf-8"))
 
     for _, obj in components:
         checker.component(obj)
@@ -512,15 +553,15 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
             skeleton["compositions"],
         )
     ]
-    if xml:
-        ordered = [chunk for _, chunk in chunks]
+    if spool is None:
+        ordered = [chunk for _, chunk in chunks if isinstance(chunk, str)]
         chunks.clear()
-        return xml_pieces(skeleton, ordered, version, PROVISIONAL_UUID.urn), [
+        return list(xml_pieces(skeleton, ordered, version, PROVISIONAL_UUID.urn)), [
             str(p) for p in checker.problems
         ]
-    # json.dumps(document, indent=2) of the whole, put together from its parts, encoded
-    # part by part (a large document is one copy in memory, not three)
-    pieces: list[bytes] = [b"{\n"]
+    # json.dumps(document, indent=2) of the whole, put together from its parts: the
+    # skeleton's, and the components' from the spool
+    pieces: list[Piece] = [b"{\n"]
     for n, (field, value) in enumerate(skeleton.items()):
         head = f"{',' if n else ''}\n" if n else ""
         pieces.append(f"{head}  {json.dumps(field)}: ".encode())
@@ -529,17 +570,18 @@ def render(plan: DocumentPlan, version: str, fmt: str = "json") -> tuple[list[by
                 pieces.append(b"[]")
                 continue
             pieces.append(b"[\n")
-            for i, (_, chunk) in enumerate(chunks):
-                pieces.append((",\n" if i else "").encode() + chunk.encode("utf-8"))
+            pieces.append(Spooled(spool, [n for _, n in chunks if isinstance(n, int)]))
             chunks.clear()
             pieces.append(b"\n  ]")
         else:
             pieces.append(_chunk(value, 1).lstrip(" ").encode("utf-8"))
     pieces.append(b"\n}\n")
+    if not any(isinstance(piece, Spooled) for piece in pieces):  # no components
+        spool.close()
     return pieces, [str(p) for p in checker.problems]
 
 
-def with_serial(pieces: list[bytes]) -> bytes:
+def with_serial(pieces: list[Piece]) -> bytes:
     """The document with its serial number: a UUID derived from the document as written
     with the provisional one (the library path's rule, sbomgen.emit.cyclonedx._serialized),
     set in the serialNumber field itself."""
@@ -547,20 +589,23 @@ def with_serial(pieces: list[bytes]) -> bytes:
 
     digest = hashlib.sha256()
     for piece in pieces:
-        digest.update(piece)
+        for part in piece if isinstance(piece, Spooled) else (piece,):
+            digest.update(part)
     serial = str(uuid.uuid5(NAMESPACE, digest.hexdigest())).encode()
     provisional = str(PROVISIONAL_UUID).encode()
     marker = b'"serialNumber": '
     for i, piece in enumerate(pieces):
+        if isinstance(piece, Spooled):  # components: the serial is in the skeleton
+            continue
         if piece.endswith(marker):
-            pieces[i + 1] = pieces[i + 1].replace(provisional, serial, 1)
+            after = pieces[i + 1]
+            assert isinstance(after, bytes)
+            pieces[i + 1] = after.replace(provisional, serial, 1)
             break
         if piece.startswith(b"<?xml"):  # XML: the serial is an attribute of the head
             pieces[i] = piece.replace(provisional, serial, 1)
             break
-    data = b"".join(pieces)
-    pieces.clear()
-    return data
+    return joined(pieces)
 
 
 def _chunk(value: Any, level: int) -> str:

@@ -34,14 +34,13 @@ import functools
 import hashlib
 import io
 import json
-import os
-import tempfile
 import uuid
 from array import array
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import IO, Any
+from typing import Any
 
+from sbomgen.emit.spool import Spool
 from sbomgen.emit.validate import SPDX3_CONTEXT
 
 CREATION_ID = "_:CreationInfo0"  # the one CreationInfo, a blank node as the library names it
@@ -176,36 +175,6 @@ def _pretty(value: Any, pad: str) -> str:
     return _compact(value)  # numbers, true, false, null
 
 
-class _Spool:
-    """Texts appended to a temporary file, read back by number."""
-
-    def __init__(self) -> None:
-        # closed by write() (its finally), the one owner of every spool
-        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="sbomgen-spdx3-")  # noqa: SIM115
-        self.ends = array("q")
-        self.size = 0
-        self.flushed = True
-
-    def add(self, text: bytes) -> None:
-        self.file.write(text)
-        self.size += len(text)
-        self.ends.append(self.size)
-        self.flushed = False
-
-    def __len__(self) -> int:
-        return len(self.ends)
-
-    def get(self, index: int) -> bytes:
-        if not self.flushed:
-            self.file.flush()
-            self.flushed = True
-        start = self.ends[index - 1] if index else 0
-        return os.pread(self.file.fileno(), self.ends[index] - start, start)
-
-    def close(self) -> None:
-        self.file.close()
-
-
 class _Pass:
     """The sink of one pass: every element in the order the builder makes them. The first
     pass keeps their ids and classes; the second (``expected``: the first's) only checks
@@ -219,7 +188,7 @@ class _Pass:
         self.repeat = expected is not None
         self.locals, self.kinds = expected if expected is not None else ([], [])
         self.made = 0
-        self.spool = _Spool()
+        self.spool = Spool(prefix="sbomgen-spdx3-")
         self.batch: list[dict[str, Any]] = []
         self.check: Any = None  # called with each batch of elements (the second pass)
 

@@ -43,7 +43,7 @@ def _both(
 ) -> tuple[str, str]:
     emitter = CycloneDx(fmt, version, **kw)
     plan = plan_document(inventory, meta, exclude_in_house=emitter.exclude_in_house)
-    fast = b"".join(cyclonedx_fast.render(plan, version, fmt)[0]).decode("utf-8")
+    fast = cyclonedx_fast.joined(cyclonedx_fast.render(plan, version, fmt)[0]).decode("utf-8")
     return emitter.library_text(plan), fast
 
 
