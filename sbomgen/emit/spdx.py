@@ -45,6 +45,7 @@ from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
 from sbomgen import __version__
 from sbomgen.emit.formats import SPDX_VERSIONS
 from sbomgen.emit.interface import DocumentMeta, Emitter
+from sbomgen.emit.jsontext import compact_digest, write_pretty
 from sbomgen.emit.plan import (
     ROOT,
     DocumentPlan,
@@ -625,9 +626,9 @@ def document_dict(document: Document, version: str) -> dict[str, Any]:
     from all of its content (equal documents share it, different ones never do)."""
     data = _converted(document)
     if str(PROVISIONAL_UUID) in data["documentNamespace"]:
-        digest = hashlib.sha256(
-            json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        ).hexdigest()
+        # the digest of json.dumps(data, sort_keys=True, ensure_ascii=False), a package at
+        # a time (the text of a large document is a few hundred megabytes)
+        digest = compact_digest(data)
         namespace = data["documentNamespace"].replace(
             str(PROVISIONAL_UUID), str(uuid.uuid5(NAMESPACE, digest))
         )
@@ -696,7 +697,11 @@ def schema_errors(data: Mapping[str, Any], version: str) -> list[str]:
 
 def serialize(document: Document | None, data: Mapping[str, Any], fmt: str) -> bytes | bytearray:
     if fmt == "json":
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        # json.dumps(data, indent=2, ensure_ascii=False) + "\n", written a package at a
+        # time: the document is held once, as its bytes
+        written = io.BytesIO()
+        write_pretty(data, written)
+        return written.getvalue()
     if fmt == "yaml":
         return _yaml(data)
     if fmt == "xml":

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from sbomgen.emit.jsontext import compact, pretty
 from sbomgen.emit.spool import Spool
 from sbomgen.emit.validate import SPDX3_CONTEXT
 
@@ -151,30 +152,6 @@ def _object(obj: _Plain) -> dict[str, Any]:
     return out
 
 
-_compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-_string = json.encoder.encode_basestring  # a JSON string, UTF-8 as is (the C function)
-
-
-def _pretty(value: Any, pad: str) -> str:
-    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, its lines after
-    the first indented by ``pad``. The json module writes indented JSON with closures that
-    refer to each other: a reference cycle per call, which the paused collector
-    (sbomgen._gc) would keep for good, one per element."""
-    if isinstance(value, str):
-        return _string(value)
-    inner = pad + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{_string(k)}: {_pretty(value[k], inner)}" for k in sorted(value)]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + f"\n{pad}]"
-    return _compact(value)  # numbers, true, false, null
-
-
 class _Pass:
     """The sink of one pass: every element in the order the builder makes them. The first
     pass keeps their ids and classes; the second (``expected``: the first's) only checks
@@ -218,9 +195,9 @@ class _Pass:
 
     def add(self, data: dict[str, Any]) -> None:
         if self.pretty:  # as an item of the document's @graph, two levels in
-            self.spool.add(("    " + _pretty(data, "    ")).encode("utf-8"))
+            self.spool.add(("    " + pretty(data, "    ")).encode("utf-8"))
         else:
-            self.spool.add(_compact(data).encode("utf-8"))
+            self.spool.add(compact(data).encode("utf-8"))
         if self.check is not None:
             self.batch.append(data)
             if len(self.batch) >= BATCH:
