@@ -225,6 +225,13 @@ def released(meta: DocumentMeta) -> DocumentMeta:
 GENERATED_SIZES = [(40, 1, 2), (400, 2, 3), (2000, 1, 6)]
 
 
+@pytest.fixture(scope="module", params=GENERATED_SIZES)
+def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
+    """Each generated organization, for a module's equivalence tests (the fast writers)."""
+    with generated_org(*request.param) as inventory:
+        yield inventory
+
+
 @contextmanager
 def generated_org(libraries: int, products: int, projects: int) -> Iterator[Inventory]:
     """A synthetic organization served by the emulator, fetched over HTTP and enriched."""

@@ -36,7 +36,7 @@ import io
 import json
 import uuid
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -316,6 +316,18 @@ def _namespace_stem(file_stem: str) -> str:
     return f"https://spdx.org/spdxdocs/sbomgen/{_id_part(file_stem)}-"
 
 
+def _in_order(
+    spool: Spool, order: array[int], head: bytes, separator: bytes, tail: bytes
+) -> Iterator[bytes]:
+    """The document's text: ``head``, the spooled elements in ``order``, ``tail``."""
+    yield head
+    for k, i in enumerate(order):
+        if k:
+            yield separator
+        yield spool.get(i)
+    yield tail
+
+
 def write(plan: Any) -> tuple[bytes, bool] | None:
     """The document of ``plan`` as the library path writes it, and whether every element
     passed the checks (if not, the caller runs the reference check on the text). None when
@@ -344,12 +356,9 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         order = array("q", [n])
         order.extend(sorted(range(n), key=locals_.__getitem__))
         hasher = hashlib.sha256()
-        hasher.update(f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode())
-        for k, i in enumerate(order):
-            if k:
-                hasher.update(b", ")
-            hasher.update(first.spool.get(i))
-        hasher.update(b"]}")
+        head = f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode()
+        for part in _in_order(first.spool, order, head, b", ", b"]}"):
+            hasher.update(part)
     finally:
         first.spool.close()
     del first
@@ -366,12 +375,9 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         del checks, locals_, kinds
         second.check = second.locals = second.kinds = None  # type: ignore[assignment]
         out = io.BytesIO()  # getvalue() hands over its buffer: the text is held once
-        out.write(f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode())
-        for k, i in enumerate(order):
-            if k:
-                out.write(b",\n")
-            out.write(second.spool.get(i))
-        out.write(b"\n  ]\n}\n")
+        head = f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode()
+        for part in _in_order(second.spool, order, head, b",\n", b"\n  ]\n}\n"):
+            out.write(part)
     finally:
         second.spool.close()
     return out.getvalue(), certified

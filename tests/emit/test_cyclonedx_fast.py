@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from conftest import GENERATED_SIZES, generated_org
 
 from sbomgen.emit import cyclonedx_fast
 from sbomgen.emit.cyclonedx import VERSIONS, CycloneDx
@@ -94,12 +93,6 @@ def test_the_releases_own_files_and_identifiers_give_the_same_bytes(
     assert fast.count("bsi:component:filename") == len(sample.libraries) + len(
         released.files
     ) - sum(1 for lib in sample.libraries.values() if not lib.filename)
-
-
-@pytest.fixture(scope="module", params=GENERATED_SIZES)
-def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
-    with generated_org(*request.param) as inventory:
-        yield inventory
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

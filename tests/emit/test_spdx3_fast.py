@@ -15,12 +15,11 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import GENERATED_SIZES, generated_org, spdx3_element_checks
+from conftest import spdx3_element_checks
 
 from sbomgen.emit import spdx3_fast
 from sbomgen.emit.interface import DocumentMeta
@@ -76,12 +75,6 @@ def test_a_time_with_an_offset_is_written_as_the_library_writes_it(sample: Inven
         facts = DocumentMeta(name="t", timestamp=when, file_stem="t")
         library, fast, _ = _both(sample.restricted_to(sorted(sample.projects)[:1]), facts)
         assert fast == library
-
-
-@pytest.fixture(scope="module", params=GENERATED_SIZES)
-def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
-    with generated_org(*request.param) as inventory:
-        yield inventory
 
 
 def test_generated_organizations_give_the_same_bytes(

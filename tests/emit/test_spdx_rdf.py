@@ -10,12 +10,10 @@ to it, and the triple counts compared (so that no two nodes were merged).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import GENERATED_SIZES, generated_org
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 from spdx_tools.spdx.model import (
@@ -192,12 +190,6 @@ def test_carriage_returns_survive() -> None:
     streamed = _streamed(document)
     _same_graph(library_rdf(document), streamed, exact=True)
     assert text in {str(o) for _s, _p, o in _graph(streamed)}
-
-
-@pytest.fixture(scope="module", params=GENERATED_SIZES)
-def generated(request: pytest.FixtureRequest) -> Iterator[Inventory]:
-    with generated_org(*request.param) as inventory:
-        yield inventory
 
 
 def test_generated_organizations_give_the_same_graph(
