@@ -45,9 +45,11 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -312,6 +314,25 @@ class Jobs:
                 thread.join()
 
 
+# How long a thread may hold the interpreter lock while another waits for it, during a
+# fetch (Python's default: 5 ms). A request thread whose answer has arrived waits that long
+# each time it needs the lock while another thread parses, several times per answer.
+# Measured on bench/fetch.py's product (100 projects, 50 ms latency, 2 CPUs; eight runs
+# of each, medians): 1.94 s at 5 ms, 1.88 at 1 ms, 1.79 at 0.5 ms, 1.74 at 0.2 ms.
+HANDOFF_SECONDS = 0.0002
+
+
+@contextmanager
+def _quick_handoff() -> Iterator[None]:
+    """A short switch interval for the threads of one fetch, restored after it."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, HANDOFF_SECONDS))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
 def _all(futures: Iterable[Future[T]]) -> list[T]:
     """The results in the order the futures were made; the first failure in that order
     is raised (so which error a run reports does not depend on timing)."""
@@ -422,7 +443,7 @@ class Fetcher:
         self._jobs = Jobs(self.concurrency)
         finished = False
         try:
-            with paused():
+            with paused(), _quick_handoff():
                 inventory = self._fetch(scope)
             finished = True
             return inventory
