@@ -43,14 +43,18 @@ def short_hash(value: str) -> str:
 
 def published_date(value: str | None) -> datetime | None:
     """Mend's publishDate ("2021-12-10" or "2021-12-10 00:00:00") in UTC, or None when it
-    is missing or unreadable (every writer states the same time)."""
+    is missing or unreadable (every writer states the same time). A year before 1000
+    ("0001-01-01", a placeholder for no date) is no publication date, and no standard's
+    timestamp (four-digit years) can carry it: it is left out (found by review: it
+    stopped every SPDX 3 document)."""
     if not value:
         return None
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
+            when = datetime.strptime(value.strip()[:19], fmt).replace(tzinfo=timezone.utc)
         except ValueError:
             continue
+        return when if when.year >= 1000 else None
     return None
 
 

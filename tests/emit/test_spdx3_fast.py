@@ -183,3 +183,34 @@ def test_two_elements_with_one_id_leave_the_document_to_the_library(
 
     monkeypatch.setattr(spdx3_fast, "_Pass", Repeating)
     assert spdx3_fast.write(plan) is None
+
+
+def test_a_placeholder_publication_date_is_left_out_and_the_document_written(
+    sample: Inventory, meta: DocumentMeta
+) -> None:
+    """Found by review: Mend's "0001-01-01" (a placeholder for no date) made a timestamp
+    no standard can carry ("1-01-01T00:00:00Z"), and no SPDX 3 document could be written
+    by either path. It is no date: left out, as a missing one is."""
+    import dataclasses
+
+    from sbomgen.emit.cyclonedx import CycloneDx
+    from sbomgen.emit.plan import published_date
+
+    assert published_date("0001-01-01") is None and published_date("0999-12-31") is None
+    assert published_date("1000-01-01") is not None
+    libraries = {
+        key: dataclasses.replace(
+            lib,
+            vulnerabilities=tuple(
+                dataclasses.replace(v, published="0001-01-01") for v in lib.vulnerabilities
+            ),
+        )
+        for key, lib in sample.libraries.items()
+    }
+    dated = dataclasses.replace(sample, libraries=libraries)
+    assert any(lib.vulnerabilities for lib in libraries.values())
+    fast = Spdx3().render(dated, meta)[NAME]
+    assert fast == Spdx3(fast=False).render(dated, meta)[NAME]
+    assert b"security_publishedTime" not in fast
+    cdx = CycloneDx("json", "1.6").render(dated, meta)["Acme-Corp.cdx.json"]
+    assert b'"published"' not in cdx
