@@ -244,6 +244,8 @@ class _Builder:
                 f"Agent-{kind}-{_id_part(name)}-{short_hash(kind + ':' + name)}",
             )
         elif identifiers:
+            if self.sink is not None:  # (the supplier is the first agent made: never)
+                raise RuntimeError(f"{name}'s identifiers come after it was written")
             self.agents[key].externalIdentifier = identifiers
         return self.agents[key]
 
