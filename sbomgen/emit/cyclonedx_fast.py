@@ -364,8 +364,7 @@ class Spooled:
         self.order = order
 
     def __iter__(self) -> Iterator[bytes]:
-        for i, n in enumerate(self.order):
-            yield (b",\n" if i else b"") + self.spool.get(n)
+        return self.spool.in_order(self.order, b",\n")
 
     def close(self) -> None:
         self.spool.close()

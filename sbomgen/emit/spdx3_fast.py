@@ -36,7 +36,7 @@ import io
 import json
 import uuid
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -323,18 +323,6 @@ def _namespace_stem(file_stem: str) -> str:
     return f"https://spdx.org/spdxdocs/sbomgen/{_id_part(file_stem)}-"
 
 
-def _in_order(
-    spool: Spool, order: array[int], head: bytes, separator: bytes, tail: bytes
-) -> Iterator[bytes]:
-    """The document's text: ``head``, the spooled elements in ``order``, ``tail``."""
-    yield head
-    for k, i in enumerate(order):
-        if k:
-            yield separator
-        yield spool.get(i)
-    yield tail
-
-
 def write(plan: Any) -> tuple[bytes, bool] | None:
     """The document of ``plan`` as the library path writes it, and whether every element
     passed the checks (if not, the caller runs the reference check on the text). None when
@@ -367,8 +355,10 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         order.extend(sorted(range(n), key=locals_.__getitem__))
         hasher = hashlib.sha256()
         head = f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode()
-        for part in _in_order(first.spool, order, head, b", ", b"]}"):
+        hasher.update(head)
+        for part in first.spool.in_order(order, b", "):
             hasher.update(part)
+        hasher.update(b"]}")
     finally:
         first.spool.close()
     del first
@@ -386,8 +376,10 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         second.check = second.locals = second.kinds = None  # type: ignore[assignment]
         out = io.BytesIO()  # getvalue() hands over its buffer: the text is held once
         head = f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode()
-        for part in _in_order(second.spool, order, head, b",\n", b"\n  ]\n}\n"):
+        out.write(head)
+        for part in second.spool.in_order(order, b",\n"):
             out.write(part)
+        out.write(b"\n  ]\n}\n")
     finally:
         second.spool.close()
     return out.getvalue(), certified

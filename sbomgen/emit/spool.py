@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from array import array
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import IO
 
@@ -40,6 +41,13 @@ class Spool:
         self.file.seek(start)  # (flushes what was written)
         self.at_end = False
         return self.file.read(self.ends[index] - start)
+
+    def in_order(self, order: Iterable[int], separator: bytes) -> Iterator[bytes]:
+        """The pieces numbered ``order``, in that order, ``separator`` between them."""
+        for k, i in enumerate(order):
+            if k:
+                yield separator
+            yield self.get(i)
 
     def close(self) -> None:
         self.file.close()
