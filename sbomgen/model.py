@@ -344,17 +344,21 @@ class Library:
                 else:
                     value = last[name]
                 out[name] = value
-        for name in _UNION:  # every item, in order, once
-            more = [v for d in rest if (v := d[name])]
-            if more:
-                head: tuple[Any, ...] = out[name]
-                seen = set(head)
-                extra = [
-                    x
-                    for items in more
-                    for x in items
-                    if not (x in seen or seen.add(x))  # type: ignore[func-returns-value]
-                ]
+        for name in _UNION:  # every item, in order, once (loops, not comprehensions: hot)
+            head: tuple[Any, ...] = out[name]
+            seen: set[Any] | None = None
+            extra: list[Any] = []
+            for d in rest:
+                items = d[name]
+                if not items:
+                    continue
+                if seen is None:
+                    seen = set(head)
+                for x in items:
+                    if x not in seen:
+                        seen.add(x)
+                        extra.append(x)
+            if extra:
                 out[name] = head + tuple(extra)
 
         licenses: dict[str, MendLicense] = {}
@@ -386,8 +390,70 @@ class Library:
         out["copyrights"] = tuple(copyrights.values())
         out["vulnerabilities"] = tuple(vulns.values())
         out["in_house"] = in_house
-        out["occurrences"] = _merge_occurrences((), tuple(occurrences))
+        out["occurrences"] = one_per_project(tuple(occurrences))
         # every field is there: a copy of the first part's, each replaced
+        lib = object.__new__(Library)
+        lib.__dict__.update(out)
+        return lib
+
+    @classmethod
+    def merge_sparse(cls, base: Library, sparse: Sequence[Library]) -> Library:
+        """``merge_all([base, *sparse])`` when each part of ``sparse`` states nothing but
+        locations, copyrights, notices and provenance (see :func:`is_sparse`; the
+        locations answer's and the text files' sightings, one per library of a large
+        product): only those fields are merged, and base's own as merging changes them."""
+        if not sparse:
+            return base
+        out = dict(base.__dict__)
+        key = out["key_uuid"]
+        for part in sparse:
+            if part.key_uuid != key:
+                raise ValueError(f"cannot merge library {part.key_uuid} into {key}")
+        for name in _PICK_FIRST:  # no value in the sparse parts: the last part's, None
+            if out[name] == "":
+                out[name] = None
+        for name in _PICK_TRUTHY:
+            if not out[name]:
+                out[name] = None
+        for name in _SPARSE_UNION:
+            head: tuple[Any, ...] = out[name]
+            seen: set[Any] | None = None
+            extra: list[Any] = []
+            for part in sparse:
+                items = part.__dict__[name]
+                if not items:
+                    continue
+                if seen is None:
+                    seen = set(head)
+                for x in items:
+                    if x not in seen:
+                        seen.add(x)
+                        extra.append(x)
+            if extra:
+                out[name] = head + tuple(extra)
+        copyrights: dict[str, Copyright] = {}
+        for c in out["copyrights"]:
+            copyrights.setdefault(c.text, c)
+        for part in sparse:
+            for c in part.copyrights:
+                copyrights.setdefault(c.text, c)
+        out["copyrights"] = tuple(copyrights.values())
+        if len(out["licenses"]) > 1:  # one per name, as merging gives
+            licenses: dict[str, MendLicense] = {}
+            for lic in out["licenses"]:
+                prev = licenses.get(lic.name)
+                licenses[lic.name] = lic if prev is None or prev is lic else prev.merge(lic)
+            out["licenses"] = tuple(licenses.values())
+        if len(out["vulnerabilities"]) > 1:
+            vulns: dict[str, Vulnerability] = {}
+            for v in out["vulnerabilities"]:
+                vulns.setdefault(v.id, v)
+            out["vulnerabilities"] = tuple(vulns.values())
+        references = out["references"]
+        if references is not _NO_REFERENCES and "" in _reference_values(references):
+            out["references"] = references.merge(_NO_REFERENCES)
+        out["in_house"] = out["in_house"] or False
+        out["occurrences"] = one_per_project(out["occurrences"])
         lib = object.__new__(Library)
         lib.__dict__.update(out)
         return lib
@@ -457,6 +523,8 @@ def _merge_copyrights(a: tuple[Copyright, ...], b: tuple[Copyright, ...]) -> tup
 
 def one_per_project(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
     """One occurrence per project, in order, as merging them one by one gives."""
+    if len(occurrences) < 2 or len({occ.project for occ in occurrences}) == len(occurrences):
+        return occurrences  # one each already (the usual case): nothing to merge
     return _merge_occurrences((), occurrences)
 
 
@@ -492,6 +560,7 @@ def _merge_occurrences(
 
 
 _LIBRARY_FIELDS = frozenset(f.name for f in fields(Library))
+_EMPTY_FIELDS: dict[str, Any] = dict(Library(key_uuid=KeyUuid("")).__dict__)
 # how Library.merge_all combines each field (merge does the same, pair by pair)
 _PICK_FIRST = (
     "key_id",
@@ -510,6 +579,10 @@ _PICK_FIRST = (
 )
 _PICK_TRUTHY = ("license", "originator", "supplier")
 _UNION = ("notices", "locations", "provenance", "fact_sources", "triage")
+# what a sparse part (Library.merge_sparse) may state besides its key and copyrights
+_SPARSE_UNION = ("notices", "locations", "provenance")
+_SPARSE_FIELDS = frozenset({"key_uuid", "copyrights", *_SPARSE_UNION})
+
 _MERGED_OTHERWISE = {
     "key_uuid", "references", "licenses", "copyrights", "vulnerabilities", "in_house",
     "occurrences",
@@ -517,6 +590,16 @@ _MERGED_OTHERWISE = {
 if set(_PICK_FIRST) | set(_PICK_TRUTHY) | set(_UNION) | _MERGED_OTHERWISE != _LIBRARY_FIELDS:
     raise AssertionError("Library.merge_all does not say how to merge every field")
 assert not hasattr(Library, "__post_init__") and not hasattr(Library, "__slots__")
+
+
+def is_sparse(lib: Library) -> bool:
+    """Whether ``lib`` states nothing but locations, copyrights, notices and provenance
+    (every other field as a new Library has it): a part Library.merge_sparse takes."""
+    return all(
+        value is _EMPTY_FIELDS[name] or (type(value) is tuple and not value)
+        for name, value in lib.__dict__.items()
+        if name not in _SPARSE_FIELDS
+    )
 
 
 @dataclass(frozen=True, kw_only=True, order=True)

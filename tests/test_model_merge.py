@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import reduce
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from sbomgen.model import (
     Provenance,
     References,
     Vulnerability,
+    is_sparse,
 )
 
 text = st.sampled_from([None, "", "a", "b", "c"])
@@ -66,6 +68,55 @@ part = st.builds(
 )
 
 
+# what the locations answer and the text files state of a library (Library.merge_sparse)
+sparse = st.builds(
+    Library,
+    key_uuid=st.just(KeyUuid("k")),
+    copyrights=st.lists(
+        st.builds(Copyright, text=st.sampled_from(["(c) A", "(c) C"]), author=text), max_size=2
+    ).map(tuple),
+    notices=st.lists(st.sampled_from(["n1", "n3"]), max_size=2).map(tuple),
+    locations=st.lists(
+        st.builds(Location, path=st.sampled_from(["x", "z"]), match_type=text), max_size=2
+    ).map(tuple),
+    provenance=st.lists(
+        st.builds(Provenance, request_type=st.sampled_from(["a", "c"]), scope=text.map(str)),
+        max_size=2,
+    ).map(tuple),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(part, st.lists(sparse, max_size=4))
+def test_merging_sparse_parts_is_merging_them(base: Library, parts: list[Library]) -> None:
+    assert all(is_sparse(p) for p in parts)
+    assert Library.merge_sparse(base, parts) == Library.merge_all([base, *parts])
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"key_id": 1},
+        {"name": "a"},
+        {"name": ""},
+        {"version": "1.0"},
+        {"sha1": "ab"},
+        {"references": References()},  # an empty record, but not the shared one
+        {"licenses": (MendLicense(name="MIT"),)},
+        {"vulnerabilities": (Vulnerability(id="CVE-1"),)},
+        {"in_house": True},
+        {"occurrences": (Occurrence(product=None, project=ProjectToken("p1")),)},
+        {"purl": "pkg:npm/a@1"},
+    ],
+)
+def test_a_part_stating_more_is_not_sparse(more: dict[str, object]) -> None:
+    from dataclasses import replace
+
+    lib = Library(key_uuid=KeyUuid("k"), notices=("n",), provenance=(Provenance(request_type="a"),))
+    assert is_sparse(lib)
+    assert not is_sparse(replace(lib, **more))  # type: ignore[arg-type]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(part, min_size=1, max_size=6))
 def test_merge_all_is_the_fold_of_merge(parts: list[Library]) -> None:
@@ -96,6 +147,7 @@ tree_provenance = st.builds(
     ops=st.lists(
         st.one_of(
             part,
+            sparse.map(lambda lib: [lib]),  # taken as sparse (Sightings.take_sparse)
             st.tuples(
                 st.lists(st.tuples(st.integers(0, 2), occurrence), max_size=4), tree_provenance
             ),
@@ -107,12 +159,13 @@ tree_provenance = st.builds(
 def test_the_fetchers_sightings_merge_as_one_fold_in_request_order(
     first: list[Library],
     pool: list[Library],
-    ops: list[Library | tuple[list[tuple[int, Occurrence]], Provenance]],
+    ops: list[Library | list[Library] | tuple[list[tuple[int, Occurrence]], Provenance]],
     lead_at: int,
 ) -> None:
     """What the fetcher takes (answers; the licenses answer, which leads them all, at any
-    point; trees, whose repeated nodes are one record) merges to the fold of every
-    sighting in request order, however it groups them on the way."""
+    point; the sparse sightings of the locations answer and the text files; trees, whose
+    repeated nodes are one record) merges to the fold of every sighting in request order,
+    however it groups them on the way."""
     from sbomgen.sources.fetcher import _Sightings
 
     sightings = _Sightings()
@@ -123,6 +176,9 @@ def test_the_fetchers_sightings_merge_as_one_fold_in_request_order(
         if isinstance(op, Library):
             sightings.take([op])
             expanded.append(op)
+        elif isinstance(op, list):
+            sightings.take_sparse(op)
+            expanded += op
         else:
             nodes, prov = op
             picked = [(pool[i % len(pool)], occ) for i, occ in nodes]

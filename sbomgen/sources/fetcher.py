@@ -164,6 +164,17 @@ class _TreeGroup:
         )
 
 
+class _Sparse:
+    """A sighting that states nothing but locations, copyrights, notices and provenance
+    (model.is_sparse): the locations answer's and the text files'. Merged by
+    Library.merge_sparse, a few fields rather than all of them."""
+
+    __slots__ = ("lib",)
+
+    def __init__(self, lib: Library) -> None:
+        self.lib = lib
+
+
 class _Sightings:
     """A product's sightings of each library, in request order, merged once.
 
@@ -180,13 +191,19 @@ class _Sightings:
     FOLD_AT = 4  # sightings of one library held before they are folded into one
 
     def __init__(self) -> None:
-        self._by_key: dict[str, list[Library | _TreeGroup]] = {}
+        self._by_key: dict[str, list[Library | _TreeGroup | _Sparse]] = {}
         self._files: dict[str, KeyUuid] = {}  # file name -> the first library taken with it
         self._led = False
 
     def take(self, libs: Iterable[Library]) -> None:
         for lib in libs:
             self._add(lib.key_uuid, lib.filename, lib)
+
+    def take_sparse(self, libs: Iterable[Library]) -> None:
+        """Take sightings that each state nothing but locations, copyrights, notices and
+        provenance (model.is_sparse)."""
+        for lib in libs:
+            self._add(lib.key_uuid, lib.filename, _Sparse(lib))
 
     def take_tree(self, nodes: Iterable[parse.TreeNode], provenance: Provenance) -> None:
         by_key = self._by_key
@@ -206,7 +223,7 @@ class _Sightings:
                     continue
             self._add(lib.key_uuid, lib.filename, _TreeGroup(lib, occurrence, provenance))
 
-    def _add(self, key: str, filename: str | None, part: Library | _TreeGroup) -> None:
+    def _add(self, key: str, filename: str | None, part: Library | _TreeGroup | _Sparse) -> None:
         if filename and filename not in self._files:
             self._files[filename] = KeyUuid(key)
         seen = self._by_key.get(key)
@@ -221,15 +238,12 @@ class _Sightings:
         """Put ``first`` before every sighting taken so far (their file names do not
         count for :meth:`files`), and merge each library's sightings so far into one: the
         merging the end would do, done while later answers are still coming."""
-        by_key: dict[str, list[Library | _TreeGroup]] = {}
+        by_key: dict[str, list[Library | _TreeGroup | _Sparse]] = {}
         for lib in first:
             by_key.setdefault(lib.key_uuid, []).append(lib)
         for key, parts in self._by_key.items():
             by_key.setdefault(key, []).extend(parts)
-        self._by_key = {
-            key: [parts[0] if len(parts) == 1 else Library.merge_all(list(map(_part, parts)))]
-            for key, parts in by_key.items()
-        }
+        self._by_key = {key: [_merged(parts)] for key, parts in by_key.items()}
         self._led = True
 
     def files(self) -> Iterator[tuple[str, KeyUuid]]:
@@ -238,13 +252,27 @@ class _Sightings:
 
     def merged(self) -> list[Library]:
         """One library per key: its sightings merged, in the order they were taken."""
-        return [
-            _part(parts[0]) if len(parts) == 1 else Library.merge_all(list(map(_part, parts)))
-            for parts in self._by_key.values()
-        ]
+        return [_merged(parts) for parts in self._by_key.values()]
 
 
-def _part(part: Library | _TreeGroup) -> Library:
+def _merged(parts: list[Library | _TreeGroup | _Sparse]) -> Library:
+    """One library from its sightings, merged in order: the sparse ones that come after
+    every other (as the locations answer and the text files usually do) by
+    Library.merge_sparse."""
+    if len(parts) == 1:
+        return _part(parts[0])
+    n = len(parts)
+    while n and type(parts[n - 1]) is _Sparse:
+        n -= 1
+    if n == 0 or any(type(p) is _Sparse for p in parts[:n]):
+        return Library.merge_all(list(map(_part, parts)))
+    base = _part(parts[0]) if n == 1 else Library.merge_all(list(map(_part, parts[:n])))
+    return Library.merge_sparse(base, [_part(p) for p in parts[n:]])
+
+
+def _part(part: Library | _TreeGroup | _Sparse) -> Library:
+    if isinstance(part, _Sparse):
+        return part.lib
     return part.library() if isinstance(part, _TreeGroup) else part
 
 
@@ -602,8 +630,9 @@ class Fetcher:
         # answers, the text files, and the trees; what has come before the trees is merged
         # while they come (their parsing runs on the request threads).
         merged = _Sightings()
-        for part in _all([alerts_f, in_house_f, locations_f]):
+        for part in _all([alerts_f, in_house_f]):
             merged.take(part)
+        merged.take_sparse(locations_f.result())
         texts = texts_f.result()
         licensed, names_no_projects = licenses_f.result()
         # the text files name libraries by file name: the product-level answers' names
@@ -615,7 +644,7 @@ class Fetcher:
         texts_in, copyrights, notices = _text_sightings(
             files.items(), copyrights_f.result(), notices_f.result(), warn=False
         )
-        merged.take(texts_in)
+        merged.take_sparse(texts_in)
         merged.lead(licensed)
         projects = []
         placed: dict[str, set[str]] = {}
@@ -629,7 +658,7 @@ class Fetcher:
         texts_in, copyrights, notices = _text_sightings(
             merged.files(), copyrights, notices, warn=False
         )
-        merged.take(texts_in)
+        merged.take_sparse(texts_in)
         # A library getProductLicenses puts in a project whose tree does not place it (a
         # file matched by hash, outside any dependency file) is known only by its language;
         # that project's inventory adds its Mend type and match. Usually there is none. An

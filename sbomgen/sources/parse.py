@@ -668,6 +668,8 @@ def parse_locations(ctx: Ctx, data: Mapping[str, Any]) -> list[Library]:
 # --- text files and zips ---------------------------------------------------------------
 
 _BLOCK_HEADER = re.compile(r"^Library:\s*(?P<name>.+?)\s*$", re.MULTILINE)
+_RULE_LINE = re.compile(r"\s*[=\-]{5,}\s*")  # a line of five or more "=" or "-": a rule
+_RULE_ANYWHERE = re.compile(r"[=\-]{5}")
 
 
 def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
@@ -700,10 +702,11 @@ def parse_library_blocks(ctx: Ctx, body: bytes) -> dict[str, str]:
     for n, m in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
         block = text[m.end() : end]
-        lines = [ln for ln in block.split("\n") if not re.fullmatch(r"\s*[=\-]{5,}\s*", ln)]
-        content = "\n".join(lines).strip("\n")
-        if content.strip():
-            out[m.group("name")] = content.strip()
+        if _RULE_ANYWHERE.search(block):  # most blocks have no rule: their lines stay
+            block = "\n".join(ln for ln in block.split("\n") if not _RULE_LINE.fullmatch(ln))
+        content = block.strip()
+        if content:
+            out[m.group("name")] = content
     return out
 
 

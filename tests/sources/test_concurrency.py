@@ -4,7 +4,7 @@ limits it honours. Nothing here times anything: the emulator counts what it serv
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from conftest import ORG_ADMIN_KEY
 from sbomgen.emulator import Dataset, Emulator, Fault, User
 from sbomgen.emulator.generate import generate_dataset
 from sbomgen.errors import MendApiError
-from sbomgen.model import Inventory
+from sbomgen.model import Inventory, Library
 from sbomgen.pipeline import record
 from sbomgen.sources.client import Credentials, MendClient, RetryPolicy, shorten_token
 from sbomgen.sources.fetcher import Fetcher, FetchScope, Jobs
@@ -166,3 +166,30 @@ def test_jobs_cancel_what_has_not_started() -> None:
     gate.set()
     assert all(f.result(timeout=10) for f in started)
     assert all(f.cancelled() for f in waiting)
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+def test_what_the_fetcher_merges_as_sparse_states_nothing_else(
+    org: tuple[Emulator, str], concurrency: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Library.merge_sparse merges only locations, copyrights, notices and provenance: every
+    sighting the fetcher hands it (the locations answer's, the text files') states nothing
+    else, and there are some of each."""
+    from sbomgen.model import is_sparse
+    from sbomgen.sources.fetcher import _Sightings
+
+    taken: list[Library] = []
+    take_sparse = _Sightings.take_sparse
+
+    def watched(self: _Sightings, libs: Iterable[Library]) -> None:
+        libs = list(libs)
+        taken.extend(libs)
+        take_sparse(self, libs)
+
+    monkeypatch.setattr(_Sightings, "take_sparse", watched)
+    emulator, url = org
+    inventory = _fetch(emulator, url, FetchScope(org=True), concurrency)
+    assert inventory.libraries
+    assert all(is_sparse(lib) for lib in taken)
+    said = {p.request_type for lib in taken for p in lib.provenance}
+    assert said == {"getProductLibraryLocations", "getCopyrightsTextFile", "getNoticesTextFile"}
