@@ -11,9 +11,10 @@ whole inventories (two products, two fetches).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
-from typing import Any, NewType, TypeVar
+from typing import Any, NamedTuple, NewType, TypeVar
 
 KeyUuid = NewType("KeyUuid", str)
 ProductToken = NewType("ProductToken", str)
@@ -397,30 +398,53 @@ class Library:
         return lib
 
     @classmethod
-    def merge_sparse(cls, base: Library, sparse: Sequence[Library]) -> Library:
-        """``merge_all([base, *sparse])`` when each part of ``sparse`` states nothing but
-        locations, copyrights, notices and provenance (see :func:`is_sparse`; the
-        locations answer's and the text files' sightings, one per library of a large
-        product): only those fields are merged, and base's own as merging changes them."""
-        if not sparse:
+    def merge_stating(
+        cls, base: Library, parts: Sequence[Library], stated: frozenset[str]
+    ) -> Library:
+        """``merge_all([base, *parts])`` when no part states a field outside ``stated``
+        (:func:`states_only`): what the parts state is merged, and base's other fields
+        only as merging changes them. For the hot loops of a large fetch, whose sightings
+        state a few fields each: the locations answer's and the text files'
+        (:data:`SPARSE_FIELDS`), a tree node's (:data:`TREE_FIELDS`)."""
+        if not parts:
             return base
+        plan = _merge_plan(stated)
         out = dict(base.__dict__)
         key = out["key_uuid"]
-        for part in sparse:
-            if part.key_uuid != key:
-                raise ValueError(f"cannot merge library {part.key_uuid} into {key}")
-        for name in _PICK_FIRST:  # no value in the sparse parts: the last part's, None
+        facts = [part.__dict__ for part in parts]
+        for d in facts:
+            if d["key_uuid"] != key:
+                raise ValueError(f"cannot merge library {d['key_uuid']} into {key}")
+        last = facts[-1]
+        for name in plan.pick_first:  # the first value given (else the last part's)
+            value = out[name]
+            if value is None or value == "":
+                for d in facts:
+                    value = d[name]
+                    if value is not None and value != "":
+                        break
+                out[name] = value
+        for name in plan.pick_first_unstated:  # the last part's: None
             if out[name] == "":
                 out[name] = None
-        for name in _PICK_TRUTHY:
+        for name in plan.pick_truthy:  # the first true value (else the last part's)
+            if not out[name]:
+                for d in facts:
+                    value = d[name]
+                    if value:
+                        break
+                else:
+                    value = last[name]
+                out[name] = value
+        for name in plan.pick_truthy_unstated:
             if not out[name]:
                 out[name] = None
-        for name in _SPARSE_UNION:
+        for name in plan.union:  # every item, in order, once
             head: tuple[Any, ...] = out[name]
             seen: set[Any] | None = None
             extra: list[Any] = []
-            for part in sparse:
-                items = part.__dict__[name]
+            for d in facts:
+                items = d[name]
                 if not items:
                     continue
                 if seen is None:
@@ -431,29 +455,53 @@ class Library:
                         extra.append(x)
             if extra:
                 out[name] = head + tuple(extra)
-        copyrights: dict[str, Copyright] = {}
-        for c in out["copyrights"]:
-            copyrights.setdefault(c.text, c)
-        for part in sparse:
-            for c in part.copyrights:
+        # the fields merged by their own rule: base's own are normalized as merging does
+        # (one license per name, one copyright per text, one vulnerability per id)
+        more = facts if "copyrights" in stated else ()
+        if more or len(out["copyrights"]) > 1:
+            copyrights: dict[str, Copyright] = {}
+            for c in out["copyrights"]:
                 copyrights.setdefault(c.text, c)
-        out["copyrights"] = tuple(copyrights.values())
-        if len(out["licenses"]) > 1:  # one per name, as merging gives
+            for d in more:
+                for c in d["copyrights"]:
+                    copyrights.setdefault(c.text, c)
+            out["copyrights"] = tuple(copyrights.values())
+        more = facts if "licenses" in stated else ()
+        if more or len(out["licenses"]) > 1:
             licenses: dict[str, MendLicense] = {}
-            for lic in out["licenses"]:
+            for lic in (*out["licenses"], *(lic for d in more for lic in d["licenses"])):
                 prev = licenses.get(lic.name)
                 licenses[lic.name] = lic if prev is None or prev is lic else prev.merge(lic)
             out["licenses"] = tuple(licenses.values())
-        if len(out["vulnerabilities"]) > 1:
+        more = facts if "vulnerabilities" in stated else ()
+        if more or len(out["vulnerabilities"]) > 1:
             vulns: dict[str, Vulnerability] = {}
-            for v in out["vulnerabilities"]:
+            for v in (*out["vulnerabilities"], *(v for d in more for v in d["vulnerabilities"])):
                 vulns.setdefault(v.id, v)
             out["vulnerabilities"] = tuple(vulns.values())
         references = out["references"]
-        if references is not _NO_REFERENCES and "" in _reference_values(references):
-            out["references"] = references.merge(_NO_REFERENCES)
-        out["in_house"] = out["in_house"] or False
-        out["occurrences"] = one_per_project(out["occurrences"])
+        if "references" in stated:
+            for d in facts:
+                refs = d["references"]
+                # an empty part changes nothing, unless "" stands where it would put None
+                if refs is not references and (
+                    "" in _reference_values(references)
+                    if refs is _NO_REFERENCES
+                    else refs != references
+                ):
+                    references = references.merge(refs)
+        elif references is not _NO_REFERENCES and "" in _reference_values(references):
+            references = references.merge(_NO_REFERENCES)
+        out["references"] = references
+        in_house = out["in_house"] or False
+        if "in_house" in stated:
+            for d in facts:
+                in_house = in_house or d["in_house"]
+        out["in_house"] = in_house
+        occurrences = out["occurrences"]
+        if "occurrences" in stated:
+            occurrences = occurrences + tuple(o for d in facts for o in d["occurrences"])
+        out["occurrences"] = one_per_project(occurrences)
         lib = object.__new__(Library)
         lib.__dict__.update(out)
         return lib
@@ -463,7 +511,12 @@ class Library:
     ) -> Library:
         """This record with the given occurrences and provenance (a tree node's facts,
         placed): ``replace`` without its cost, for the hot loop of a large fetch."""
-        return _library(**{**self.__dict__, "occurrences": occurrences, "provenance": provenance})
+        lib = object.__new__(Library)
+        fields = lib.__dict__
+        fields.update(self.__dict__)
+        fields["occurrences"] = occurrences
+        fields["provenance"] = provenance
+        return lib
 
     @property
     def display_name(self) -> str:
@@ -538,6 +591,14 @@ def _merge_occurrences(
         if prev is None or prev is occ:
             by_project[occ.project] = occ if prev is None else prev
             continue
+        if (
+            prev.direct is None
+            and prev.match_type is None
+            and prev.outdated is None
+            and (prev.product == occ.product or prev.product is None)
+        ):
+            by_project[occ.project] = occ  # what prev says, occ says too (the usual case)
+            continue
         product = _first(prev.product, occ.product)
         direct = _any_true(prev.direct, occ.direct)
         match_type = _first(prev.match_type, occ.match_type)
@@ -579,10 +640,6 @@ _PICK_FIRST = (
 )
 _PICK_TRUTHY = ("license", "originator", "supplier")
 _UNION = ("notices", "locations", "provenance", "fact_sources", "triage")
-# what a sparse part (Library.merge_sparse) may state besides its key and copyrights
-_SPARSE_UNION = ("notices", "locations", "provenance")
-_SPARSE_FIELDS = frozenset({"key_uuid", "copyrights", *_SPARSE_UNION})
-
 _MERGED_OTHERWISE = {
     "key_uuid", "references", "licenses", "copyrights", "vulnerabilities", "in_house",
     "occurrences",
@@ -592,13 +649,45 @@ if set(_PICK_FIRST) | set(_PICK_TRUTHY) | set(_UNION) | _MERGED_OTHERWISE != _LI
 assert not hasattr(Library, "__post_init__") and not hasattr(Library, "__slots__")
 
 
-def is_sparse(lib: Library) -> bool:
-    """Whether ``lib`` states nothing but locations, copyrights, notices and provenance
-    (every other field as a new Library has it): a part Library.merge_sparse takes."""
+# What a sighting states (Library.merge_stating): the locations answer's and the text
+# files' (sparse), and a tree node's (parse.parse_tree, fastparse.tree)
+SPARSE_FIELDS = frozenset({"key_uuid", "copyrights", "notices", "locations", "provenance"})
+TREE_FIELDS = frozenset(
+    {
+        "key_uuid", "key_id", "name", "group_id", "artifact_id", "version", "sha1",
+        "filename", "description", "references", "type", "coordinates", "licenses",
+    }
+)  # fmt: skip
+
+
+def states_only(lib: Library, stated: frozenset[str]) -> bool:
+    """Whether ``lib`` states no field outside ``stated`` (each other field is as a new
+    Library has it): a part Library.merge_stating takes."""
     return all(
         value is _EMPTY_FIELDS[name] or (type(value) is tuple and not value)
         for name, value in lib.__dict__.items()
-        if name not in _SPARSE_FIELDS
+        if name not in stated
+    )
+
+
+class _MergePlan(NamedTuple):
+    pick_first: tuple[str, ...]
+    pick_first_unstated: tuple[str, ...]
+    pick_truthy: tuple[str, ...]
+    pick_truthy_unstated: tuple[str, ...]
+    union: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _merge_plan(stated: frozenset[str]) -> _MergePlan:
+    if "key_uuid" not in stated or not stated <= _LIBRARY_FIELDS:
+        raise ValueError(f"not a set of Library fields with its key: {sorted(stated)}")
+    return _MergePlan(
+        tuple(n for n in _PICK_FIRST if n in stated),
+        tuple(n for n in _PICK_FIRST if n not in stated),
+        tuple(n for n in _PICK_TRUTHY if n in stated),
+        tuple(n for n in _PICK_TRUTHY if n not in stated),
+        tuple(n for n in _UNION if n in stated),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import reduce
 
 import pytest
@@ -9,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sbomgen.model import (
+    SPARSE_FIELDS,
+    TREE_FIELDS,
     Copyright,
     KeyUuid,
     Library,
@@ -20,7 +23,7 @@ from sbomgen.model import (
     Provenance,
     References,
     Vulnerability,
-    is_sparse,
+    states_only,
 )
 
 text = st.sampled_from([None, "", "a", "b", "c"])
@@ -68,7 +71,7 @@ part = st.builds(
 )
 
 
-# what the locations answer and the text files state of a library (Library.merge_sparse)
+# what the locations answer and the text files state of a library (SPARSE_FIELDS)
 sparse = st.builds(
     Library,
     key_uuid=st.just(KeyUuid("k")),
@@ -89,8 +92,35 @@ sparse = st.builds(
 @settings(max_examples=400, deadline=None)
 @given(part, st.lists(sparse, max_size=4))
 def test_merging_sparse_parts_is_merging_them(base: Library, parts: list[Library]) -> None:
-    assert all(is_sparse(p) for p in parts)
-    assert Library.merge_sparse(base, parts) == Library.merge_all([base, *parts])
+    assert all(states_only(p, SPARSE_FIELDS) for p in parts)
+    assert Library.merge_stating(base, parts, SPARSE_FIELDS) == Library.merge_all([base, *parts])
+
+
+def _stating(lib: Library, stated: frozenset[str]) -> Library:
+    """``lib`` with every field outside ``stated`` as a new Library has it."""
+    return Library(**{k: v for k, v in lib.__dict__.items() if k in stated})
+
+
+fields_stated = st.sets(st.sampled_from(sorted(f.name for f in fields(Library)))).map(
+    lambda names: frozenset(names | {"key_uuid"})
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(part, st.lists(part, max_size=4), fields_stated)
+def test_merging_what_parts_state_is_merging_them(
+    base: Library, parts: list[Library], stated: frozenset[str]
+) -> None:
+    parts = [_stating(p, stated) for p in parts]
+    assert all(states_only(p, stated) for p in parts)
+    assert Library.merge_stating(base, parts, stated) == Library.merge_all([base, *parts])
+
+
+@settings(max_examples=300, deadline=None)
+@given(part, st.lists(part, min_size=1, max_size=2))
+def test_merging_a_tree_nodes_record_is_merging_it(base: Library, nodes: list[Library]) -> None:
+    records = [_stating(n, TREE_FIELDS) for n in nodes]
+    assert Library.merge_stating(base, records, TREE_FIELDS) == Library.merge_all([base, *records])
 
 
 @pytest.mark.parametrize(
@@ -113,8 +143,8 @@ def test_a_part_stating_more_is_not_sparse(more: dict[str, object]) -> None:
     from dataclasses import replace
 
     lib = Library(key_uuid=KeyUuid("k"), notices=("n",), provenance=(Provenance(request_type="a"),))
-    assert is_sparse(lib)
-    assert not is_sparse(replace(lib, **more))  # type: ignore[arg-type]
+    assert states_only(lib, SPARSE_FIELDS)
+    assert not states_only(replace(lib, **more), SPARSE_FIELDS)  # type: ignore[arg-type]
 
 
 @settings(max_examples=300, deadline=None)
@@ -134,7 +164,8 @@ def test_merging_is_associative(parts: list[Library], cut: int) -> None:
     assert Library.merge_all([*head, Library.merge_all(tail)]) == whole
 
 
-template = part.map(lambda lib: lib.sighted((), ()))  # a tree node's record (parse.parse_tree)
+# a tree node's record (parse.parse_tree): what a node states, no occurrence or provenance
+template = part.map(lambda lib: _stating(lib, TREE_FIELDS))
 tree_provenance = st.builds(
     Provenance, request_type=st.just("getProjectHierarchy"), scope=st.sampled_from(["x", "y"])
 )
@@ -188,3 +219,32 @@ def test_the_fetchers_sightings_merge_as_one_fold_in_request_order(
         sightings.lead(first)
     got = sightings.merged()
     assert got == ([Library.merge_all(expanded)] if expanded else [])
+
+
+def _spec_per_project(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+    """One occurrence per project, written from the rule, not from the code: the first
+    product and match type given, direct if any sighting says so (None if none says), the
+    first outdated flag given."""
+    out = []
+    for project in dict.fromkeys(o.project for o in occurrences):
+        mine = [o for o in occurrences if o.project == project]
+        directs = [o.direct for o in mine if o.direct is not None]
+        outdated = [o.outdated for o in mine if o.outdated is not None]
+        out.append(
+            Occurrence(
+                product=next((o.product for o in mine if o.product), mine[-1].product),
+                project=project,
+                direct=any(directs) if directs else None,
+                match_type=next((o.match_type for o in mine if o.match_type), mine[-1].match_type),
+                outdated=outdated[0] if outdated else None,
+            )
+        )
+    return tuple(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(occurrence, max_size=6).map(tuple))
+def test_occurrences_merge_per_project_by_the_rule(occurrences: tuple[Occurrence, ...]) -> None:
+    from sbomgen.model import one_per_project
+
+    assert one_per_project(occurrences) == _spec_per_project(occurrences)

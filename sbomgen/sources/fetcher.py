@@ -56,6 +56,8 @@ from typing import Any, Protocol, TypeVar
 from sbomgen._gc import paused
 from sbomgen.errors import ConfigError, InputDataError, MendApiError
 from sbomgen.model import (
+    SPARSE_FIELDS,
+    TREE_FIELDS,
     Copyright,
     Inventory,
     KeyUuid,
@@ -157,17 +159,18 @@ class _TreeGroup:
             )
         base = self.base
         head = base.provenance
-        seen = set(head)
+        new = dict.fromkeys(self.provenance)
+        for p in head:
+            new.pop(p, None)
         return base.sighted(
-            one_per_project(base.occurrences + tuple(self.occurrences)),
-            head + tuple(p for p in dict.fromkeys(self.provenance) if p not in seen),
+            one_per_project(base.occurrences + tuple(self.occurrences)), head + tuple(new)
         )
 
 
 class _Sparse:
     """A sighting that states nothing but locations, copyrights, notices and provenance
-    (model.is_sparse): the locations answer's and the text files'. Merged by
-    Library.merge_sparse, a few fields rather than all of them."""
+    (model.SPARSE_FIELDS): the locations answer's and the text files'. Merged by
+    Library.merge_stating, a few fields rather than all of them."""
 
     __slots__ = ("lib",)
 
@@ -201,7 +204,7 @@ class _Sightings:
 
     def take_sparse(self, libs: Iterable[Library]) -> None:
         """Take sightings that each state nothing but locations, copyrights, notices and
-        provenance (model.is_sparse)."""
+        provenance (model.SPARSE_FIELDS)."""
         for lib in libs:
             self._add(lib.key_uuid, lib.filename, _Sparse(lib))
 
@@ -218,7 +221,8 @@ class _Sightings:
                 if self._led and len(seen) == 1:
                     if lib.filename and lib.filename not in self._files:
                         self._files[lib.filename] = lib.key_uuid
-                    base = Library.merge_all([_part(last), lib])  # lib: no occurrences
+                    # lib: a tree node's record (no occurrences, no provenance)
+                    base = Library.merge_stating(_part(last), [lib], TREE_FIELDS)
                     seen[0] = _TreeGroup(lib, occurrence, provenance, base)
                     continue
             self._add(lib.key_uuid, lib.filename, _TreeGroup(lib, occurrence, provenance))
@@ -258,7 +262,7 @@ class _Sightings:
 def _merged(parts: list[Library | _TreeGroup | _Sparse]) -> Library:
     """One library from its sightings, merged in order: the sparse ones that come after
     every other (as the locations answer and the text files usually do) by
-    Library.merge_sparse."""
+    Library.merge_stating."""
     if len(parts) == 1:
         return _part(parts[0])
     n = len(parts)
@@ -267,7 +271,7 @@ def _merged(parts: list[Library | _TreeGroup | _Sparse]) -> Library:
     if n == 0 or any(type(p) is _Sparse for p in parts[:n]):
         return Library.merge_all(list(map(_part, parts)))
     base = _part(parts[0]) if n == 1 else Library.merge_all(list(map(_part, parts[:n])))
-    return Library.merge_sparse(base, [_part(p) for p in parts[n:]])
+    return Library.merge_stating(base, [_part(p) for p in parts[n:]], SPARSE_FIELDS)
 
 
 def _part(part: Library | _TreeGroup | _Sparse) -> Library:

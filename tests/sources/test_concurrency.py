@@ -172,10 +172,10 @@ def test_jobs_cancel_what_has_not_started() -> None:
 def test_what_the_fetcher_merges_as_sparse_states_nothing_else(
     org: tuple[Emulator, str], concurrency: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Library.merge_sparse merges only locations, copyrights, notices and provenance: every
+    """Library.merge_stating merges only what a sighting states: every
     sighting the fetcher hands it (the locations answer's, the text files') states nothing
     else, and there are some of each."""
-    from sbomgen.model import is_sparse
+    from sbomgen.model import SPARSE_FIELDS, states_only
     from sbomgen.sources.fetcher import _Sightings
 
     taken: list[Library] = []
@@ -190,6 +190,6 @@ def test_what_the_fetcher_merges_as_sparse_states_nothing_else(
     emulator, url = org
     inventory = _fetch(emulator, url, FetchScope(org=True), concurrency)
     assert inventory.libraries
-    assert all(is_sparse(lib) for lib in taken)
+    assert all(states_only(lib, SPARSE_FIELDS) for lib in taken)
     said = {p.request_type for lib in taken for p in lib.provenance}
     assert said == {"getProductLibraryLocations", "getCopyrightsTextFile", "getNoticesTextFile"}

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,28 @@ def test_a_generated_organizations_answers_at_every_version_are_read_alike(
     assert taken == {(version, rt) for version, rt, _, _ in served}
     # the v1.2 shapes (license names as plain text) are among them
     assert any(b'"licenses": ["' in body for _, _, body, _ in served)
+
+
+def test_a_tree_nodes_record_states_only_the_tree_fields(
+    served: list[tuple[str, str, bytes, dict[str, Any]]],
+) -> None:
+    """The fetcher merges a tree node's record by what a node states (TREE_FIELDS,
+    Library.merge_stating): both parsers state nothing else, in every answer served."""
+    from sbomgen.model import TREE_FIELDS, states_only
+
+    records = []
+    answers = [(rt, body, product_of) for _, rt, body, product_of in served]
+    answers += [(rt, body, {t: PRODUCT for t in PROJECTS}) for rt, body in RECORDED]
+    for request_type, body, product_of in answers:
+        if request_type == TREE:
+            fast = _fast(TREE, body, product_of, {})
+            reference = _reference(TREE, json.loads(body), product_of, {})
+            records += [lib for lib, _ in fast[0] + reference[0]]
+    assert all(states_only(lib, TREE_FIELDS) for lib in records)
+    # the sample's trees state types, coordinates and checksums
+    assert any(lib.type and lib.coordinates and lib.sha1 for lib in records)
+    # what states more is told apart
+    assert not states_only(replace(records[0], notices=("n",)), TREE_FIELDS)
 
 
 def test_the_client_hands_the_fetcher_typed_answers_and_errors_as_before(
