@@ -12,6 +12,7 @@ whole inventories (two products, two fetches).
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, NamedTuple, NewType, TypeVar
@@ -27,6 +28,17 @@ def _union(a: tuple[T, ...], b: tuple[T, ...]) -> tuple[T, ...]:
     """Order-preserving union of two tuples (a's order first, then b's new items)."""
     seen = set(a)
     return a + tuple(x for x in b if not (x in seen or seen.add(x)))  # type: ignore[func-returns-value]
+
+
+def _union_all(head: tuple[T, ...], more: list[tuple[T, ...]]) -> tuple[T, ...]:
+    """``head``, then the items of ``more`` not in it, in order, each once: what
+    :func:`_union` gives pair by pair (head is kept as it is), with one hash per item."""
+    if not head and len(more) == 1 and len(more[0]) < 2:
+        return more[0]
+    new = dict.fromkeys(more[0] if len(more) == 1 else itertools.chain.from_iterable(more))
+    for item in head:
+        new.pop(item, None)
+    return head + tuple(new) if new else head
 
 
 def _first(a: T | None, b: T | None) -> T | None:
@@ -345,22 +357,10 @@ class Library:
                 else:
                     value = last[name]
                 out[name] = value
-        for name in _UNION:  # every item, in order, once (loops, not comprehensions: hot)
-            head: tuple[Any, ...] = out[name]
-            seen: set[Any] | None = None
-            extra: list[Any] = []
-            for d in rest:
-                items = d[name]
-                if not items:
-                    continue
-                if seen is None:
-                    seen = set(head)
-                for x in items:
-                    if x not in seen:
-                        seen.add(x)
-                        extra.append(x)
-            if extra:
-                out[name] = head + tuple(extra)
+        for name in _UNION:  # every item, in order, once
+            more = [items for d in rest if (items := d[name])]
+            if more:
+                out[name] = _union_all(out[name], more)
 
         licenses: dict[str, MendLicense] = {}
         vulns: dict[str, Vulnerability] = {}
@@ -440,21 +440,9 @@ class Library:
             if not out[name]:
                 out[name] = None
         for name in plan.union:  # every item, in order, once
-            head: tuple[Any, ...] = out[name]
-            seen: set[Any] | None = None
-            extra: list[Any] = []
-            for d in facts:
-                items = d[name]
-                if not items:
-                    continue
-                if seen is None:
-                    seen = set(head)
-                for x in items:
-                    if x not in seen:
-                        seen.add(x)
-                        extra.append(x)
-            if extra:
-                out[name] = head + tuple(extra)
+            given = [items for d in facts if (items := d[name])]
+            if given:
+                out[name] = _union_all(out[name], given)
         # the fields merged by their own rule: base's own are normalized as merging does
         # (one license per name, one copyright per text, one vulnerability per id)
         more = facts if "copyrights" in stated else ()
