@@ -769,15 +769,20 @@ class Fetcher:
         names no project: the projects where such a library occurs are asked themselves
         (getProjectIgnoredAlerts), since one may ignore what another has not. An alert for
         a project or library outside the scope is said and left out."""
+        if not ignored:
+            return []
         in_scope = {v.token: v for v in vitals}
+        # the projects each library with an ignored alert is in
+        named = {lib.key_uuid for lib in ignored}
         where: dict[str, set[str]] = {}
         for token, keys in placed.items():
-            for key in keys:
+            for key in keys & named:
                 where.setdefault(key, set()).add(token)
         for lib in licensed:
-            for occ in lib.occurrences:
-                if occ.project in in_scope:
-                    where.setdefault(lib.key_uuid, set()).add(occ.project)
+            if lib.key_uuid in named:
+                for occ in lib.occurrences:
+                    if occ.project in in_scope:
+                        where.setdefault(lib.key_uuid, set()).add(occ.project)
         kept: list[Library] = []
         unsure: list[Library] = []
         for lib in ignored:
@@ -986,10 +991,12 @@ def _text_sightings(
     whose file name they give (``files``: file name and library; the first library of a
     name counts); and the blocks naming no file there (with ``warn``, said to be out of
     scope and dropped)."""
+    extra: list[Library] = []
+    if not (_any_blocks(copyrights) or _any_blocks(notices)):
+        return extra, copyrights, notices  # nothing to match (the usual end)
     by_file: dict[str, KeyUuid] = {}
     for filename, key in files:
         by_file.setdefault(filename, key)
-    extra: list[Library] = []
 
     def add(blocks: Blocks, make: Callable[[KeyUuid, str, Provenance], Library]) -> Blocks:
         if isinstance(blocks, dict):
