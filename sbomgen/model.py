@@ -424,9 +424,10 @@ class Library:
                     if value is not None and value != "":
                         break
                 out[name] = value
-        for name in plan.pick_first_unstated:  # the last part's: None
-            if out[name] == "":
-                out[name] = None
+        if "" in out.values():  # rarely: only "" becomes something (the last part's None)
+            for name in plan.pick_first_unstated:
+                if out[name] == "":
+                    out[name] = None
         for name in plan.pick_truthy:  # the first true value (else the last part's)
             if not out[name]:
                 for d in facts:
@@ -440,12 +441,16 @@ class Library:
             if not out[name]:
                 out[name] = None
         for name in plan.union:  # every item, in order, once
-            given = [items for d in facts if (items := d[name])]
+            given = []
+            for d in facts:
+                items = d[name]
+                if items:
+                    given.append(items)
             if given:
                 out[name] = _union_all(out[name], given)
         # the fields merged by their own rule: base's own are normalized as merging does
         # (one license per name, one copyright per text, one vulnerability per id)
-        more = facts if "copyrights" in stated else ()
+        more = [d for d in facts if d["copyrights"]] if "copyrights" in stated else ()
         if more or len(out["copyrights"]) > 1:
             copyrights: dict[str, Copyright] = {}
             for c in out["copyrights"]:
