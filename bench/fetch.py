@@ -2,6 +2,7 @@
 
     python bench/fetch.py                         # 1 product x 100 projects x 200 libraries
     python bench/fetch.py --products 5 --projects 200 --per-project 150   # --org scale
+    python bench/fetch.py --repeat 16 --no-cache --against ../other-checkout  # A/B
 
 A synthetic organization (bench/_harness.py, sbomgen.emulator.generate) is served by the
 emulator in its own process, each answer delayed by ``--latency`` (default 50 ms).
@@ -14,7 +15,10 @@ parsing each answer with json.loads and nothing else. sbomgen is timed through i
 Fetcher (requests, retries, parsing, the typed model, de-duplication), also with
 ``--cache``: a second run where nothing changed, and one where a tenth of the projects
 changed. Each runs in a fresh interpreter that reports its own time and peak RSS, the
-floor and sbomgen alternating, ``--repeat`` times; the medians are compared.
+floor and sbomgen alternating, ``--repeat`` times; the medians are compared. With
+``--against DIR`` another checkout runs in each round too (before this one every other
+round): on a shared machine, interleaved pairs tell two versions apart where separate
+runs of a few minutes each do not.
 """
 
 from __future__ import annotations
@@ -103,6 +107,11 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-cache", action="store_true", help="skip the --cache runs")
+    ap.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of sbomgen, run in turn with this one (interleaved pairs)",
+    )
     args = ap.parse_args()
     pool = args.pool or max(args.per_project, int(args.per_project * args.projects * 0.6))
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,16 +136,22 @@ def main() -> int:
         )
         floor_t: list[float] = []
         ours_t: list[float] = []
+        theirs_t: list[float] = []
         rss: list[float] = []
+        against = {"PYTHONPATH": str(args.against.resolve())} if args.against else None
         with emulator(data_dir, latency=args.latency) as url:
             argv = [url, USER_KEY, org_token, json.dumps(products), str(args.concurrency)]
             floor_n = ours_n = 0
             counts: dict[str, int] = {}
             for i in range(args.repeat):
                 f = child(FLOOR, *argv)
+                if against and i % 2:  # the other checkout first every other time
+                    theirs_t.append(child(SBOMGEN, *argv, env=against)["seconds"])
                 before = stats(url)
                 o = child(SBOMGEN, *argv)
                 after = stats(url)
+                if against and not i % 2:
+                    theirs_t.append(child(SBOMGEN, *argv, env=against)["seconds"])
                 counts = {
                     k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)
                 }
@@ -177,20 +192,17 @@ def main() -> int:
             )
         floor, ours = median(floor_t), median(ours_t)
         per_product = ours_n / args.products
-        print(
-            table(
-                [
-                    ["floor", f"{floor:.2f}", str(floor_n), "", "1.00"],
-                    [
-                        "sbomgen",
-                        f"{ours:.2f}",
-                        str(ours_n),
-                        f"{median(rss):.0f}",
-                        f"{ours / floor:.2f}",
-                    ],
-                ],
-                ["fetch", "seconds (median)", "requests", "peak RSS MB", "ratio to floor"],
+        rows = [
+            ["floor", f"{floor:.2f}", str(floor_n), "", "1.00"],
+            ["sbomgen", f"{ours:.2f}", str(ours_n), f"{median(rss):.0f}", f"{ours / floor:.2f}"],
+        ]
+        if theirs_t:
+            theirs = median(theirs_t)
+            rows.append(
+                [f"--against {args.against}", f"{theirs:.2f}", "", "", f"{theirs / floor:.2f}"]
             )
+        print(
+            table(rows, ["fetch", "seconds (median)", "requests", "peak RSS MB", "ratio to floor"])
         )
         print()
         print(f"requests per product: {per_product:.0f} (projects + 10 = {args.projects + 10})")
