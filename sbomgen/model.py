@@ -329,73 +329,7 @@ class Library:
         of sightings)."""
         if len(parts) == 1:
             return parts[0]
-        first = parts[0]
-        key = first.key_uuid
-        # the hot loop of a large fetch: the parts' own field dicts, read directly; the
-        # first part gives every field, the others fill in
-        facts = [part.__dict__ for part in parts]
-        rest = facts[1:]
-        for d in rest:
-            if d["key_uuid"] != key:
-                raise ValueError(f"cannot merge library {d['key_uuid']} into {key}")
-        out = dict(facts[0])
-        last = rest[-1]
-        for name in _PICK_FIRST:  # the first value given (else the last part's)
-            value = out[name]
-            if value is None or value == "":
-                for d in rest:
-                    value = d[name]
-                    if value is not None and value != "":
-                        break
-                out[name] = value
-        for name in _PICK_TRUTHY:  # the first true value (else the last part's)
-            if not out[name]:
-                for d in rest:
-                    value = d[name]
-                    if value:
-                        break
-                else:
-                    value = last[name]
-                out[name] = value
-        for name in _UNION:  # every item, in order, once
-            more = [items for d in rest if (items := d[name])]
-            if more:
-                out[name] = _union_all(out[name], more)
-
-        licenses: dict[str, MendLicense] = {}
-        vulns: dict[str, Vulnerability] = {}
-        copyrights: dict[str, Copyright] = {}
-        references = first.references
-        in_house = False
-        occurrences: list[Occurrence] = []
-        for d in facts:
-            for c in d["copyrights"]:
-                copyrights.setdefault(c.text, c)
-            for lic in d["licenses"]:
-                prev = licenses.get(lic.name)
-                licenses[lic.name] = lic if prev is None or prev is lic else prev.merge(lic)
-            for v in d["vulnerabilities"]:
-                vulns.setdefault(v.id, v)
-            refs = d["references"]
-            # an empty part changes nothing, unless "" stands where it would put None
-            if refs is not references and (
-                "" in _reference_values(references)
-                if refs is _NO_REFERENCES
-                else refs != references
-            ):
-                references = references.merge(refs)
-            in_house = in_house or d["in_house"]
-            occurrences += d["occurrences"]
-        out["references"] = references
-        out["licenses"] = tuple(licenses.values())
-        out["copyrights"] = tuple(copyrights.values())
-        out["vulnerabilities"] = tuple(vulns.values())
-        out["in_house"] = in_house
-        out["occurrences"] = one_per_project(tuple(occurrences))
-        # every field is there: a copy of the first part's, each replaced
-        lib = object.__new__(Library)
-        lib.__dict__.update(out)
-        return lib
+        return cls.merge_stating(parts[0], parts[1:], _LIBRARY_FIELDS)
 
     @classmethod
     def merge_stating(
