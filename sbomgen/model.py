@@ -439,10 +439,10 @@ class Library:
         """This record with the given occurrences and provenance (a tree node's facts,
         placed): ``replace`` without its cost, for the hot loop of a large fetch."""
         lib = object.__new__(Library)
-        fields = lib.__dict__
-        fields.update(self.__dict__)
-        fields["occurrences"] = occurrences
-        fields["provenance"] = provenance
+        facts = lib.__dict__
+        facts.update(self.__dict__)
+        facts["occurrences"] = occurrences
+        facts["provenance"] = provenance
         return lib
 
     @property
@@ -591,7 +591,8 @@ def states_only(lib: Library, stated: frozenset[str]) -> bool:
     """Whether ``lib`` states no field outside ``stated`` (each other field is as a new
     Library has it): a part Library.merge_stating takes."""
     return all(
-        value is _EMPTY_FIELDS[name] or (type(value) is tuple and not value)
+        value is (empty := _EMPTY_FIELDS[name])
+        or (type(value) is tuple and not value and type(empty) is tuple)
         for name, value in lib.__dict__.items()
         if name not in stated
     )

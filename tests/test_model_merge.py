@@ -137,6 +137,8 @@ def test_merging_a_tree_nodes_record_is_merging_it(base: Library, nodes: list[Li
         {"in_house": True},
         {"occurrences": (Occurrence(product=None, project=ProjectToken("p1")),)},
         {"purl": "pkg:npm/a@1"},
+        {"name": ()},  # empty, but not what a new Library has there (review finding)
+        {"license": ()},
     ],
 )
 def test_a_part_stating_more_is_not_sparse(more: dict[str, object]) -> None:

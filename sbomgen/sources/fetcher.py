@@ -189,7 +189,10 @@ class _Sightings:
     nodes that are one record (parse.parse_tree) and come one after another are kept as
     one sighting with their occurrences: merging them changes nothing else. Once
     :meth:`lead` has merged what came first, a tree's record is merged into it when it
-    first comes, so that the end has only occurrences left to add."""
+    first comes, so that the end has only occurrences left to add. Sightings that state a
+    few fields only are merged by those fields (Library.merge_stating): a tree's records
+    (model.TREE_FIELDS), and the locations answer's and the text files' (taken with
+    :meth:`take_sparse`; model.SPARSE_FIELDS)."""
 
     FOLD_AT = 4  # sightings of one library held before they are folded into one
 
@@ -772,7 +775,7 @@ class Fetcher:
         if not ignored:
             return []
         in_scope = {v.token: v for v in vitals}
-        # the projects each library with an ignored alert is in
+        # where (which projects) each library an ignored alert names is
         named = {lib.key_uuid for lib in ignored}
         where: dict[str, set[str]] = {}
         for token, keys in placed.items():
