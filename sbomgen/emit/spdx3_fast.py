@@ -300,6 +300,27 @@ def _class_schema(kind: str) -> Any:
     )
 
 
+def _graph(
+    write: Callable[[bytes], object], spool: Spool, order: array[int], *, indented: bool
+) -> None:
+    """The document's text around its spooled elements, in ``order``: compact, as the
+    library hashes it for the namespace (``json.dumps(..., sort_keys=True)``), or
+    indented, as it is written."""
+    context = json.dumps(SPDX3_CONTEXT)
+    if indented:
+        head, between, tail = (
+            f'{{\n  "@context": {context},\n  "@graph": [\n',
+            b",\n",
+            b"\n  ]\n}\n",
+        )
+    else:
+        head, between, tail = f'{{"@context": {context}, "@graph": [', b", ", b"]}"
+    write(head.encode())
+    for part in spool.in_order(order, between):
+        write(part)
+    write(tail)
+
+
 class _KindOf:
     """The class of each element of the document by its id (the first pass's record)."""
 
@@ -354,11 +375,7 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         order = array("q", [n])
         order.extend(sorted(range(n), key=locals_.__getitem__))
         hasher = hashlib.sha256()
-        head = f'{{"@context": {json.dumps(SPDX3_CONTEXT)}, "@graph": ['.encode()
-        hasher.update(head)
-        for part in first.spool.in_order(order, b", "):
-            hasher.update(part)
-        hasher.update(b"]}")
+        _graph(hasher.update, first.spool, order, indented=False)
     finally:
         first.spool.close()
     del first
@@ -375,11 +392,7 @@ def write(plan: Any) -> tuple[bytes, bool] | None:
         del checks, locals_, kinds
         second.check = second.locals = second.kinds = None  # type: ignore[assignment]
         out = io.BytesIO()  # getvalue() hands over its buffer: the text is held once
-        head = f'{{\n  "@context": {json.dumps(SPDX3_CONTEXT)},\n  "@graph": [\n'.encode()
-        out.write(head)
-        for part in second.spool.in_order(order, b",\n"):
-            out.write(part)
-        out.write(b"\n  ]\n}\n")
+        _graph(out.write, second.spool, order, indented=True)
     finally:
         second.spool.close()
     return out.getvalue(), certified
